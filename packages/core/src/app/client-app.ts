@@ -1,0 +1,78 @@
+import type { AuthLoginClient } from "../auth/auth-login-client.ts";
+import { ConfidentialAppAuthClient } from "../auth/confidential-app-auth-client.ts";
+import { ClientCredentialsAuthorizer } from "../authorizers/client-credentials-authorizer.ts";
+import type { GlobusAuthorizer } from "../authorizers/globus-authorizer.ts";
+import { isMissingTokenError } from "../errors/token-validation-errors.ts";
+import { GlobusSDKUsageError } from "../errors/usage-error.ts";
+import type { GlobusAuthorizationParameters } from "../gare/globus-authorization-parameters.ts";
+import type { ScopeRequirementsValidator, TokenDataValidator } from "../storage/token-data-validators.ts";
+import type { TokenResponse } from "../storage/token-response.ts";
+import type { TokenStorageData } from "../storage/token-storage-data.ts";
+import { GlobusApp, type GlobusAppOptions } from "./globus-app.ts";
+
+/**
+ * A GlobusApp for a service account (a confidential client acting as itself): gets tokens with the
+ * client-credentials grant — one request for every required scope — stores them, and fetches a new
+ * token when one expires. Never runs an interactive flow; never in a browser.
+ *
+ * @example
+ * ```ts
+ * const app = new ClientApp("my-service", { clientId, clientSecret, scopeRequirements: { "transfer.api.globus.org": TransferScopes.all } });
+ * const authz = await app.getAuthorizer("transfer.api.globus.org");
+ * ```
+ */
+export class ClientApp extends GlobusApp {
+  protected checkOptions(options: GlobusAppOptions): void {
+    if (!this.platform.allowsClientApp) {
+      throw new GlobusSDKUsageError(
+        `A ClientApp cannot run on the ${this.platform.name} platform: its client secret would be shipped to every visitor.`,
+      );
+    }
+    if (this.config.loginFlowManager !== undefined) {
+      throw new GlobusSDKUsageError("A ClientApp cannot use a loginFlowManager");
+    }
+    if (options.loginClient && !(options.loginClient instanceof ConfidentialAppAuthClient)) {
+      throw new GlobusSDKUsageError("A ClientApp must use a ConfidentialAppAuthClient for its loginClient");
+    }
+  }
+
+  protected createLoginClient(clientId: string, clientSecret: string | undefined): AuthLoginClient {
+    if (!clientSecret) {
+      throw new GlobusSDKUsageError(
+        "A ClientApp requires a clientSecret to initialize its own login client.",
+      );
+    }
+    return new ConfidentialAppAuthClient({ clientId, clientSecret, environment: this.config.environment });
+  }
+
+  protected createValidators(scopeValidator: ScopeRequirementsValidator): TokenDataValidator[] {
+    return [scopeValidator];
+  }
+
+  protected async runLoginFlow(authParams: GlobusAuthorizationParameters): Promise<TokenResponse> {
+    const scopes = authParams.required_scopes ?? [];
+    if (scopes.length === 0) {
+      throw new GlobusSDKUsageError("A ClientApp cannot get tokens without configured required scopes.");
+    }
+    return (this.loginClient as ConfidentialAppAuthClient).clientCredentialsTokens(scopes);
+  }
+
+  protected async createAuthorizer(resourceServer: string): Promise<GlobusAuthorizer> {
+    const scopes = this.scopeRequirements[resourceServer];
+    if (!scopes) {
+      throw new GlobusSDKUsageError(
+        `The app has no scope requirements for resource server ${resourceServer}.`,
+      );
+    }
+    let data: TokenStorageData | undefined;
+    try {
+      data = await this.tokenStorage.getTokenData(resourceServer);
+    } catch (error) {
+      if (!isMissingTokenError(error)) throw error;
+    }
+    return new ClientCredentialsAuthorizer(this.loginClient as ConfidentialAppAuthClient, scopes, {
+      ...(data ? { accessToken: data.access_token, expiresAtSeconds: data.expires_at_seconds } : {}),
+      ...this.renewalHooks(resourceServer),
+    });
+  }
+}

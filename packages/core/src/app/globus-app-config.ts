@@ -1,0 +1,140 @@
+import type { AuthLoginClient } from "../auth/auth-login-client.ts";
+import type { IdTokenDecoder } from "../auth/id-token-decoder.ts";
+import { resolveEnvironment } from "../config/environment.ts";
+import type { TokenValidationError } from "../errors/token-validation-errors.ts";
+import { isIdentityMismatchError } from "../errors/token-validation-errors.ts";
+import { GlobusSDKUsageError } from "../errors/usage-error.ts";
+import type { LoginFlowManager, LoginFlowManagerProvider } from "../login/login-flow-manager.ts";
+import type { TokenStorage } from "../storage/token-storage.ts";
+import type { GlobusApp } from "./globus-app.ts";
+
+/** What a {@link TokenStorageProvider} is given to build a storage for an app. */
+export interface TokenStorageContext {
+  appName: string;
+  config: GlobusAppConfig;
+  clientId: string;
+  namespace: string;
+}
+
+/** Builds a {@link TokenStorage} for an app (the `forGlobusApp` provider form). */
+export interface TokenStorageProvider {
+  forGlobusApp(context: TokenStorageContext): TokenStorage;
+}
+
+/** What an {@link IdTokenDecoderProvider} is given. */
+export interface IdTokenDecoderContext {
+  appName: string;
+  config: GlobusAppConfig;
+  loginClient: AuthLoginClient;
+}
+
+/** Builds an {@link IdTokenDecoder} for an app. */
+export interface IdTokenDecoderProvider {
+  forGlobusApp(context: IdTokenDecoderContext): IdTokenDecoder;
+}
+
+/**
+ * Reacts to a `TokenValidationError` met by `getAuthorizer`; when it returns, the authorizer is
+ * fetched once more. It must not call `getAuthorizer` itself.
+ */
+export type TokenValidationErrorHandler = (
+  app: GlobusApp,
+  error: TokenValidationError,
+) => Promise<void> | void;
+
+/**
+ * The default {@link TokenValidationErrorHandler}: log in again (forced), except that an
+ * `IdentityMismatchError` is re-thrown, since a login cannot fix it.
+ */
+export const resolveByLogin: TokenValidationErrorHandler = async (app, error) => {
+  if (isIdentityMismatchError(error)) throw error;
+  await app.login({ force: true });
+};
+
+/**
+ * How a {@link GlobusApp} behaves. Frozen once the app is built; every field has a default.
+ *
+ * @example
+ * ```ts
+ * new UserApp("my-app", { clientId, config: { tokenStorage: "memory", requestRefreshTokens: true } });
+ * ```
+ */
+export interface GlobusAppConfig {
+  /**
+   * How a person logs in: a name (`"command-line"`, `"local-server"` in Node; `"redirect"`, `"popup"`
+   * in browsers), a {@link LoginFlowManager}, or a provider. @default the platform's (Node
+   * "command-line", browsers "redirect"); must be unset for a ClientApp.
+   */
+  readonly loginFlowManager: string | LoginFlowManager | LoginFlowManagerProvider | undefined;
+  /** The redirect URI registered for the client, when the flow needs one. */
+  readonly loginRedirectUri: string | undefined;
+  /**
+   * Where tokens live: a name (`"memory"`; `"json"`/`"sqlite"` in Node; `"indexeddb"`/`"localstorage"`
+   * in browsers), a {@link TokenStorage}, or a provider. @default Node "json", browsers "indexeddb".
+   */
+  readonly tokenStorage: string | TokenStorage | TokenStorageProvider;
+  /** Ask for refresh tokens and renew access tokens with them. @default false */
+  readonly requestRefreshTokens: boolean;
+  /** Let service clients meet a GARE (403) by logging in once and retrying. @default false */
+  readonly autoRedriveGares: boolean;
+  /** Called when stored tokens are not usable. @default {@link resolveByLogin}; null disables. */
+  readonly tokenValidationErrorHandler: TokenValidationErrorHandler | null;
+  /** Replaces the built-in id_token verification. */
+  readonly idTokenDecoder: IdTokenDecoder | IdTokenDecoderProvider | undefined;
+  /** The Globus environment. @default `GLOBUS_SDK_ENVIRONMENT` or "production" */
+  readonly environment: string;
+}
+
+/** What callers may pass as config: any subset of {@link GlobusAppConfig}. */
+export type GlobusAppConfigInput = { -readonly [K in keyof GlobusAppConfig]?: GlobusAppConfig[K] };
+
+const CONFIG_KEYS = new Set<keyof GlobusAppConfig>([
+  "loginFlowManager",
+  "loginRedirectUri",
+  "tokenStorage",
+  "requestRefreshTokens",
+  "autoRedriveGares",
+  "tokenValidationErrorHandler",
+  "idTokenDecoder",
+  "environment",
+]);
+
+/**
+ * Fills defaults into a config and freezes it.
+ *
+ * @throws GlobusSDKUsageError for an unknown key or environment, or a value of the wrong type.
+ */
+export function resolveGlobusAppConfig(
+  input: GlobusAppConfigInput = {},
+  defaultTokenStorage = "memory",
+): GlobusAppConfig {
+  if (typeof input !== "object" || input === null) throw new GlobusSDKUsageError("config must be an object.");
+  for (const key of Object.keys(input)) {
+    if (!CONFIG_KEYS.has(key as keyof GlobusAppConfig)) {
+      throw new GlobusSDKUsageError(`Unknown GlobusAppConfig option "${key}".`);
+    }
+  }
+  for (const key of ["requestRefreshTokens", "autoRedriveGares"] as const) {
+    if (input[key] !== undefined && typeof input[key] !== "boolean") {
+      throw new GlobusSDKUsageError(`GlobusAppConfig.${key} must be a boolean.`);
+    }
+  }
+  if (input.loginRedirectUri !== undefined) {
+    try {
+      new URL(input.loginRedirectUri);
+    } catch {
+      throw new GlobusSDKUsageError("GlobusAppConfig.loginRedirectUri must be an absolute URL.");
+    }
+  }
+  return Object.freeze({
+    loginFlowManager: input.loginFlowManager,
+    loginRedirectUri: input.loginRedirectUri,
+    tokenStorage: input.tokenStorage ?? defaultTokenStorage,
+    requestRefreshTokens: input.requestRefreshTokens ?? false,
+    autoRedriveGares: input.autoRedriveGares ?? false,
+    tokenValidationErrorHandler:
+      input.tokenValidationErrorHandler === undefined ? resolveByLogin : input.tokenValidationErrorHandler,
+    idTokenDecoder: input.idTokenDecoder,
+    environment: resolveEnvironment(input.environment),
+  });
+}

@@ -1,0 +1,411 @@
+import type { AuthLoginClient } from "../auth/auth-login-client.ts";
+import type { IdTokenDecoder } from "../auth/id-token-decoder.ts";
+import type { GlobusAuthorizer } from "../authorizers/globus-authorizer.ts";
+import { GlobusError } from "../errors/globus-error.ts";
+import { isTokenValidationError } from "../errors/token-validation-errors.ts";
+import { GlobusSDKUsageError } from "../errors/usage-error.ts";
+import type { GlobusAuthorizationParameters } from "../gare/globus-authorization-parameters.ts";
+import type { LoginFlowOptions } from "../login/login-flow-manager.ts";
+import { ConsentForest } from "../scopes/consent-forest.ts";
+import type { Scope } from "../scopes/scope.ts";
+import { mergeScopes, normalizeScopes, type ScopesInput } from "../scopes/scope-parser.ts";
+import { ScopeRequirementsValidator, type TokenDataValidator } from "../storage/token-data-validators.ts";
+import type { TokenResponse } from "../storage/token-response.ts";
+import { DEFAULT_NAMESPACE, type TokenStorage } from "../storage/token-storage.ts";
+import { ValidatingTokenStorage } from "../storage/validating-token-storage.ts";
+import {
+  type GlobusAppConfig,
+  type GlobusAppConfigInput,
+  resolveGlobusAppConfig,
+  type TokenStorageProvider,
+} from "./globus-app-config.ts";
+import { type GlobusAppEventMap, GlobusAppEvents, type GlobusAppListener } from "./globus-app-events.ts";
+import { corePlatform, type GlobusAppPlatform } from "./globus-app-platform.ts";
+
+/** Scope requirements as callers give them: per resource server, scope strings, Scopes or lists of them. */
+export type ScopeRequirementsInput = Readonly<Record<string, ScopesInput>>;
+
+/** Options of `new UserApp(appName, options)` and `new ClientApp(appName, options)`. */
+export interface GlobusAppOptions {
+  /** The client id registered with Globus Auth (or give `loginClient`). */
+  clientId?: string;
+  /** The client secret, for confidential clients (never in a browser). */
+  clientSecret?: string;
+  /** A login client you built (not closed by the app); excludes `clientId`. */
+  loginClient?: AuthLoginClient;
+  /** Scopes the app needs, per resource server. `auth.globus.org: openid` is always added. */
+  scopeRequirements?: ScopeRequirementsInput;
+  /** Behaviour; see {@link GlobusAppConfig}. */
+  config?: GlobusAppConfigInput;
+}
+
+/** Options of {@link GlobusApp.login}. */
+export interface LoginOptions extends LoginFlowOptions {
+  /** Session parameters and extra scopes (e.g. from a GARE); a flow always runs when given. */
+  authParams?: GlobusAuthorizationParameters;
+  /** Run a flow even when stored tokens are fine. @default false */
+  force?: boolean;
+}
+
+/** Options of {@link GlobusApp.logout}. */
+export interface LogoutOptions {
+  /** Revoke and remove the tokens of every resource server stored, not only the required ones. */
+  sweep?: boolean;
+}
+
+const AUTH_RS = "auth.globus.org";
+
+function isTokenStorage(value: unknown): value is TokenStorage {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as TokenStorage).getTokenDataByResourceServer === "function" &&
+    typeof (value as TokenStorage).storeTokenDataByResourceServer === "function"
+  );
+}
+
+function hasForGlobusApp(value: unknown): value is { forGlobusApp(context: never): unknown } {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as { forGlobusApp?: unknown }).forGlobusApp === "function"
+  );
+}
+
+/**
+ * The base of {@link UserApp} and {@link ClientApp}: one Globus app's client, scope requirements,
+ * validated token storage and authorizers. Platform packages subclass the concrete apps to add
+ * their storages and login flows.
+ */
+export abstract class GlobusApp {
+  /** The platform whose storage and login-flow names this class accepts. */
+  static readonly platform: GlobusAppPlatform = corePlatform;
+
+  /** The app's name (used for file paths and the consent page's grant name). */
+  readonly appName: string;
+  /** The frozen configuration. */
+  readonly config: GlobusAppConfig;
+  /** The client id. */
+  readonly clientId: string;
+  /** The validating token storage (validators in front of the configured storage). */
+  readonly tokenStorage: ValidatingTokenStorage;
+  /** The login client. */
+  readonly loginClient: AuthLoginClient;
+
+  /** The platform this instance was built for. */
+  protected readonly platform: GlobusAppPlatform;
+  /** The id_token decoder from the config, if one was given. */
+  protected readonly idTokenDecoder: IdTokenDecoder | undefined;
+
+  readonly #requirements = new Map<string, Scope[]>();
+  readonly #authorizers = new Map<string, Promise<GlobusAuthorizer>>();
+  readonly #events = new GlobusAppEvents();
+  readonly #scopeValidator: ScopeRequirementsValidator;
+  readonly #toClose: Array<() => void | Promise<void>> = [];
+  #handlerRun: Promise<void> | undefined;
+  #closed: Promise<void> | undefined;
+
+  constructor(appName: string | undefined, options: GlobusAppOptions = {}) {
+    this.appName = appName ?? "Unnamed Globus App";
+    if (typeof this.appName !== "string") throw new GlobusSDKUsageError("appName must be a string.");
+    this.platform = (new.target as unknown as typeof GlobusApp).platform;
+    this.config = resolveGlobusAppConfig(options.config, this.platform.defaultTokenStorage);
+    this.checkOptions(options);
+
+    if (options.clientId && options.loginClient) {
+      throw new GlobusSDKUsageError("Mutually exclusive parameters: clientId and loginClient.");
+    }
+    if (options.loginClient) {
+      if (options.loginClient.environment !== this.config.environment) {
+        throw new GlobusSDKUsageError(
+          `[Environment Mismatch] The loginClient's environment (${options.loginClient.environment}) does not match the GlobusApp's configured environment (${this.config.environment}).`,
+        );
+      }
+      this.loginClient = options.loginClient;
+    } else if (options.clientId) {
+      this.loginClient = this.createLoginClient(options.clientId, options.clientSecret);
+      this.#toClose.push(() => this.loginClient.close());
+    } else {
+      throw new GlobusSDKUsageError(
+        "Could not set up a globus login client. One of clientId or loginClient is required.",
+      );
+    }
+    this.clientId = this.loginClient.clientId;
+
+    for (const [rs, scopes] of Object.entries(options.scopeRequirements ?? {})) {
+      this.#requirements.set(rs, mergeScopes(this.#requirements.get(rs) ?? [], normalizeScopes(scopes)));
+    }
+
+    const storage = this.#resolveTokenStorage();
+    this.#scopeValidator = new ScopeRequirementsValidator(() => Object.fromEntries(this.#requirements), {
+      fetch: async (identityId) => {
+        const auth = await storage.getTokenData(AUTH_RS);
+        if (!auth) return { meetsScopeRequirements: () => true };
+        const body = await this.loginClient.getJSON(
+          `v2/api/identities/${encodeURIComponent(identityId)}/consents?all=false`,
+          auth.access_token,
+        );
+        return ConsentForest.fromConsentsResponse(body);
+      },
+    });
+    this.tokenStorage = new ValidatingTokenStorage(storage, this.createValidators(this.#scopeValidator));
+
+    const decoder = this.config.idTokenDecoder;
+    this.idTokenDecoder = hasForGlobusApp(decoder)
+      ? (decoder as { forGlobusApp(c: object): IdTokenDecoder }).forGlobusApp({
+          appName: this.appName,
+          config: this.config,
+          loginClient: this.loginClient,
+        })
+      : decoder;
+
+    this.addScopeRequirements({ [AUTH_RS]: "openid" });
+    const detach = this.platform.attach?.(this, {
+      emit: (event, payload) => this.#events.emit(event, payload),
+    });
+    if (detach) this.#toClose.push(detach);
+  }
+
+  /** Checks options that only one kind of app accepts. */
+  protected abstract checkOptions(options: GlobusAppOptions): void;
+  /** Builds the login client when the app was given a client id. */
+  protected abstract createLoginClient(clientId: string, clientSecret: string | undefined): AuthLoginClient;
+  /** The validators of this kind of app, the scope validator among them. */
+  protected abstract createValidators(scopeValidator: ScopeRequirementsValidator): TokenDataValidator[];
+  /** Builds the authorizer of a resource server from validated storage. */
+  protected abstract createAuthorizer(resourceServer: string): Promise<GlobusAuthorizer>;
+  /** Runs this kind of app's login (an interactive flow, or client credentials). */
+  protected abstract runLoginFlow(
+    authParams: GlobusAuthorizationParameters,
+    options: LoginFlowOptions,
+  ): Promise<TokenResponse>;
+
+  #resolveTokenStorage(): TokenStorage {
+    const value = this.config.tokenStorage;
+    const context = {
+      appName: this.appName,
+      config: this.config,
+      clientId: this.clientId,
+      namespace: DEFAULT_NAMESPACE,
+    };
+    let provider: TokenStorageProvider | undefined;
+    if (isTokenStorage(value)) return value;
+    if (hasForGlobusApp(value)) provider = value as TokenStorageProvider;
+    else if (typeof value === "string") provider = this.platform.tokenStorages[value];
+    if (!provider) {
+      const names = Object.keys(this.platform.tokenStorages).map((n) => `"${n}"`);
+      throw new GlobusSDKUsageError(
+        `Unsupported tokenStorage value: ${typeof value === "string" ? `"${value}"` : typeof value}. Must be a TokenStorage, a TokenStorageProvider, or one of ${names.join(", ")} (${this.platform.name}).`,
+      );
+    }
+    const storage = provider.forGlobusApp(context);
+    this.#toClose.push(() => storage.close());
+    return storage;
+  }
+
+  /** A deep copy of the scope requirements, per resource server. */
+  get scopeRequirements(): Record<string, Scope[]> {
+    return Object.fromEntries([...this.#requirements].map(([rs, scopes]) => [rs, [...scopes]]));
+  }
+
+  /**
+   * Adds scope requirements, merged with the existing ones without duplicates, and drops the cached
+   * authorizers of the affected resource servers only.
+   */
+  addScopeRequirements(requirements: ScopeRequirementsInput): void {
+    for (const [rs, scopes] of Object.entries(requirements)) {
+      this.#requirements.set(rs, mergeScopes(this.#requirements.get(rs) ?? [], normalizeScopes(scopes)));
+      this.#authorizers.delete(rs);
+    }
+  }
+
+  /** Subscribes to an app event; returns the function that unsubscribes. */
+  on<K extends keyof GlobusAppEventMap>(event: K, listener: GlobusAppListener<K>): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  /** Emits an event to this app's listeners (platform code and subclasses). */
+  protected emit<K extends keyof GlobusAppEventMap>(event: K, payload: GlobusAppEventMap[K]): void {
+    this.#events.emit(event, payload);
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new GlobusSDKUsageError(`${this.constructor.name} "${this.appName}" is closed.`);
+  }
+
+  /**
+   * The authorizer for a resource server, built from validated stored tokens and cached. When the
+   * stored tokens are not usable, the configured `tokenValidationErrorHandler` runs once (by default
+   * a login; concurrent callers share one) and the authorizer is built once more.
+   *
+   * @throws TokenValidationError when the tokens stay unusable; GlobusSDKUsageError when closed.
+   */
+  async getAuthorizer(resourceServer: string): Promise<GlobusAuthorizer> {
+    this.#assertOpen();
+    try {
+      return await this.#getAuthorizer(resourceServer);
+    } catch (error) {
+      const handler = this.config.tokenValidationErrorHandler;
+      if (!handler || !isTokenValidationError(error)) throw error;
+      if (!this.#handlerRun) {
+        this.#handlerRun = (async () => handler(this, error))().finally(() => {
+          this.#handlerRun = undefined;
+        });
+      }
+      await this.#handlerRun;
+      return this.#getAuthorizer(resourceServer);
+    }
+  }
+
+  #getAuthorizer(resourceServer: string): Promise<GlobusAuthorizer> {
+    const cached = this.#authorizers.get(resourceServer);
+    if (cached) {
+      return cached.then((authorizer) => {
+        if ("isExpired" in authorizer && (authorizer as { isExpired(): boolean }).isExpired()) {
+          // Python keeps expired access-token authorizers forever; evict so validation runs again.
+          if (this.#authorizers.get(resourceServer) === cached) this.#authorizers.delete(resourceServer);
+          return this.#getAuthorizer(resourceServer);
+        }
+        return authorizer;
+      });
+    }
+    const created = this.createAuthorizer(resourceServer);
+    this.#authorizers.set(resourceServer, created);
+    created.catch(() => {
+      if (this.#authorizers.get(resourceServer) === created) this.#authorizers.delete(resourceServer);
+    });
+    return created;
+  }
+
+  /** Drops cached authorizers (all, or those of the given resource servers). */
+  protected clearAuthorizerCache(...resourceServers: string[]): void {
+    if (resourceServers.length === 0) this.#authorizers.clear();
+    for (const rs of resourceServers) this.#authorizers.delete(rs);
+  }
+
+  /**
+   * Whether a login is needed: some required resource server has no token, lacks a required scope, or
+   * holds an expired token that no refresh token can renew. Never prompts.
+   */
+  async loginRequired(): Promise<boolean> {
+    this.#assertOpen();
+    for (const rs of this.#requirements.keys()) {
+      try {
+        await this.#getAuthorizer(rs);
+      } catch (error) {
+        if (isTokenValidationError(error)) return true;
+        throw error;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Logs in when `authParams` is given, `force` is set, or {@link loginRequired} says so. The app's
+   * scope requirements are merged into `authParams.required_scopes` (the caller's object is not
+   * changed).
+   */
+  async login(options: LoginOptions = {}): Promise<void> {
+    this.#assertOpen();
+    if (!options.authParams && !options.force && !(await this.loginRequired())) return;
+    const params = this.#authParamsWithRequiredScopes(options.authParams);
+    const flowOptions: LoginFlowOptions = options.signal ? { signal: options.signal } : {};
+    const response = await this.runLoginFlow(params, flowOptions);
+    await this.completeLogin(response);
+  }
+
+  /** Stores a login's tokens, clears cached authorizers and consents, and emits the events. */
+  protected async completeLogin(response: TokenResponse): Promise<void> {
+    const before = await this.tokenStorage.getIdentityId();
+    await this.tokenStorage.storeTokenResponse(response);
+    this.clearAuthorizerCache();
+    this.#scopeValidator.clearCache();
+    const resourceServers = Object.keys(response.byResourceServer);
+    const identityId = await this.tokenStorage.getIdentityId();
+    this.emit("login", { identityId, resourceServers, source: "local" });
+    this.emit("tokensChanged", { resourceServers, source: "local" });
+    if (identityId !== before) this.emit("identityChanged", { identityId, source: "local" });
+  }
+
+  #authParamsWithRequiredScopes(authParams?: GlobusAuthorizationParameters): GlobusAuthorizationParameters {
+    const all = [...this.#requirements.values()].flat();
+    const merged = mergeScopes(all, normalizeScopes(authParams?.required_scopes ?? []));
+    return { ...authParams, required_scopes: merged.map(String) };
+  }
+
+  /**
+   * Revokes the access and refresh tokens of the required resource servers (every stored one with
+   * `sweep`), removes them, clears cached authorizers and forgets the identity, so another person may
+   * log in next. Tokens are removed locally even when a revocation fails; the failure is then thrown.
+   */
+  async logout(options: LogoutOptions = {}): Promise<void> {
+    this.#assertOpen();
+    const inner = this.tokenStorage.tokenStorage;
+    const stored = await inner.getTokenDataByResourceServer();
+    const targets = Object.values(stored).filter(
+      (record) => options.sweep || this.#requirements.has(record.resource_server),
+    );
+    const failures: unknown[] = [];
+    for (const record of targets) {
+      for (const token of [record.access_token, record.refresh_token]) {
+        if (!token) continue;
+        try {
+          await this.loginClient.revokeToken(token);
+        } catch (error) {
+          failures.push(error);
+        }
+      }
+      await inner.removeTokenData(record.resource_server);
+    }
+    this.clearAuthorizerCache();
+    this.#scopeValidator.clearCache();
+    this.tokenStorage.forgetIdentity();
+    const resourceServers = targets.map((record) => record.resource_server);
+    this.emit("logout", { resourceServers, source: "local" });
+    this.emit("tokensChanged", { resourceServers, source: "local" });
+    this.emit("identityChanged", { identityId: null, source: "local" });
+    if (failures.length > 0) {
+      throw new GlobusError(
+        `Logged out locally, but ${failures.length} token revocation(s) failed; the tokens may stay valid until they expire.`,
+        "API_ERROR",
+        { cause: failures[0] },
+      );
+    }
+  }
+
+  /**
+   * Closes what the app created (its storage when built from a name or provider, its login client),
+   * never a storage or client the caller passed in. Idempotent.
+   */
+  close(): Promise<void> {
+    this.#closed ??= (async () => {
+      this.#authorizers.clear();
+      for (const close of this.#toClose.reverse()) await close();
+      this.#events.clear();
+    })();
+    return this.#closed;
+  }
+
+  /** `await using app = new UserApp(…)` closes the app at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** Renewal hooks shared by the renewing authorizers the apps build. */
+  protected renewalHooks(resourceServer: string) {
+    const inner = this.tokenStorage.tokenStorage;
+    return {
+      onRefresh: async (response: TokenResponse) => {
+        await this.tokenStorage.storeTokenResponse(response);
+        this.emit("refresh", { resourceServer, source: "local" });
+        this.emit("tokensChanged", {
+          resourceServers: Object.keys(response.byResourceServer),
+          source: "local",
+        });
+      },
+      onRefreshError: (error: unknown) => this.emit("refreshFailed", { resourceServer, error }),
+      withLock: <T>(fn: () => Promise<T>) => this.tokenStorage.withLock(`refresh:${resourceServer}`, fn),
+      reload: () => inner.getTokenData(resourceServer),
+    };
+  }
+}

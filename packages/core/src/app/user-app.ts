@@ -1,0 +1,118 @@
+import type { AuthLoginClient } from "../auth/auth-login-client.ts";
+import { ConfidentialAppAuthClient } from "../auth/confidential-app-auth-client.ts";
+import { NativeAppAuthClient } from "../auth/native-app-auth-client.ts";
+import { AccessTokenAuthorizer } from "../authorizers/access-token-authorizer.ts";
+import type { GlobusAuthorizer } from "../authorizers/globus-authorizer.ts";
+import { RefreshTokenAuthorizer } from "../authorizers/refresh-token-authorizer.ts";
+import { GlobusSDKUsageError } from "../errors/usage-error.ts";
+import type { GlobusAuthorizationParameters } from "../gare/globus-authorization-parameters.ts";
+import type {
+  LoginFlowManager,
+  LoginFlowManagerProvider,
+  LoginFlowOptions,
+} from "../login/login-flow-manager.ts";
+import {
+  HasRefreshTokensValidator,
+  NotExpiredValidator,
+  type ScopeRequirementsValidator,
+  type TokenDataValidator,
+  UnchangingIdentityIDValidator,
+} from "../storage/token-data-validators.ts";
+import type { TokenResponse } from "../storage/token-response.ts";
+import { GlobusApp, type GlobusAppOptions } from "./globus-app.ts";
+
+function isLoginFlowManager(value: unknown): value is LoginFlowManager {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as LoginFlowManager).runLoginFlow === "function"
+  );
+}
+
+/**
+ * A GlobusApp for a person: logs in interactively (command line or loopback server in Node,
+ * redirect or popup in browsers), keeps the tokens in the configured storage, and hands out
+ * authorizers that use them (renewing them with refresh tokens when `requestRefreshTokens` is set).
+ *
+ * @example
+ * ```ts
+ * await using app = new UserApp("my-portal", {
+ *   clientId: "…",
+ *   scopeRequirements: { "transfer.api.globus.org": "urn:globus:auth:scope:transfer.api.globus.org:all" },
+ * });
+ * await app.login();
+ * const header = await (await app.getAuthorizer("transfer.api.globus.org")).getAuthorizationHeader();
+ * ```
+ */
+export class UserApp extends GlobusApp {
+  #flow: LoginFlowManager | undefined;
+
+  protected checkOptions(_options: GlobusAppOptions): void {}
+
+  protected createLoginClient(clientId: string, clientSecret: string | undefined): AuthLoginClient {
+    const environment = this.config.environment;
+    return clientSecret
+      ? new ConfidentialAppAuthClient({ clientId, clientSecret, environment })
+      : new NativeAppAuthClient({ clientId, environment });
+  }
+
+  protected createValidators(scopeValidator: ScopeRequirementsValidator): TokenDataValidator[] {
+    const first = this.config.requestRefreshTokens
+      ? new HasRefreshTokensValidator()
+      : new NotExpiredValidator();
+    return [first, scopeValidator, new UnchangingIdentityIDValidator()];
+  }
+
+  /**
+   * The login flow manager, built on first use from the config (a name, an instance or a provider).
+   *
+   * @throws GlobusSDKUsageError for an unknown name, or when the platform has no default flow.
+   */
+  get loginFlowManager(): LoginFlowManager {
+    this.#flow ??= this.#resolveLoginFlowManager();
+    return this.#flow;
+  }
+
+  #resolveLoginFlowManager(): LoginFlowManager {
+    const value = this.config.loginFlowManager ?? this.platform.defaultLoginFlowManager;
+    if (isLoginFlowManager(value)) return value;
+    let provider: LoginFlowManagerProvider | undefined;
+    if (typeof value === "string") provider = this.platform.loginFlowManagers[value];
+    else if (value && typeof (value as LoginFlowManagerProvider).forGlobusApp === "function") {
+      provider = value as LoginFlowManagerProvider;
+    }
+    if (!provider) {
+      const names = Object.keys(this.platform.loginFlowManagers).map((n) => `"${n}"`);
+      throw new GlobusSDKUsageError(
+        value === undefined
+          ? `No loginFlowManager is configured and the ${this.platform.name} platform has no default; pass one in config.`
+          : `Unsupported loginFlowManager value: ${typeof value === "string" ? `"${value}"` : typeof value}. Expected ${[...names, "a LoginFlowManagerProvider", "a LoginFlowManager"].join(", ")}.`,
+      );
+    }
+    return provider.forGlobusApp({
+      appName: this.appName,
+      config: this.config,
+      loginClient: this.loginClient,
+      idTokenDecoder: this.idTokenDecoder,
+    });
+  }
+
+  protected runLoginFlow(
+    authParams: GlobusAuthorizationParameters,
+    options: LoginFlowOptions,
+  ): Promise<TokenResponse> {
+    return this.loginFlowManager.runLoginFlow(authParams, options);
+  }
+
+  protected async createAuthorizer(resourceServer: string): Promise<GlobusAuthorizer> {
+    const data = await this.tokenStorage.getTokenData(resourceServer);
+    if (this.config.requestRefreshTokens && data.refresh_token) {
+      return new RefreshTokenAuthorizer(data.refresh_token, this.loginClient, {
+        accessToken: data.access_token,
+        expiresAtSeconds: data.expires_at_seconds,
+        ...this.renewalHooks(resourceServer),
+      });
+    }
+    return new AccessTokenAuthorizer(data.access_token, { expiresAtSeconds: data.expires_at_seconds });
+  }
+}

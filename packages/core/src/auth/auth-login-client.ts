@@ -1,0 +1,394 @@
+import * as oauth from "oauth4webapi";
+import * as v from "valibot";
+import { getServiceUrl, resolveEnvironment } from "../config/environment.ts";
+import { GlobusAPIError, GlobusNetworkError, globusAPIErrorFromBody } from "../errors/api-error.ts";
+import { GlobusError } from "../errors/globus-error.ts";
+import { GlobusSDKUsageError } from "../errors/usage-error.ts";
+import type { GlobusAuthorizationParameters } from "../gare/globus-authorization-parameters.ts";
+import { toAuthorizeQuery } from "../gare/to-authorize-query.ts";
+import {
+  GlobusTokenResponseSchema,
+  type TokenGrantType,
+  type TokenResponse,
+  tokenResponseFromBody,
+} from "../storage/token-response.ts";
+import type { IdTokenClaims, IdTokenDecoder } from "./id-token-decoder.ts";
+
+/** Options shared by the login clients. */
+export interface AuthLoginClientOptions {
+  /** The client id registered with Globus Auth. */
+  clientId: string;
+  /** Globus environment. @default `GLOBUS_SDK_ENVIRONMENT` or "production" */
+  environment?: string;
+  /**
+   * Globus Auth's base URL (ending in `/`), e.g. a local emulator's. @default the environment's Auth URL
+   * (`GLOBUS_SDK_SERVICE_URL_AUTH` honoured).
+   */
+  baseUrl?: string;
+  /** A `fetch` to use instead of the global one. */
+  fetch?: typeof fetch;
+}
+
+/** A started authorization-code login: the URL to send the person to and what the callback needs. */
+export interface AuthorizationRequest {
+  /** The authorize URL. */
+  readonly url: string;
+  /** The random `state` sent with it; the callback must echo it. */
+  readonly state: string;
+  /** The PKCE verifier (native clients), kept secret until the code exchange. */
+  readonly codeVerifier: string | null;
+  /** The redirect URI the callback arrives at. */
+  readonly redirectUri: string;
+}
+
+/** Options of {@link AuthLoginClient.createAuthorizationRequest}. */
+export interface AuthorizationRequestOptions {
+  redirectUri: string;
+  /** Scopes (`required_scopes`) and session parameters. `required_scopes` must not be empty. */
+  authParams: GlobusAuthorizationParameters;
+  /** Ask for refresh tokens (`access_type=offline`). @default false */
+  requestRefreshTokens?: boolean;
+  /** Pre-filled name of the grant (native clients), e.g. "my-app on my-laptop". */
+  prefillNamedGrant?: string;
+}
+
+const clockToleranceSeconds = 300;
+
+function isLoopbackHttp(url: URL): boolean {
+  return url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
+}
+
+/** Strips a thrown value down to what may be shown: oauth4webapi attaches response bodies (tokens). */
+function safeCause(error: unknown): Error {
+  if (!(error instanceof Error)) return new Error(String(error));
+  const safe = new Error(error.message);
+  safe.name = error.name;
+  return safe;
+}
+
+/**
+ * Base of {@link NativeAppAuthClient} and {@link ConfidentialAppAuthClient}: the OAuth calls a
+ * GlobusApp makes to Globus Auth, all through oauth4webapi (authorize URL with PKCE and a random
+ * state, code exchange, refresh, client credentials, revocation, userinfo, consents), with the
+ * `other_tokens` response split per resource server and the id_token verified.
+ */
+export abstract class AuthLoginClient {
+  /** The client id. */
+  readonly clientId: string;
+  /** The Globus environment. */
+  readonly environment: string;
+  /** Globus Auth's base URL, ending in `/`. */
+  readonly baseUrl: string;
+  /** Whether this client authenticates with a secret. */
+  abstract readonly isConfidential: boolean;
+
+  readonly #as: oauth.AuthorizationServer;
+  readonly #client: oauth.Client;
+  // Typed loosely: oauth4webapi's option types differ per call, the values are the same for all.
+  readonly #requestOptions: Record<symbol, unknown>;
+  readonly #fetch: typeof fetch;
+  #closed = false;
+
+  constructor(options: AuthLoginClientOptions) {
+    if (!options.clientId) throw new GlobusSDKUsageError("A login client needs a clientId.");
+    this.clientId = options.clientId;
+    this.environment = resolveEnvironment(options.environment);
+    const base = new URL(options.baseUrl ?? getServiceUrl("auth", this.environment));
+    if (base.protocol !== "https:" && !isLoopbackHttp(base)) {
+      throw new GlobusSDKUsageError(`Globus Auth must be reached over https (got ${base.origin}).`);
+    }
+    this.baseUrl = base.href.endsWith("/") ? base.href : `${base.href}/`;
+    const issuer = this.baseUrl.replace(/\/$/, "");
+    this.#as = {
+      issuer,
+      authorization_endpoint: `${this.baseUrl}v2/oauth2/authorize`,
+      token_endpoint: `${this.baseUrl}v2/oauth2/token`,
+      revocation_endpoint: `${this.baseUrl}v2/oauth2/token/revoke`,
+      introspection_endpoint: `${this.baseUrl}v2/oauth2/token/introspect`,
+      userinfo_endpoint: `${this.baseUrl}v2/oauth2/userinfo`,
+      jwks_uri: `${this.baseUrl}jwk.json`,
+      id_token_signing_alg_values_supported: ["RS512"],
+    };
+    this.#client = {
+      client_id: this.clientId,
+      id_token_signed_response_alg: "RS512",
+      [oauth.clockTolerance]: clockToleranceSeconds,
+    };
+    this.#fetch = options.fetch ?? ((...args) => fetch(...args));
+    this.#requestOptions = {
+      ...(isLoopbackHttp(base) ? { [oauth.allowInsecureRequests]: true } : {}),
+      [oauth.customFetch]: (url: string, init: RequestInit) => this.#fetch(url, init),
+    };
+  }
+
+  /** How the client authenticates at the token endpoint. */
+  protected abstract clientAuth(): oauth.ClientAuth;
+
+  /** The default redirect for native command-line logins: Globus's page that shows the code. */
+  get defaultNativeRedirectUri(): string {
+    return `${this.baseUrl}v2/web/auth-code`;
+  }
+
+  /**
+   * Starts an authorization-code login: a random `state`, and for native clients a PKCE S256 pair
+   * (a 43-character verifier). Returns the authorize URL and what the code exchange will need.
+   *
+   * @throws GlobusSDKUsageError when `authParams.required_scopes` is empty.
+   */
+  async createAuthorizationRequest(options: AuthorizationRequestOptions): Promise<AuthorizationRequest> {
+    const scopes = options.authParams.required_scopes ?? [];
+    if (scopes.length === 0) {
+      throw new GlobusSDKUsageError(
+        "A login flow cannot start without scopes in the authorization parameters.",
+      );
+    }
+    const state = oauth.generateRandomState();
+    const url = new URL(this.#as.authorization_endpoint as string);
+    const query = url.searchParams;
+    query.set("client_id", this.clientId);
+    query.set("redirect_uri", options.redirectUri);
+    query.set("scope", scopes.join(" "));
+    query.set("state", state);
+    query.set("response_type", "code");
+    let codeVerifier: string | null = null;
+    if (!this.isConfidential) {
+      codeVerifier = oauth.generateRandomCodeVerifier();
+      query.set("code_challenge", await oauth.calculatePKCECodeChallenge(codeVerifier));
+      query.set("code_challenge_method", "S256");
+    }
+    query.set("access_type", options.requestRefreshTokens ? "offline" : "online");
+    if (options.prefillNamedGrant && !this.isConfidential)
+      query.set("prefill_named_grant", options.prefillNamedGrant);
+    for (const [key, value] of Object.entries(toAuthorizeQuery(options.authParams))) query.set(key, value);
+    return { url: url.href, state, codeVerifier, redirectUri: options.redirectUri };
+  }
+
+  /**
+   * Exchanges an authorization code for tokens and verifies the id_token.
+   *
+   * @param decoder - replaces the built-in id_token verification (see {@link IdTokenDecoder}).
+   * @throws GlobusAPIError when Globus refuses the code (`invalid_grant`, …); GlobusError when the
+   * id_token is not acceptable.
+   */
+  async exchangeAuthorizationCode(
+    request: { code: string; codeVerifier: string | null; redirectUri: string },
+    decoder?: IdTokenDecoder,
+  ): Promise<TokenResponse> {
+    const params = new URLSearchParams({ code: request.code });
+    // oauth4webapi only accepts callback parameters that went through validateAuthResponse.
+    const callback = oauth.validateAuthResponse(this.#as, this.#client, params, oauth.skipStateCheck);
+    const received = nowSeconds();
+    const response = await this.#call("POST", this.#as.token_endpoint as string, () =>
+      oauth.authorizationCodeGrantRequest(
+        this.#as,
+        this.#client,
+        this.clientAuth(),
+        callback,
+        request.redirectUri,
+        request.codeVerifier ?? oauth.nopkce,
+        this.#requestOptions,
+      ),
+    );
+    const body = await this.#process("POST", this.#as.token_endpoint as string, () =>
+      oauth.processAuthorizationCodeResponse(this.#as, this.#client, response),
+    );
+    return this.#toTokenResponse(body, response, "authorization_code", received, decoder);
+  }
+
+  /** Renews an access token with a refresh token (one resource server per call). */
+  async refreshToken(refreshToken: string): Promise<TokenResponse> {
+    const received = nowSeconds();
+    const response = await this.#call("POST", this.#as.token_endpoint as string, () =>
+      oauth.refreshTokenGrantRequest(
+        this.#as,
+        this.#client,
+        this.clientAuth(),
+        refreshToken,
+        this.#requestOptions,
+      ),
+    );
+    const body = await this.#process("POST", this.#as.token_endpoint as string, () =>
+      oauth.processRefreshTokenResponse(this.#as, this.#client, response),
+    );
+    return this.#toTokenResponse(body, response, "refresh_token", received);
+  }
+
+  /** Revokes an access or refresh token. Revoking an unknown token succeeds, as in OAuth. */
+  async revokeToken(token: string): Promise<void> {
+    const response = await this.#call("POST", this.#as.revocation_endpoint as string, () =>
+      oauth.revocationRequest(this.#as, this.#client, this.clientAuth(), token, this.#requestOptions),
+    );
+    await this.#process("POST", this.#as.revocation_endpoint as string, () =>
+      oauth.processRevocationResponse(response),
+    );
+  }
+
+  /** The signed-in identity's OIDC userinfo, read with an auth.globus.org access token. */
+  async userinfo(accessToken: string): Promise<Record<string, unknown> & { sub: string }> {
+    const url = this.#as.userinfo_endpoint as string;
+    const response = await this.#call("GET", url, () =>
+      oauth.userInfoRequest(this.#as, this.#client, accessToken, this.#requestOptions),
+    );
+    return (await this.#process("GET", url, () =>
+      oauth.processUserInfoResponse(this.#as, this.#client, oauth.skipSubjectCheck, response),
+    )) as Record<string, unknown> & { sub: string };
+  }
+
+  /**
+   * GETs a JSON document from Globus Auth with a Bearer token (used for the consents API), without
+   * pulling a full HTTP client onto the login path.
+   */
+  async getJSON(path: string, accessToken: string): Promise<unknown> {
+    const url = new URL(path, this.baseUrl).href;
+    const response = await this.#call("GET", url, () =>
+      this.#fetch(url, { headers: { authorization: `Bearer ${accessToken}`, accept: "application/json" } }),
+    );
+    if (!response.ok) throw await apiErrorFromResponse("GET", url, response);
+    return this.#process("GET", url, () => response.json());
+  }
+
+  /** Marks the client closed; later calls are still allowed (fetch holds no resources). */
+  async close(): Promise<void> {
+    this.#closed = true;
+  }
+
+  /** Whether {@link close} was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Performs a client-credentials grant (confidential clients). */
+  protected async clientCredentialsRequest(scope: string): Promise<TokenResponse> {
+    const received = nowSeconds();
+    const response = await this.#call("POST", this.#as.token_endpoint as string, () =>
+      oauth.clientCredentialsGrantRequest(
+        this.#as,
+        this.#client,
+        this.clientAuth(),
+        new URLSearchParams({ scope }),
+        this.#requestOptions,
+      ),
+    );
+    const body = await this.#process("POST", this.#as.token_endpoint as string, () =>
+      oauth.processClientCredentialsResponse(this.#as, this.#client, response),
+    );
+    return this.#toTokenResponse(body, response, "client_credentials", received);
+  }
+
+  async #toTokenResponse(
+    body: oauth.TokenEndpointResponse,
+    response: Response,
+    grantType: TokenGrantType,
+    receivedAtSeconds: number,
+    decoder?: IdTokenDecoder,
+  ): Promise<TokenResponse> {
+    const normalised = { ...body, token_type: body.token_type === "bearer" ? "Bearer" : body.token_type };
+    const parsed = v.safeParse(GlobusTokenResponseSchema, normalised);
+    if (!parsed.success) {
+      throw new GlobusNetworkError(
+        `Globus Auth sent a token response this library cannot read ('${parsed.issues[0].path?.map((p) => String(p.key)).join(".") ?? "body"}' is invalid).`,
+      );
+    }
+    let claims: IdTokenClaims | null = null;
+    if (parsed.output.id_token) {
+      claims = decoder
+        ? await decoder.decode(parsed.output.id_token)
+        : await this.#verifyIdToken(response, body);
+    }
+    return tokenResponseFromBody(parsed.output, {
+      grantType,
+      receivedAtSeconds,
+      identityId: claims?.sub ?? null,
+      idTokenClaims: claims,
+    });
+  }
+
+  async #verifyIdToken(response: Response, body: oauth.TokenEndpointResponse): Promise<IdTokenClaims> {
+    try {
+      await oauth.validateApplicationLevelSignature(this.#as, response, {
+        ...this.#requestOptions,
+        [oauth.jwksCache]: this.#jwksCache,
+      });
+    } catch (error) {
+      throw new GlobusError("The id_token's signature could not be verified.", "ID_TOKEN_INVALID", {
+        cause: safeCause(error),
+      });
+    }
+    const claims = oauth.getValidatedIdTokenClaims(body);
+    if (!claims || typeof claims.sub !== "string") {
+      throw new GlobusError("The id_token has no subject.", "ID_TOKEN_INVALID");
+    }
+    return claims as IdTokenClaims;
+  }
+
+  // Shared by every id_token this client verifies, so the JWKS is fetched once (oauth4webapi refreshes it
+  // after five minutes, or at once when an unknown key id appears).
+  readonly #jwksCache: oauth.JWKSCacheInput = {};
+
+  async #call(method: string, url: string, send: () => Promise<Response>): Promise<Response> {
+    try {
+      return await send();
+    } catch (error) {
+      throw new GlobusNetworkError(`${method} ${url} could not be sent: ${safeCause(error).message}`, {
+        cause: safeCause(error),
+      });
+    }
+  }
+
+  async #process<T>(method: string, url: string, process: () => Promise<T>): Promise<T> {
+    try {
+      return await process();
+    } catch (error) {
+      if (error instanceof oauth.ResponseBodyError) {
+        throw new GlobusAPIError(
+          {
+            status: error.status,
+            method,
+            url,
+            errorCode: error.error,
+            detail: error.error_description,
+            body: { error: error.error, error_description: error.error_description },
+          },
+          { cause: safeCause(error) },
+        );
+      }
+      if (error instanceof oauth.WWWAuthenticateChallengeError) {
+        throw await apiErrorFromResponse(method, url, error.response);
+      }
+      if (error instanceof oauth.OperationProcessingError && error.code === oauth.JWT_TIMESTAMP_CHECK) {
+        throw new GlobusError(`The id_token is not valid now: ${error.message}`, "ID_TOKEN_INVALID", {
+          cause: safeCause(error),
+        });
+      }
+      if (error instanceof oauth.OperationProcessingError && error.code === oauth.JWT_CLAIM_COMPARISON) {
+        throw new GlobusError(
+          `The id_token was not issued for this client: ${error.message}`,
+          "ID_TOKEN_INVALID",
+          {
+            cause: safeCause(error),
+          },
+        );
+      }
+      throw new GlobusNetworkError(
+        `${method} ${url} returned a response this library cannot read: ${safeCause(error).message}`,
+        {
+          cause: safeCause(error),
+        },
+      );
+    }
+  }
+}
+
+/** Builds a {@link GlobusAPIError} from a non-2xx response. */
+async function apiErrorFromResponse(
+  method: string,
+  url: string,
+  response: Response,
+): Promise<GlobusAPIError> {
+  const body = await response.json().catch(() => undefined);
+  return globusAPIErrorFromBody({ status: response.status, method, url, body, headers: response.headers });
+}
+
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}

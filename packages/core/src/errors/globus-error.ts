@@ -1,0 +1,124 @@
+/**
+ * Stable, machine-readable codes carried by every {@link GlobusError}. They never change meaning
+ * between releases; branch on them (or on the `isX()` guards) rather than on messages.
+ */
+export type GlobusErrorCode =
+  | "GLOBUS_ERROR"
+  | "USAGE_ERROR"
+  | "API_ERROR"
+  | "NETWORK_ERROR"
+  | "TOKEN_VALIDATION_FAILED"
+  | "TOKEN_MISSING"
+  | "TOKEN_EXPIRED"
+  | "SCOPE_REQUIREMENTS_UNMET"
+  | "IDENTITY_VALIDATION_FAILED"
+  | "IDENTITY_MISSING"
+  | "IDENTITY_MISMATCH"
+  | "TOKEN_STORAGE_ERROR"
+  | "SCOPE_PARSE_ERROR"
+  | "SCOPE_CYCLE_ERROR"
+  | "LOGIN_FAILED"
+  | "LOGIN_STATE_MISMATCH"
+  | "LOGIN_TIMEOUT"
+  | "LOGIN_CANCELLED"
+  | "LOGIN_DENIED"
+  | "LOGIN_POPUP_BLOCKED"
+  | "LOGIN_POPUP_CLOSED"
+  | "LOGIN_COMMAND_LINE_EOF"
+  | "LOGIN_LOCAL_SERVER"
+  | "ID_TOKEN_INVALID";
+
+const ALL_CODES: ReadonlySet<string> = new Set<GlobusErrorCode>([
+  "GLOBUS_ERROR",
+  "USAGE_ERROR",
+  "API_ERROR",
+  "NETWORK_ERROR",
+  "TOKEN_VALIDATION_FAILED",
+  "TOKEN_MISSING",
+  "TOKEN_EXPIRED",
+  "SCOPE_REQUIREMENTS_UNMET",
+  "IDENTITY_VALIDATION_FAILED",
+  "IDENTITY_MISSING",
+  "IDENTITY_MISMATCH",
+  "TOKEN_STORAGE_ERROR",
+  "SCOPE_PARSE_ERROR",
+  "SCOPE_CYCLE_ERROR",
+  "LOGIN_FAILED",
+  "LOGIN_STATE_MISMATCH",
+  "LOGIN_TIMEOUT",
+  "LOGIN_CANCELLED",
+  "LOGIN_DENIED",
+  "LOGIN_POPUP_BLOCKED",
+  "LOGIN_POPUP_CLOSED",
+  "LOGIN_COMMAND_LINE_EOF",
+  "LOGIN_LOCAL_SERVER",
+  "ID_TOKEN_INVALID",
+]);
+
+/** Options accepted by every error of the hierarchy. */
+export interface GlobusErrorOptions {
+  /** The underlying failure, kept as the standard ES2022 `cause` (never serialised). */
+  cause?: unknown;
+}
+
+/**
+ * Base class of every error this library throws.
+ *
+ * Each subclass has a literal `name` (safe under minification) and a stable `code`. Messages never
+ * contain tokens, secrets, authorization codes or PKCE verifiers, and `JSON.stringify(error)` yields
+ * only `name`, `code`, `message` and the documented public fields of the subclass.
+ *
+ * @example
+ * ```ts
+ * try { await app.getAuthorizer("transfer.api.globus.org"); }
+ * catch (e) { if (isGlobusError(e)) console.error(e.code, e.message); }
+ * ```
+ */
+export class GlobusError extends Error {
+  override readonly name: string = "GlobusError";
+  /** Stable machine-readable code. */
+  readonly code: GlobusErrorCode;
+
+  constructor(message: string, code: GlobusErrorCode = "GLOBUS_ERROR", options: GlobusErrorOptions = {}) {
+    super(message, "cause" in options ? { cause: options.cause } : undefined);
+    this.code = code;
+  }
+
+  /** A serialisation with no cause, stack or secret: `{ name, code, message, ...publicFields }`. */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = { name: this.name, code: this.code, message: this.message };
+    for (const [key, value] of Object.entries(this)) {
+      if (!(key in out)) out[key] = value;
+    }
+    return out;
+  }
+}
+
+/**
+ * Builds a type guard that recognises instances of `ctor` and, across realms (popups, iframes,
+ * workers, duplicated bundles), any error whose `name` is one of `names`.
+ */
+export function errorGuard<T extends Error>(
+  ctor: abstract new (...args: never[]) => T,
+  names: readonly string[],
+): (value: unknown) => value is T {
+  const known = new Set(names);
+  return (value: unknown): value is T =>
+    value instanceof ctor ||
+    (typeof value === "object" &&
+      value !== null &&
+      typeof (value as { name?: unknown }).name === "string" &&
+      known.has((value as { name: string }).name) &&
+      typeof (value as { code?: unknown }).code === "string");
+}
+
+/** True for any error of this library's hierarchy, from any realm (checked by `code`). */
+export function isGlobusError(value: unknown): value is GlobusError {
+  return (
+    value instanceof GlobusError ||
+    (typeof value === "object" &&
+      value !== null &&
+      typeof (value as { name?: unknown }).name === "string" &&
+      ALL_CODES.has((value as { code?: unknown }).code as string))
+  );
+}

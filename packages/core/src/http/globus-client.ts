@@ -1,0 +1,261 @@
+import ky, { type AfterResponseState, type BeforeErrorState, isHTTPError, type KyInstance } from "ky";
+import type { GlobusApp } from "../app/globus-app.ts";
+import type { GlobusAuthorizer } from "../authorizers/globus-authorizer.ts";
+import { getServiceUrl } from "../config/environment.ts";
+import { GlobusAPIError, GlobusNetworkError, globusAPIErrorFromBody } from "../errors/api-error.ts";
+import { GlobusSDKUsageError } from "../errors/usage-error.ts";
+import type { GARE } from "../gare/gare.ts";
+import { toGare, toGares } from "../gare/to-gare.ts";
+import { normalizeScopes, type ScopesInput } from "../scopes/scope-parser.ts";
+
+/** Options of {@link GlobusClient}. */
+export interface GlobusClientOptions {
+  /** The app whose tokens authorize requests (excludes `authorizer`). */
+  app?: GlobusApp;
+  /** Scopes to register with the app instead of the client's defaults. Needs `app`. */
+  appScopes?: ScopesInput;
+  /** A fixed authorizer (excludes `app`). */
+  authorizer?: GlobusAuthorizer;
+  /** The service's base URL. @default from the environment (`GLOBUS_SDK_SERVICE_URL_<SERVICE>` honoured) */
+  baseUrl?: string;
+  /** The Globus environment. @default the app's, else `GLOBUS_SDK_ENVIRONMENT`, else production */
+  environment?: string;
+  /** How many times to retry 429/5xx and network failures (with backoff, honouring Retry-After). @default 3 */
+  retryLimit?: number;
+  /** Longest wait between retries, in ms. @default 10000 */
+  maxRetryDelayMs?: number;
+  /** Per-attempt timeout in ms. @default 60000 */
+  timeoutMs?: number;
+  /** A `fetch` to use instead of the global one. */
+  fetch?: typeof fetch;
+}
+
+/** What a service client says about its service. */
+export interface GlobusServiceInfo {
+  /** Name used for the base URL and `GLOBUS_SDK_SERVICE_URL_<SERVICE>`, e.g. "transfer". */
+  service: string;
+  /** The resource server its tokens are for, e.g. "transfer.api.globus.org". */
+  resourceServer: string | undefined;
+  /** Scopes registered with a bound app unless `appScopes` replaces them. */
+  defaultScopes: ScopesInput;
+}
+
+/** Options of one request. */
+export interface GlobusRequestOptions {
+  /** Query parameters. */
+  query?: Record<string, string | number | boolean | undefined>;
+  /** A JSON body. */
+  json?: unknown;
+  /** Extra headers. */
+  headers?: Record<string, string>;
+  /** Cancels the request. */
+  signal?: AbortSignal;
+}
+
+const RETRY_STATUSES = [429, 500, 502, 503, 504];
+
+/**
+ * An HTTP client for a Globus service, on ky. Bound to an app, it asks the app for the
+ * `Authorization` header on every attempt; a 401 renews the token once and retries; 429 and 5xx are
+ * retried with backoff honouring `Retry-After`; with `autoRedriveGares`, the first 403 carrying a GARE
+ * logs in with its parameters and retries once. Failures are {@link GlobusAPIError}s with the GAREs
+ * parsed.
+ *
+ * @example
+ * ```ts
+ * const transfer = new GlobusClient({ app }, { service: "transfer", resourceServer: "transfer.api.globus.org",
+ *   defaultScopes: TransferScopes.all });
+ * const result = await transfer.get("v0.10/endpoint_search", { query: { filter_fulltext: "tutorial" } });
+ * ```
+ */
+export class GlobusClient {
+  /** The app the client is bound to, if any. */
+  readonly app: GlobusApp | undefined;
+  /** The service's base URL, ending in `/`. */
+  readonly baseUrl: string;
+  /** The resource server of the service. */
+  readonly resourceServer: string | undefined;
+  readonly #authorizer: GlobusAuthorizer | undefined;
+  readonly #ky: KyInstance;
+
+  constructor(options: GlobusClientOptions, info: GlobusServiceInfo) {
+    if (options.app && options.authorizer) {
+      throw new GlobusSDKUsageError(`A ${new.target.name} cannot use both an 'app' and an 'authorizer'.`);
+    }
+    if (options.appScopes !== undefined && !options.app) {
+      throw new GlobusSDKUsageError(`A ${new.target.name} must have an 'app' to use 'appScopes'.`);
+    }
+    this.app = options.app;
+    this.#authorizer = options.authorizer;
+    this.resourceServer = info.resourceServer;
+    const environment = options.environment ?? options.app?.config.environment;
+    if (options.app && options.environment && options.environment !== options.app.config.environment) {
+      throw new GlobusSDKUsageError(
+        `[Environment Mismatch] ${new.target.name}'s environment (${options.environment}) does not match the GlobusApp's configured environment (${options.app.config.environment}).`,
+      );
+    }
+    const base = options.baseUrl ?? getServiceUrl(info.service, environment);
+    this.baseUrl = base.endsWith("/") ? base : `${base}/`;
+    if (options.app) {
+      if (!info.resourceServer) {
+        throw new GlobusSDKUsageError(
+          "Unable to use an 'app' with a client with no 'resource_server' defined.",
+        );
+      }
+      const scopes = normalizeScopes(options.appScopes ?? info.defaultScopes);
+      if (scopes.length > 0) options.app.addScopeRequirements({ [info.resourceServer]: scopes });
+    }
+    this.#ky = ky.create({
+      prefix: this.baseUrl,
+      timeout: options.timeoutMs ?? 60_000,
+      retry: {
+        limit: options.retryLimit ?? 3,
+        methods: ["get", "put", "head", "delete", "options", "post", "patch"],
+        statusCodes: RETRY_STATUSES,
+        afterStatusCodes: [429, 503],
+        backoffLimit: options.maxRetryDelayMs ?? 10_000,
+        maxRetryAfter: options.maxRetryDelayMs ?? 10_000,
+        jitter: true,
+      },
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+  }
+
+  /** Registers more scopes for this client's resource server with the bound app. Chainable. */
+  addAppScope(scopes: ScopesInput): this {
+    if (!this.app || !this.resourceServer) {
+      throw new GlobusSDKUsageError("Cannot 'addAppScope' on a client that does not have an 'app'.");
+    }
+    this.app.addScopeRequirements({ [this.resourceServer]: scopes });
+    return this;
+  }
+
+  async #authorizerForRequest(): Promise<GlobusAuthorizer | undefined> {
+    if (this.#authorizer) return this.#authorizer;
+    if (this.app && this.resourceServer) return this.app.getAuthorizer(this.resourceServer);
+    return undefined;
+  }
+
+  /** Sends a request and returns the parsed JSON body (or `undefined` for an empty body). */
+  async request<T = unknown>(method: string, path: string, options: GlobusRequestOptions = {}): Promise<T> {
+    const state = { renewed: false, redriven: false };
+    const authorize = async (request: Request) => {
+      const authorizer = await this.#authorizerForRequest();
+      if (authorizer) request.headers.set("authorization", await authorizer.getAuthorizationHeader());
+      return request;
+    };
+    const afterResponse = async ({ response }: AfterResponseState) => {
+      if (response.status === 401 && !state.renewed) {
+        state.renewed = true;
+        const authorizer = await this.#authorizerForRequest();
+        if (authorizer && (await authorizer.handleMissingAuthorization())) return ky.retry({ delay: 0 });
+      }
+      if (
+        response.status === 403 &&
+        !state.redriven &&
+        this.app?.config.autoRedriveGares &&
+        this.resourceServer
+      ) {
+        const gare = toGare(
+          await response
+            .clone()
+            .json()
+            .catch(() => null),
+        );
+        if (gare) {
+          state.redriven = true;
+          await this.app.login({ authParams: gare.authorization_parameters });
+          return ky.retry({ delay: 0 });
+        }
+      }
+      return undefined;
+    };
+    const query = Object.fromEntries(
+      Object.entries(options.query ?? {}).filter(
+        (entry): entry is [string, string | number | boolean] => entry[1] !== undefined,
+      ),
+    );
+    try {
+      const response = await this.#ky(path.replace(/^\//, ""), {
+        method,
+        searchParams: query,
+        ...(options.json !== undefined ? { json: options.json } : {}),
+        headers: { accept: "application/json", ...options.headers },
+        ...(options.signal ? { signal: options.signal } : {}),
+        hooks: {
+          beforeRequest: [({ request }) => authorize(request)],
+          beforeRetry: [({ request }) => authorize(request)],
+          afterResponse: [afterResponse],
+          beforeError: [toGlobusError],
+        },
+      });
+      const text = await response.text();
+      return (text ? JSON.parse(text) : undefined) as T;
+    } catch (error) {
+      if (
+        error instanceof GlobusAPIError ||
+        error instanceof GlobusNetworkError ||
+        error instanceof GlobusSDKUsageError
+      ) {
+        throw error;
+      }
+      if (
+        error instanceof Error &&
+        error.name.endsWith("Error") &&
+        "code" in error &&
+        typeof error.code === "string"
+      ) {
+        throw error; // already one of ours (e.g. a TokenValidationError from the app)
+      }
+      throw new GlobusNetworkError(
+        `${method.toUpperCase()} ${this.baseUrl}${path} failed: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
+  /** GET `path`. */
+  get<T = unknown>(path: string, options?: GlobusRequestOptions): Promise<T> {
+    return this.request<T>("get", path, options);
+  }
+  /** POST `path`. */
+  post<T = unknown>(path: string, options?: GlobusRequestOptions): Promise<T> {
+    return this.request<T>("post", path, options);
+  }
+  /** PUT `path`. */
+  put<T = unknown>(path: string, options?: GlobusRequestOptions): Promise<T> {
+    return this.request<T>("put", path, options);
+  }
+  /** PATCH `path`. */
+  patch<T = unknown>(path: string, options?: GlobusRequestOptions): Promise<T> {
+    return this.request<T>("patch", path, options);
+  }
+  /** DELETE `path`. */
+  delete<T = unknown>(path: string, options?: GlobusRequestOptions): Promise<T> {
+    return this.request<T>("delete", path, options);
+  }
+}
+
+async function toGlobusError({ error, request }: BeforeErrorState): Promise<Error> {
+  const url = request.url.split("?")[0] as string;
+  if (!isHTTPError(error)) {
+    return new GlobusNetworkError(`${request.method} ${url} failed: ${error.message}`, { cause: error });
+  }
+  const body =
+    error.data !== undefined
+      ? error.data
+      : await error.response
+          .clone()
+          .json()
+          .catch(() => undefined);
+  return globusAPIErrorFromBody<GARE>({
+    status: error.response.status,
+    method: request.method,
+    url,
+    body,
+    headers: error.response.headers,
+    gares: toGares([body]),
+  });
+}

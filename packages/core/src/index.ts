@@ -1,0 +1,140 @@
+export { ClientApp } from "./app/client-app.ts";
+export type {
+  GlobusAppOptions,
+  LoginOptions,
+  LogoutOptions,
+  ScopeRequirementsInput,
+} from "./app/globus-app.ts";
+export { GlobusApp } from "./app/globus-app.ts";
+export type {
+  GlobusAppConfig,
+  GlobusAppConfigInput,
+  IdTokenDecoderContext,
+  IdTokenDecoderProvider,
+  TokenStorageContext,
+  TokenStorageProvider,
+  TokenValidationErrorHandler,
+} from "./app/globus-app-config.ts";
+export { resolveByLogin, resolveGlobusAppConfig } from "./app/globus-app-config.ts";
+export type { GlobusAppEventMap, GlobusAppEventSource, GlobusAppListener } from "./app/globus-app-events.ts";
+export { GlobusAppEvents } from "./app/globus-app-events.ts";
+export type { GlobusAppPlatform, GlobusAppPlatformHooks } from "./app/globus-app-platform.ts";
+export { corePlatform } from "./app/globus-app-platform.ts";
+export { UserApp } from "./app/user-app.ts";
+export type {
+  AuthLoginClientOptions,
+  AuthorizationRequest,
+  AuthorizationRequestOptions,
+} from "./auth/auth-login-client.ts";
+export { AuthLoginClient } from "./auth/auth-login-client.ts";
+export type { ConfidentialAppAuthClientOptions } from "./auth/confidential-app-auth-client.ts";
+export { ConfidentialAppAuthClient } from "./auth/confidential-app-auth-client.ts";
+export type { IdTokenClaims, IdTokenDecoder } from "./auth/id-token-decoder.ts";
+export { NativeAppAuthClient } from "./auth/native-app-auth-client.ts";
+export { AccessTokenAuthorizer } from "./authorizers/access-token-authorizer.ts";
+export { ClientCredentialsAuthorizer } from "./authorizers/client-credentials-authorizer.ts";
+export type { GlobusAuthorizer } from "./authorizers/globus-authorizer.ts";
+export { RefreshTokenAuthorizer } from "./authorizers/refresh-token-authorizer.ts";
+export type { RenewingAuthorizerOptions } from "./authorizers/renewing-authorizer.ts";
+export { EXPIRES_ADJUST_SECONDS, RenewingAuthorizer } from "./authorizers/renewing-authorizer.ts";
+export {
+  GLOBUS_ENVIRONMENTS,
+  getServiceUrl,
+  readEnvironmentVariable,
+  resolveEnvironment,
+} from "./config/environment.ts";
+export type { GlobusAPIErrorInit } from "./errors/api-error.ts";
+export {
+  GlobusAPIError,
+  GlobusNetworkError,
+  globusAPIErrorFromBody,
+  isGlobusAPIError,
+  isGlobusNetworkError,
+} from "./errors/api-error.ts";
+export type { GlobusErrorCode, GlobusErrorOptions } from "./errors/globus-error.ts";
+export { errorGuard, GlobusError, isGlobusError } from "./errors/globus-error.ts";
+export {
+  CommandLineEOFError,
+  isCommandLineEOFError,
+  isLocalServerError,
+  isLoginCancelledError,
+  isLoginDeniedError,
+  isLoginFlowError,
+  isLoginStateMismatchError,
+  isLoginTimeoutError,
+  isPopupBlockedError,
+  isPopupClosedError,
+  LocalServerError,
+  LoginCancelledError,
+  LoginDeniedError,
+  LoginFlowError,
+  LoginStateMismatchError,
+  LoginTimeoutError,
+  PopupBlockedError,
+  PopupClosedError,
+} from "./errors/login-flow-errors.ts";
+export { isTokenStorageError, TokenStorageError } from "./errors/token-storage-error.ts";
+export {
+  ExpiredTokenError,
+  IdentityMismatchError,
+  IdentityValidationError,
+  isExpiredTokenError,
+  isIdentityMismatchError,
+  isIdentityValidationError,
+  isMissingIdentityError,
+  isMissingTokenError,
+  isTokenValidationError,
+  isUnmetScopeRequirementsError,
+  MissingIdentityError,
+  MissingTokenError,
+  TokenValidationError,
+  UnmetScopeRequirementsError,
+} from "./errors/token-validation-errors.ts";
+export { GlobusSDKUsageError, isGlobusSDKUsageError } from "./errors/usage-error.ts";
+export type { GlobusIdentity } from "./http/auth-client.ts";
+export { AuthClient } from "./http/auth-client.ts";
+export type { GlobusClientOptions, GlobusRequestOptions, GlobusServiceInfo } from "./http/globus-client.ts";
+export { GlobusClient } from "./http/globus-client.ts";
+export { TransferClient } from "./http/transfer-client.ts";
+export type {
+  BaseLoginFlowManagerOptions,
+  LoginFlowManager,
+  LoginFlowManagerContext,
+  LoginFlowManagerProvider,
+  LoginFlowOptions,
+} from "./login/login-flow-manager.ts";
+export { BaseLoginFlowManager } from "./login/login-flow-manager.ts";
+export type { MemoryTokenStorageOptions } from "./storage/memory-token-storage.ts";
+export { MemoryTokenStorage } from "./storage/memory-token-storage.ts";
+export type {
+  ConsentChecker,
+  TokenDataValidator,
+  TokenValidationContext,
+} from "./storage/token-data-validators.ts";
+export {
+  HasRefreshTokensValidator,
+  NotExpiredValidator,
+  ScopeRequirementsValidator,
+  UnchangingIdentityIDValidator,
+} from "./storage/token-data-validators.ts";
+export type {
+  GlobusTokenResponseBody,
+  TokenGrantType,
+  TokenResponse,
+  TokenResponseOptions,
+} from "./storage/token-response.ts";
+export {
+  GlobusTokenResponseSchema,
+  GlobusTokenSchema,
+  tokenResponseFromBody,
+} from "./storage/token-response.ts";
+export type { TokenStorage } from "./storage/token-storage.ts";
+export { BaseTokenStorage, DEFAULT_NAMESPACE } from "./storage/token-storage.ts";
+export type { TokenStorageData } from "./storage/token-storage-data.ts";
+export {
+  copyTokenStorageData,
+  parseTokenStorageData,
+  TokenStorageDataSchema,
+  tokenStorageDataToJSON,
+} from "./storage/token-storage-data.ts";
+export { ValidatingTokenStorage } from "./storage/validating-token-storage.ts";

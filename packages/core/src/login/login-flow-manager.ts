@@ -1,0 +1,93 @@
+import type { GlobusAppConfig } from "../app/globus-app-config.ts";
+import type { AuthLoginClient, AuthorizationRequest } from "../auth/auth-login-client.ts";
+import type { IdTokenDecoder } from "../auth/id-token-decoder.ts";
+import type { GlobusAuthorizationParameters } from "../gare/globus-authorization-parameters.ts";
+import type { TokenResponse } from "../storage/token-response.ts";
+
+/** Options of {@link LoginFlowManager.runLoginFlow}. */
+export interface LoginFlowOptions {
+  /** Cancels the flow; it then rejects with a `LoginCancelledError`. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs an interactive login and returns the tokens: command line and loopback server in Node,
+ * redirect and popup in browsers. Implement it (or extend {@link BaseLoginFlowManager}) for a custom
+ * flow.
+ */
+export interface LoginFlowManager {
+  /** Runs one login for `authParams` (whose `required_scopes` are the scopes to request). */
+  runLoginFlow(authParams: GlobusAuthorizationParameters, options?: LoginFlowOptions): Promise<TokenResponse>;
+}
+
+/** What a {@link LoginFlowManagerProvider} is given to build a flow for an app. */
+export interface LoginFlowManagerContext {
+  appName: string;
+  config: GlobusAppConfig;
+  loginClient: AuthLoginClient;
+  idTokenDecoder: IdTokenDecoder | undefined;
+}
+
+/** Builds a {@link LoginFlowManager} for an app (the `forGlobusApp` provider form). */
+export interface LoginFlowManagerProvider {
+  forGlobusApp(context: LoginFlowManagerContext): LoginFlowManager;
+}
+
+/** Options of {@link BaseLoginFlowManager}. */
+export interface BaseLoginFlowManagerOptions {
+  /** Ask for refresh tokens. @default false */
+  requestRefreshTokens?: boolean;
+  /** The grant name shown on Globus's consent page (native clients). */
+  prefillNamedGrant?: string;
+  /** Replaces the built-in id_token verification. */
+  idTokenDecoder?: IdTokenDecoder | undefined;
+}
+
+/**
+ * Base of the authorization-code flows: builds the authorize URL (PKCE, random state, session
+ * parameters) and exchanges the code. Subclasses decide how the person reaches the URL and how the
+ * code comes back.
+ */
+export abstract class BaseLoginFlowManager implements LoginFlowManager {
+  /** The login client the flow uses. */
+  readonly loginClient: AuthLoginClient;
+  /** Whether refresh tokens are requested. */
+  readonly requestRefreshTokens: boolean;
+  /** The grant name shown on the consent page. */
+  readonly prefillNamedGrant: string | undefined;
+  /** The custom id_token decoder, if any. */
+  readonly idTokenDecoder: IdTokenDecoder | undefined;
+
+  constructor(loginClient: AuthLoginClient, options: BaseLoginFlowManagerOptions = {}) {
+    this.loginClient = loginClient;
+    this.requestRefreshTokens = options.requestRefreshTokens ?? false;
+    this.prefillNamedGrant = options.prefillNamedGrant;
+    this.idTokenDecoder = options.idTokenDecoder;
+  }
+
+  abstract runLoginFlow(
+    authParams: GlobusAuthorizationParameters,
+    options?: LoginFlowOptions,
+  ): Promise<TokenResponse>;
+
+  /** Starts an authorization request for `redirectUri`. */
+  protected startAuthorization(
+    authParams: GlobusAuthorizationParameters,
+    redirectUri: string,
+  ): Promise<AuthorizationRequest> {
+    return this.loginClient.createAuthorizationRequest({
+      redirectUri,
+      authParams,
+      requestRefreshTokens: this.requestRefreshTokens,
+      ...(this.prefillNamedGrant ? { prefillNamedGrant: this.prefillNamedGrant } : {}),
+    });
+  }
+
+  /** Exchanges the code the callback delivered for tokens. */
+  protected exchangeCode(request: AuthorizationRequest, code: string): Promise<TokenResponse> {
+    return this.loginClient.exchangeAuthorizationCode(
+      { code, codeVerifier: request.codeVerifier, redirectUri: request.redirectUri },
+      this.idTokenDecoder,
+    );
+  }
+}
