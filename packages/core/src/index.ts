@@ -96,6 +96,7 @@ export { AuthClient } from "./http/auth-client.ts";
 export type { GlobusClientOptions, GlobusRequestOptions, GlobusServiceInfo } from "./http/globus-client.ts";
 export { GlobusClient } from "./http/globus-client.ts";
 export { TransferClient } from "./http/transfer-client.ts";
+export { EmulatorAutoApproveLoginFlow } from "./login/emulator-auto-approve-login-flow.ts";
 export type {
   BaseLoginFlowManagerOptions,
   LoginFlowManager,

@@ -1,3 +1,2 @@
-export { EmulatorAutoApproveLoginFlow } from "./emulator-login-flow.ts";
 export type { TokenStorageFixture, TokenStorageHarness } from "./token-storage-conformance.ts";
 export { describeTokenStorageConformance, sampleTokenData } from "./token-storage-conformance.ts";

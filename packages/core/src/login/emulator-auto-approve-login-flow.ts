@@ -1,8 +1,8 @@
 import type { AuthLoginClient } from "../auth/auth-login-client.ts";
 import { LoginDeniedError, LoginStateMismatchError } from "../errors/login-flow-errors.ts";
 import type { GlobusAuthorizationParameters } from "../gare/globus-authorization-parameters.ts";
-import { BaseLoginFlowManager, type BaseLoginFlowManagerOptions } from "../login/login-flow-manager.ts";
 import type { TokenResponse } from "../storage/token-response.ts";
+import { BaseLoginFlowManager, type BaseLoginFlowManagerOptions } from "./login-flow-manager.ts";
 
 /**
  * A login flow for tests against an emulator started with auto-approve: it plays the browser by

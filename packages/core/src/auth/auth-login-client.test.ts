@@ -1,0 +1,133 @@
+import { type Emulator, SAMPLE_IDENTITIES, SAMPLE_NATIVE_CLIENT, startEmulator } from "@globus-app/emulator";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isGlobusError } from "../errors/globus-error.ts";
+import { isGlobusSDKUsageError } from "../errors/usage-error.ts";
+import type { AuthorizationRequest } from "./auth-login-client.ts";
+import { NativeAppAuthClient } from "./native-app-auth-client.ts";
+
+let emu: Emulator;
+let impostor: Emulator;
+beforeAll(async () => {
+  emu = await startEmulator({ port: 0, autoApprove: true });
+  impostor = await startEmulator({ port: 0, freshSigningKey: true });
+});
+afterAll(async () => {
+  await emu.close();
+  await impostor.close();
+});
+
+async function authorize(client: NativeAppAuthClient, authParams: Record<string, unknown> = {}) {
+  const request = await client.createAuthorizationRequest({
+    redirectUri: "http://127.0.0.1:9/callback",
+    authParams: { required_scopes: ["openid", "profile", "email"], ...authParams },
+  });
+  const response = await fetch(request.url, { redirect: "manual" });
+  const callback = new URL(response.headers.get("location") ?? "");
+  expect(callback.searchParams.get("state")).toBe(request.state);
+  return { request, code: callback.searchParams.get("code") ?? "" };
+}
+
+function exchange(client: NativeAppAuthClient, request: AuthorizationRequest, code: string) {
+  return client.exchangeAuthorizationCode({
+    code,
+    codeVerifier: request.codeVerifier,
+    redirectUri: request.redirectUri,
+  });
+}
+
+describe("login client", () => {
+  it("builds Globus's authorize URL with PKCE, a random state and session parameters", async () => {
+    const client = new NativeAppAuthClient({ clientId: SAMPLE_NATIVE_CLIENT.id, baseUrl: emu.url });
+    const request = await client.createAuthorizationRequest({
+      redirectUri: client.defaultNativeRedirectUri,
+      authParams: {
+        required_scopes: ["openid", "urn:globus:auth:scope:transfer.api.globus.org:all"],
+        session_required_mfa: true,
+        session_required_single_domain: ["example.org"],
+        session_message: "Please use MFA",
+        prompt: "login",
+      },
+      requestRefreshTokens: true,
+      prefillNamedGrant: "tests on host",
+    });
+    const url = new URL(request.url);
+    expect(`${url.origin}${url.pathname}`).toBe(`${emu.url}v2/oauth2/authorize`);
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({
+      client_id: SAMPLE_NATIVE_CLIENT.id,
+      redirect_uri: `${emu.url}v2/web/auth-code`,
+      scope: "openid urn:globus:auth:scope:transfer.api.globus.org:all",
+      response_type: "code",
+      code_challenge_method: "S256",
+      access_type: "offline",
+      prefill_named_grant: "tests on host",
+      session_required_mfa: "true",
+      session_required_single_domain: "example.org",
+      session_message: "Please use MFA",
+      prompt: "login",
+      state: request.state,
+    });
+    expect(request.codeVerifier).toMatch(/^[A-Za-z0-9_-]{43,128}$/);
+  });
+
+  it("exchanges a code and returns the verified identity", async () => {
+    const client = new NativeAppAuthClient({ clientId: SAMPLE_NATIVE_CLIENT.id, baseUrl: emu.url });
+    const { request, code } = await authorize(client);
+    const response = await exchange(client, request, code);
+    expect(response.identityId).toBe(SAMPLE_IDENTITIES[0].id);
+    expect(response.idTokenClaims).toMatchObject({ aud: SAMPLE_NATIVE_CLIENT.id, iss: emu.issuer });
+    expect(response.byResourceServer["auth.globus.org"]?.token_type).toBe("Bearer");
+    const userinfo = await client.userinfo(response.byResourceServer["auth.globus.org"]?.access_token ?? "");
+    expect(userinfo.sub).toBe(SAMPLE_IDENTITIES[0].id);
+  });
+
+  it("rejects an id_token whose signature does not match the published key", async () => {
+    // The JWKS request is answered by another emulator with another key: a forged or swapped key.
+    const client = new NativeAppAuthClient({
+      clientId: SAMPLE_NATIVE_CLIENT.id,
+      baseUrl: emu.url,
+      fetch: (input, init) => {
+        const url = String(input instanceof Request ? input.url : input);
+        return fetch(url.endsWith("/jwk.json") ? `${impostor.url}jwk.json` : input, init);
+      },
+    });
+    const { request, code } = await authorize(client);
+    const error = await exchange(client, request, code).catch((e: unknown) => e);
+    expect(isGlobusError(error)).toBe(true);
+    expect(error).toMatchObject({ code: "ID_TOKEN_INVALID" });
+    expect(JSON.stringify(error)).not.toContain(code);
+  });
+
+  it("uses a custom id_token decoder when given one", async () => {
+    const client = new NativeAppAuthClient({ clientId: SAMPLE_NATIVE_CLIENT.id, baseUrl: emu.url });
+    const { request, code } = await authorize(client);
+    const seen: string[] = [];
+    const response = await client.exchangeAuthorizationCode(
+      { code, codeVerifier: request.codeVerifier, redirectUri: request.redirectUri },
+      { decode: async (jwt) => (seen.push(jwt), { sub: "custom-subject" }) },
+    );
+    expect(seen).toHaveLength(1);
+    expect(response.identityId).toBe("custom-subject");
+  });
+
+  it("reports a refused code as a GlobusAPIError without the code in it", async () => {
+    const client = new NativeAppAuthClient({ clientId: SAMPLE_NATIVE_CLIENT.id, baseUrl: emu.url });
+    const { request, code } = await authorize(client);
+    await exchange(client, request, code);
+    const error = await exchange(client, request, code).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "GlobusAPIError", errorCode: "invalid_grant" });
+    expect(`${(error as Error).message} ${JSON.stringify(error)}`).not.toContain(code);
+  });
+
+  it("refuses plain http to anything but loopback", () => {
+    expect(() => new NativeAppAuthClient({ clientId: "x", baseUrl: "http://auth.example.org/" })).toThrow(
+      expect.objectContaining({ code: "USAGE_ERROR" }),
+    );
+    let error: unknown;
+    try {
+      new NativeAppAuthClient({ clientId: "" });
+    } catch (e) {
+      error = e;
+    }
+    expect(isGlobusSDKUsageError(error)).toBe(true);
+  });
+});
