@@ -91,6 +91,12 @@ export {
   UnmetScopeRequirementsError,
 } from "./errors/token-validation-errors.ts";
 export { GlobusSDKUsageError, isGlobusSDKUsageError } from "./errors/usage-error.ts";
+export type { GARE } from "./gare/gare.ts";
+export type { GareToJSONOptions } from "./gare/gare-to-json.ts";
+export { authorizationParametersToJSON, gareToJSON } from "./gare/gare-to-json.ts";
+export type { GlobusAuthorizationParameters } from "./gare/globus-authorization-parameters.ts";
+export { toAuthorizeQuery } from "./gare/to-authorize-query.ts";
+export { hasGares, isGare, toGare, toGares } from "./gare/to-gare.ts";
 export type { GlobusIdentity } from "./http/auth-client.ts";
 export { AuthClient } from "./http/auth-client.ts";
 export type { GlobusClientOptions, GlobusRequestOptions, GlobusServiceInfo } from "./http/globus-client.ts";
@@ -103,8 +109,53 @@ export type {
   LoginFlowManagerContext,
   LoginFlowManagerProvider,
   LoginFlowOptions,
+  RedirectCompletingLoginFlow,
 } from "./login/login-flow-manager.ts";
-export { BaseLoginFlowManager } from "./login/login-flow-manager.ts";
+export { BaseLoginFlowManager, isRedirectCompletingFlow } from "./login/login-flow-manager.ts";
+export type { Consent } from "./scopes/consent-forest.ts";
+export { ConsentForest, ConsentSchema, ConsentTree, parseConsent } from "./scopes/consent-forest.ts";
+export {
+  ConsentParseError,
+  ConsentTreeConstructionError,
+  isConsentParseError,
+  isConsentTreeConstructionError,
+} from "./scopes/consent-parse-error.ts";
+export type { ScopeLike, ScopeOptions } from "./scopes/scope.ts";
+export { parseScopes, Scope } from "./scopes/scope.ts";
+export type { IdOrIds } from "./scopes/scope-builders.ts";
+export {
+  collectionDataAccessScope,
+  flowUserWithTransferDataAccess,
+  gcsCollectionScopes,
+  gcsEndpointScopes,
+  specificFlowScopes,
+  timerWithFlowUser,
+  timerWithTransferDataAccess,
+  transferWithDataAccess,
+} from "./scopes/scope-builders.ts";
+export type { ScopeCollection } from "./scopes/scope-collections.ts";
+export {
+  AuthScopes,
+  ComputeScopes,
+  defineScopeCollection,
+  FlowsScopes,
+  GroupsScopes,
+  SearchScopes,
+  TimersScopes,
+  TransferScopes,
+  urlScope,
+  urnScope,
+} from "./scopes/scope-collections.ts";
+export type { ScopeGraphRoot, ScopeTreeLike } from "./scopes/scope-graph.ts";
+export { ScopeGraph } from "./scopes/scope-graph.ts";
+export {
+  isScopeCycleError,
+  isScopeParseError,
+  ScopeCycleError,
+  ScopeParseError,
+} from "./scopes/scope-parse-error.ts";
+export type { ScopesInput, SerializeScopesOptions } from "./scopes/scope-parser.ts";
+export { mergeScopes, normalizeScopes, ScopeParser, serializeScopes } from "./scopes/scope-parser.ts";
 export type { MemoryTokenStorageOptions } from "./storage/memory-token-storage.ts";
 export { MemoryTokenStorage } from "./storage/memory-token-storage.ts";
 export type {

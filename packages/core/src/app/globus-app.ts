@@ -5,7 +5,7 @@ import { GlobusError } from "../errors/globus-error.ts";
 import { isTokenValidationError } from "../errors/token-validation-errors.ts";
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import type { GlobusAuthorizationParameters } from "../gare/globus-authorization-parameters.ts";
-import type { LoginFlowOptions } from "../login/login-flow-manager.ts";
+import type { LoginFlowManager, LoginFlowOptions } from "../login/login-flow-manager.ts";
 import { ConsentForest } from "../scopes/consent-forest.ts";
 import type { Scope } from "../scopes/scope.ts";
 import { mergeScopes, normalizeScopes, type ScopesInput } from "../scopes/scope-parser.ts";
@@ -45,6 +45,11 @@ export interface LoginOptions extends LoginFlowOptions {
   authParams?: GlobusAuthorizationParameters;
   /** Run a flow even when stored tokens are fine. @default false */
   force?: boolean;
+  /**
+   * Use this flow for this login instead of the configured one (e.g. a "sign in with a popup"
+   * button next to the default redirect). UserApp only.
+   */
+  loginFlowManager?: LoginFlowManager;
 }
 
 /** Options of {@link GlobusApp.logout}. */
@@ -139,11 +144,11 @@ export abstract class GlobusApp {
     const storage = this.#resolveTokenStorage();
     this.#scopeValidator = new ScopeRequirementsValidator(() => Object.fromEntries(this.#requirements), {
       fetch: async (identityId) => {
-        const auth = await storage.getTokenData(AUTH_RS);
-        if (!auth) return { meetsScopeRequirements: () => true };
+        // Through the auth.globus.org authorizer, so an expired Auth token is renewed first.
+        const authorizer = await this.#getAuthorizer(AUTH_RS);
         const body = await this.loginClient.getJSON(
           `v2/api/identities/${encodeURIComponent(identityId)}/consents?all=false`,
-          auth.access_token,
+          await authorizer.getAuthorizationHeader(),
         );
         return ConsentForest.fromConsentsResponse(body);
       },
@@ -309,8 +314,7 @@ export abstract class GlobusApp {
     this.#assertOpen();
     if (!options.authParams && !options.force && !(await this.loginRequired())) return;
     const params = this.#authParamsWithRequiredScopes(options.authParams);
-    const flowOptions: LoginFlowOptions = options.signal ? { signal: options.signal } : {};
-    const response = await this.runLoginFlow(params, flowOptions);
+    const response = await this.runLoginFlow(params, options);
     await this.completeLogin(response);
   }
 

@@ -6,10 +6,10 @@ import type { GlobusAuthorizer } from "../authorizers/globus-authorizer.ts";
 import { RefreshTokenAuthorizer } from "../authorizers/refresh-token-authorizer.ts";
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import type { GlobusAuthorizationParameters } from "../gare/globus-authorization-parameters.ts";
-import type {
-  LoginFlowManager,
-  LoginFlowManagerProvider,
-  LoginFlowOptions,
+import {
+  isRedirectCompletingFlow,
+  type LoginFlowManager,
+  type LoginFlowManagerProvider,
 } from "../login/login-flow-manager.ts";
 import {
   HasRefreshTokensValidator,
@@ -19,7 +19,7 @@ import {
   UnchangingIdentityIDValidator,
 } from "../storage/token-data-validators.ts";
 import type { TokenResponse } from "../storage/token-response.ts";
-import { GlobusApp, type GlobusAppOptions } from "./globus-app.ts";
+import { GlobusApp, type GlobusAppOptions, type LoginOptions } from "./globus-app.ts";
 
 function isLoginFlowManager(value: unknown): value is LoginFlowManager {
   return (
@@ -99,9 +99,34 @@ export class UserApp extends GlobusApp {
 
   protected runLoginFlow(
     authParams: GlobusAuthorizationParameters,
-    options: LoginFlowOptions,
+    options: LoginOptions,
   ): Promise<TokenResponse> {
-    return this.loginFlowManager.runLoginFlow(authParams, options);
+    const flow = options.loginFlowManager ?? this.loginFlowManager;
+    return flow.runLoginFlow(authParams, options.signal ? { signal: options.signal } : {});
+  }
+
+  /**
+   * Completes a login whose flow left the page (the browser redirect flow): when `url` (default: the
+   * current page's address) is a callback of this app's flow, checks it, exchanges the code, stores the
+   * tokens and returns the URL the person was on before the login. Resolves to null when `url` is not
+   * such a callback, and always on platforms without redirect flows.
+   *
+   * @throws LoginFlowError (denied, state mismatch, replay) and GlobusAPIError (token endpoint) — the
+   * stored tokens are untouched then.
+   * @example
+   * ```ts
+   * const done = await app.handleRedirect();
+   * if (done) history.replaceState(null, "", done.returnUrl);
+   * ```
+   */
+  async handleRedirect(url?: string): Promise<{ returnUrl: string } | null> {
+    const flow = this.loginFlowManager;
+    if (!isRedirectCompletingFlow(flow)) return null;
+    const target = url ?? (globalThis as { location?: { href?: string } }).location?.href;
+    if (!target || !flow.isRedirectCallback(target)) return null;
+    const { response, returnUrl } = await flow.completeRedirect(target);
+    await this.completeLogin(response);
+    return { returnUrl };
   }
 
   protected async createAuthorizer(resourceServer: string): Promise<GlobusAuthorizer> {

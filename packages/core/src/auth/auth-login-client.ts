@@ -8,6 +8,7 @@ import type { GlobusAuthorizationParameters } from "../gare/globus-authorization
 import { toAuthorizeQuery } from "../gare/to-authorize-query.ts";
 import {
   GlobusTokenResponseSchema,
+  GlobusTokenSchema,
   type TokenGrantType,
   type TokenResponse,
   tokenResponseFromBody,
@@ -235,13 +236,13 @@ export abstract class AuthLoginClient {
   }
 
   /**
-   * GETs a JSON document from Globus Auth with a Bearer token (used for the consents API), without
+   * GETs a JSON document from Globus Auth with an `Authorization` header value (used for the consents API), without
    * pulling a full HTTP client onto the login path.
    */
-  async getJSON(path: string, accessToken: string): Promise<unknown> {
+  async getJSON(path: string, authorization: string): Promise<unknown> {
     const url = new URL(path, this.baseUrl).href;
     const response = await this.#call("GET", url, () =>
-      this.#fetch(url, { headers: { authorization: `Bearer ${accessToken}`, accept: "application/json" } }),
+      this.#fetch(url, { headers: { authorization, accept: "application/json" } }),
     );
     if (!response.ok) throw await apiErrorFromResponse("GET", url, response);
     return this.#process("GET", url, () => response.json());
@@ -273,6 +274,32 @@ export abstract class AuthLoginClient {
       oauth.processClientCredentialsResponse(this.#as, this.#client, response),
     );
     return this.#toTokenResponse(body, response, "client_credentials", received);
+  }
+
+  /** Performs Globus's dependent-token grant (confidential clients); the response is a JSON array. */
+  protected async dependentTokenRequest(token: string, scope?: string): Promise<TokenResponse> {
+    const url = this.#as.token_endpoint as string;
+    const received = nowSeconds();
+    const response = await this.#call("POST", url, () =>
+      oauth.genericTokenEndpointRequest(
+        this.#as,
+        this.#client,
+        this.clientAuth(),
+        "urn:globus:auth:grant_type:dependent_token",
+        new URLSearchParams({ token, ...(scope ? { scope } : {}) }),
+        this.#requestOptions,
+      ),
+    );
+    if (!response.ok) throw await apiErrorFromResponse("POST", url, response);
+    const body = await this.#process("POST", url, () => response.json());
+    const parsed = v.safeParse(v.array(GlobusTokenSchema), body);
+    if (!parsed.success) {
+      throw new GlobusNetworkError("Globus Auth sent a dependent-token response this library cannot read.");
+    }
+    return tokenResponseFromBody(parsed.output, {
+      grantType: "dependent_token",
+      receivedAtSeconds: received,
+    });
   }
 
   async #toTokenResponse(

@@ -38,4 +38,12 @@ export class ConfidentialAppAuthClient extends AuthLoginClient {
   clientCredentialsTokens(scopes: string | readonly string[]): Promise<TokenResponse> {
     return this.clientCredentialsRequest(typeof scopes === "string" ? scopes : scopes.join(" "));
   }
+
+  /**
+   * Exchanges an access token that a user sent to this service (its resource server is this client)
+   * for tokens of the services this client depends on (Globus's dependent-token grant).
+   */
+  getDependentTokens(accessToken: string, options: { scope?: string } = {}): Promise<TokenResponse> {
+    return this.dependentTokenRequest(accessToken, options.scope);
+  }
 }

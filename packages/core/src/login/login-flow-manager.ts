@@ -20,6 +20,25 @@ export interface LoginFlowManager {
   runLoginFlow(authParams: GlobusAuthorizationParameters, options?: LoginFlowOptions): Promise<TokenResponse>;
 }
 
+/**
+ * A flow whose login finishes on another page load (the browser redirect flow). `UserApp.handleRedirect`
+ * drives it.
+ */
+export interface RedirectCompletingLoginFlow extends LoginFlowManager {
+  /** Whether `url` is a callback of a login this flow started (and has not completed). */
+  isRedirectCallback(url: string): boolean;
+  /** Checks the callback, exchanges the code, and returns the tokens and the saved return URL. */
+  completeRedirect(url: string): Promise<{ response: TokenResponse; returnUrl: string }>;
+}
+
+/** True for a flow that implements {@link RedirectCompletingLoginFlow}. */
+export function isRedirectCompletingFlow(flow: LoginFlowManager): flow is RedirectCompletingLoginFlow {
+  const candidate = flow as Partial<RedirectCompletingLoginFlow>;
+  return (
+    typeof candidate.isRedirectCallback === "function" && typeof candidate.completeRedirect === "function"
+  );
+}
+
 /** What a {@link LoginFlowManagerProvider} is given to build a flow for an app. */
 export interface LoginFlowManagerContext {
   appName: string;

@@ -1,0 +1,61 @@
+import type { GARE } from "./gare.ts";
+import type { GlobusAuthorizationParameters } from "./globus-authorization-parameters.ts";
+
+/** Options of {@link gareToJSON} and {@link authorizationParametersToJSON}. */
+export interface GareToJSONOptions {
+  /** Also write the `extra` keys (at the level where they were found). Default `false`. */
+  includeExtra?: boolean;
+}
+
+const PARAM_KEYS = [
+  "session_message",
+  "session_required_identities",
+  "session_required_policies",
+  "session_required_single_domain",
+  "session_required_mfa",
+  "required_scopes",
+  "prompt",
+] as const;
+
+/**
+ * The canonical wire form of authorization parameters (the Python SDK's `to_dict`): snake_case
+ * keys in a fixed order, `undefined`/`null` fields left out, lists copied. With `includeExtra`,
+ * the `extra` keys are written too (known fields win on a clash).
+ *
+ * @example
+ * ```ts
+ * authorizationParametersToJSON({ session_required_mfa: true, session_message: undefined });
+ * // { session_required_mfa: true }
+ * ```
+ */
+export function authorizationParametersToJSON(
+  params: GlobusAuthorizationParameters,
+  options: GareToJSONOptions = {},
+): Record<string, unknown> {
+  const out: Record<string, unknown> =
+    options.includeExtra === true && params.extra ? Object.fromEntries(Object.entries(params.extra)) : {};
+  for (const key of PARAM_KEYS) {
+    const value: unknown = params[key];
+    if (value !== undefined && value !== null) out[key] = Array.isArray(value) ? [...value] : value;
+  }
+  return out;
+}
+
+/**
+ * The canonical wire form of a {@link GARE}: `{"code", "authorization_parameters"}` (and, with
+ * `includeExtra`, the top-level and parameter `extra` keys; known fields win on a clash). Ready
+ * for `JSON.stringify`, and parsed back by {@link toGare} to an equal GARE.
+ *
+ * @example
+ * ```ts
+ * gareToJSON(toGare(transferBody)!);
+ * // { code: "ConsentRequired", authorization_parameters: { session_message: "…", required_scopes: ["…"] } }
+ * ```
+ */
+export function gareToJSON(gare: GARE, options: GareToJSONOptions = {}): Record<string, unknown> {
+  const out: Record<string, unknown> =
+    options.includeExtra === true ? Object.fromEntries(Object.entries(gare.extra)) : {};
+  out.code = gare.code;
+  out.authorization_parameters = authorizationParametersToJSON(gare.authorization_parameters, options);
+  return out;
+}

@@ -1,0 +1,341 @@
+import * as v from "valibot";
+import { GlobusSDKUsageError } from "../errors/usage-error.ts";
+import { ConsentParseError, ConsentTreeConstructionError } from "./consent-parse-error.ts";
+import type { Scope } from "./scope.ts";
+import { normalizeScopes, type ScopesInput } from "./scope-parser.ts";
+
+/**
+ * One consent from Globus Auth's consents API: a person's grant for `client` to use `scope_name`,
+ * valid only through the chain of consents in `dependency_path` (root first, this consent last).
+ * Wire names, as Auth sends them.
+ */
+export interface Consent {
+  /** The consent's id. */
+  readonly id: number;
+  /** The client the grant was given to. */
+  readonly client: string;
+  /** The scope's id. */
+  readonly scope: string;
+  /** The scope string, e.g. `urn:globus:auth:scope:transfer.api.globus.org:all`. */
+  readonly scope_name: string;
+  /** The identity that gave the consent. */
+  readonly effective_identity: string;
+  /** Consent ids from the root consent to this one (ends with `id`); length 1 for a root. */
+  readonly dependency_path: readonly number[];
+  /** ISO-8601 creation time. */
+  readonly created: string;
+  /** ISO-8601 last update time. */
+  readonly updated: string;
+  /** ISO-8601 time of last use (`null` accepted: never used). */
+  readonly last_used: string | null;
+  /** e.g. `approved`. */
+  readonly status: string;
+  /** Whether the grant allows refresh tokens. */
+  readonly allows_refresh: boolean;
+  /** Whether Auth approved it without asking the person. */
+  readonly auto_approved: boolean;
+  /** True for an optional (`*`) dependent consent. */
+  readonly atomically_revocable: boolean;
+}
+
+const integer = v.pipe(v.number(), v.integer());
+
+/**
+ * Valibot schema of one {@link Consent} (unknown keys are dropped).
+ *
+ * @example
+ * ```ts
+ * v.is(ConsentSchema, body.consents[0]);
+ * ```
+ */
+export const ConsentSchema = v.object({
+  id: integer,
+  client: v.string(),
+  scope: v.string(),
+  scope_name: v.string(),
+  effective_identity: v.string(),
+  dependency_path: v.array(integer),
+  created: v.string(),
+  updated: v.string(),
+  last_used: v.nullable(v.string()),
+  status: v.string(),
+  allows_refresh: v.boolean(),
+  auto_approved: v.boolean(),
+  atomically_revocable: v.boolean(),
+});
+
+const ConsentsBodySchema = v.object({ consents: v.array(v.unknown()) });
+
+/**
+ * Validates one consent object from Auth (the Python SDK's `Consent.load`).
+ *
+ * @returns a frozen copy holding only the known keys.
+ * @throws {ConsentParseError} `Failed to load Consent object. Missing required key: '<key>'.`, or
+ *   `… Invalid value for key '<key>' …` for a value of the wrong type; `rawConsent` is the input.
+ * @example
+ * ```ts
+ * const consent = parseConsent(body.consents[0]);
+ * consent.scope_name; // "urn:globus:auth:scope:transfer.api.globus.org:all"
+ * ```
+ */
+export function parseConsent(data: unknown): Consent {
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new ConsentParseError("Failed to load Consent object. Expected a JSON object.", {
+      rawConsent: data,
+    });
+  }
+  for (const key of Object.keys(ConsentSchema.entries)) {
+    if ((data as Record<string, unknown>)[key] === undefined) {
+      throw new ConsentParseError(`Failed to load Consent object. Missing required key: '${key}'.`, {
+        rawConsent: data,
+      });
+    }
+  }
+  const result = v.safeParse(ConsentSchema, data);
+  if (!result.success) {
+    const issue = result.issues[0];
+    const key = String(issue.path?.[0]?.key ?? "?");
+    throw new ConsentParseError(
+      `Failed to load Consent object. Invalid value for key '${key}' (expected ${issue.expected ?? "another type"}).`,
+      { rawConsent: data },
+    );
+  }
+  const consent = result.output;
+  return Object.freeze({ ...consent, dependency_path: Object.freeze([...consent.dependency_path]) });
+}
+
+/**
+ * A tree of consents under one root consent: the consents reachable from it through
+ * `dependency_path` parent links.
+ *
+ * @example
+ * ```ts
+ * const tree = forest.trees[0];
+ * tree.root.scope_name; tree.maxDepth; tree.edges.get(tree.root.id); // Set of child ids
+ * ```
+ */
+export class ConsentTree {
+  /** The root consent (its `dependency_path` has length 1). */
+  readonly root: Consent;
+  /** Every consent reachable from the root, root first, breadth-first. */
+  readonly nodes: readonly Consent[];
+  /** parent consent id → child consent ids, for the nodes of this tree. */
+  readonly edges: ReadonlyMap<number, ReadonlySet<number>>;
+  readonly #byId = new Map<number, Consent>();
+
+  /**
+   * @throws {GlobusSDKUsageError} `rootId` is not a consent of `forest`.
+   */
+  constructor(rootId: number, forest: ConsentForest) {
+    const root = forest.getNode(rootId);
+    if (root === undefined) throw new GlobusSDKUsageError(`Consent ${rootId} is not part of the forest.`);
+    this.root = root;
+    const nodes: Consent[] = [root];
+    const edges = new Map<number, ReadonlySet<number>>();
+    this.#byId.set(root.id, root);
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i] as Consent;
+      const children = forest.edges.get(node.id) ?? new Set<number>();
+      edges.set(node.id, children);
+      for (const childId of children) {
+        const child = forest.getNode(childId);
+        if (child !== undefined && !this.#byId.has(childId)) {
+          this.#byId.set(childId, child);
+          nodes.push(child);
+        }
+      }
+    }
+    this.nodes = Object.freeze(nodes);
+    this.edges = edges;
+  }
+
+  /** The consent with this id, if it is in this tree. */
+  getNode(consentId: number): Consent | undefined {
+    return this.#byId.get(consentId);
+  }
+
+  /** The number of consents on the longest root-to-leaf path (a lone root has depth 1). */
+  get maxDepth(): number {
+    let max = 0;
+    const seen = new Set<number>([this.root.id]);
+    const stack: Array<[number, number]> = [[this.root.id, 1]];
+    while (stack.length > 0) {
+      const [id, depth] = stack.pop() as [number, number];
+      if (depth > max) max = depth;
+      for (const child of this.edges.get(id) ?? []) {
+        if (!seen.has(child)) {
+          seen.add(child);
+          stack.push([child, depth + 1]);
+        }
+      }
+    }
+    return max;
+  }
+
+  /**
+   * Whether this tree grants `scope`: the root's `scope_name` equals the scope string and, for
+   * every dependency, some child consent grants that dependency (recursively). Optional markers and
+   * client ids are ignored, as in the Python SDK: whether an optional dependency was granted
+   * atomically revocable is Globus Auth's concern, so `a[*b]` is met exactly when `a[b]` is.
+   *
+   * @example
+   * ```ts
+   * tree.meetsScopeRequirements(Scope.parse("transfer:all[*coll:data_access]"));
+   * ```
+   */
+  meetsScopeRequirements(scope: Scope): boolean {
+    // An explicit stack instead of recursion: a scope thousands of levels deep must not overflow.
+    interface Frame {
+      node: Consent;
+      scope: Scope;
+      children: Consent[];
+      dep: number;
+      child: number;
+    }
+    const memo = new Map<Consent, Map<Scope, boolean>>();
+    const remember = (node: Consent, s: Scope, value: boolean): boolean => {
+      let byScope = memo.get(node);
+      if (byScope === undefined) {
+        byScope = new Map();
+        memo.set(node, byScope);
+      }
+      byScope.set(s, value);
+      return value;
+    };
+    const stack: Frame[] = [];
+    let last: boolean | undefined;
+    const enter = (node: Consent, s: Scope): void => {
+      const cached = memo.get(node)?.get(s);
+      if (cached !== undefined) last = cached;
+      else if (node.scope_name !== s.scopeString) last = remember(node, s, false);
+      else stack.push({ node, scope: s, children: this.#childrenOf(node), dep: 0, child: 0 });
+    };
+    enter(this.root, scope);
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1] as Frame;
+      if (last !== undefined) {
+        // The answer for (children[child], dependencies[dep]) just came back.
+        if (last) {
+          frame.dep++;
+          frame.child = 0;
+        } else {
+          frame.child++;
+        }
+        last = undefined;
+      }
+      if (frame.dep >= frame.scope.dependencies.length) {
+        stack.pop();
+        last = remember(frame.node, frame.scope, true);
+      } else if (frame.child >= frame.children.length) {
+        stack.pop();
+        last = remember(frame.node, frame.scope, false);
+      } else {
+        enter(frame.children[frame.child] as Consent, frame.scope.dependencies[frame.dep] as Scope);
+      }
+    }
+    return last === true;
+  }
+
+  #childrenOf(node: Consent): Consent[] {
+    const out: Consent[] = [];
+    for (const id of this.edges.get(node.id) ?? []) {
+      const child = this.#byId.get(id);
+      if (child !== undefined) out.push(child);
+    }
+    return out;
+  }
+}
+
+/**
+ * All of a person's consents for one client, as a forest of {@link ConsentTree}s: each consent's
+ * parent is the next-to-last id of its `dependency_path`, each root (path of length 1) starts a tree.
+ * Answers "would a token request for these scopes need new consent?" without asking Auth again.
+ *
+ * Consents whose path is empty belong to no tree (as in the Python SDK). A consent whose parent is
+ * missing from the list makes construction fail with {@link ConsentTreeConstructionError}, as in the
+ * Python SDK: a partial list cannot answer the question reliably.
+ *
+ * @example
+ * ```ts
+ * const body = await (await fetch(`${auth}v2/api/identities/${id}/consents`, { headers })).json();
+ * const forest = ConsentForest.fromConsentsResponse(body);
+ * forest.meetsScopeRequirements(transferWithDataAccess(collectionId)); // true or false
+ * ```
+ */
+export class ConsentForest {
+  /** Every consent, in the order given. */
+  readonly nodes: readonly Consent[];
+  /** consent id → child consent ids (every consent has an entry, possibly empty). */
+  readonly edges: ReadonlyMap<number, ReadonlySet<number>>;
+  /** One tree per root consent, in the order the roots were given. */
+  readonly trees: readonly ConsentTree[];
+  readonly #byId = new Map<number, Consent>();
+
+  /**
+   * @param consents - already validated consents (see {@link parseConsent} and
+   *   {@link ConsentForest.fromConsentsResponse}).
+   * @throws {ConsentTreeConstructionError} a consent's parent is not in `consents`.
+   */
+  constructor(consents: Iterable<Consent>) {
+    const nodes = [...consents];
+    const edges = new Map<number, Set<number>>();
+    for (const node of nodes) {
+      this.#byId.set(node.id, node);
+      if (!edges.has(node.id)) edges.set(node.id, new Set());
+    }
+    for (const node of nodes) {
+      const path = node.dependency_path;
+      if (path.length < 2) continue;
+      const parentId = path[path.length - 2] as number;
+      const siblings = edges.get(parentId);
+      if (siblings === undefined) throw new ConsentTreeConstructionError(node.id, parentId);
+      siblings.add(node.id);
+    }
+    this.nodes = Object.freeze(nodes);
+    this.edges = edges;
+    this.trees = Object.freeze(
+      nodes.filter((node) => node.dependency_path.length === 1).map((root) => new ConsentTree(root.id, this)),
+    );
+  }
+
+  /**
+   * Builds a forest from the body of `GET /v2/api/identities/<identity id>/consents`
+   * (`{"consents": [...]}`), validating every consent.
+   *
+   * @throws {ConsentParseError} the body has no `consents` array, or a consent is malformed.
+   * @throws {ConsentTreeConstructionError} a consent's parent is missing.
+   * @example
+   * ```ts
+   * ConsentForest.fromConsentsResponse({ consents: [] }).trees.length; // 0
+   * ```
+   */
+  static fromConsentsResponse(body: unknown): ConsentForest {
+    const result = v.safeParse(ConsentsBodySchema, body);
+    if (!result.success || Array.isArray(body)) {
+      throw new ConsentParseError("Failed to load consents: expected a JSON object with a 'consents' array.");
+    }
+    return new ConsentForest(result.output.consents.map(parseConsent));
+  }
+
+  /** The consent with this id, if any (the last one given wins for a duplicated id). */
+  getNode(consentId: number): Consent | undefined {
+    return this.#byId.get(consentId);
+  }
+
+  /**
+   * Whether every given scope is granted by at least one tree (see
+   * {@link ConsentTree.meetsScopeRequirements}: optional markers are ignored). An empty list is met.
+   *
+   * @param scopes - a scope string (zero or more scopes), a `Scope`, or an iterable of them.
+   * @throws {ScopeParseError} a scope string is malformed.
+   * @example
+   * ```ts
+   * forest.meetsScopeRequirements("urn:globus:auth:scope:transfer.api.globus.org:all[*https://auth.globus.org/scopes/<id>/data_access]");
+   * ```
+   */
+  meetsScopeRequirements(scopes: ScopesInput): boolean {
+    return normalizeScopes(scopes).every((scope) =>
+      this.trees.some((tree) => tree.meetsScopeRequirements(scope)),
+    );
+  }
+}

@@ -1,0 +1,171 @@
+import { describe, expect, it } from "vitest";
+import { GlobusSDKUsageError, isGlobusSDKUsageError } from "../errors/usage-error.ts";
+import { Scope } from "./scope.ts";
+import {
+  isScopeCycleError,
+  isScopeParseError,
+  ScopeCycleError,
+  ScopeParseError,
+} from "./scope-parse-error.ts";
+
+describe("Scope", () => {
+  it("renders simple, optional, dependent, nested and optional-dependency scopes", () => {
+    expect(String(new Scope("simple"))).toBe("simple");
+    expect(String(new Scope("simple", { optional: true }))).toBe("*simple");
+    let top = new Scope("top").withDependency(new Scope("foo"));
+    expect(String(top)).toBe("top[foo]");
+    top = top.withDependency(new Scope("bar"));
+    expect(String(top)).toBe("top[foo bar]");
+    const bottom = new Scope("bottom");
+    const mid = new Scope("mid", { dependencies: [bottom] });
+    expect(String(new Scope("top", { dependencies: [mid] }))).toBe("top[mid[bottom]]");
+    expect(String(new Scope("top").withDependency(new Scope("sub", { optional: true })))).toBe("top[*sub]");
+    expect(
+      `${new Scope("a", { optional: true, dependencies: [new Scope("b"), Scope.parse("*c[d]")] })}`,
+    ).toBe("*a[b *c[d]]");
+  });
+
+  it("has defaults and is frozen", () => {
+    const s = new Scope("x");
+    expect(s.scopeString).toBe("x");
+    expect(s.optional).toBe(false);
+    expect(s.dependencies).toEqual([]);
+    expect(Object.isFrozen(s)).toBe(true);
+    expect(Object.isFrozen(s.dependencies)).toBe(true);
+    expect(() => {
+      (s as { optional: boolean }).optional = true;
+    }).toThrow(TypeError);
+  });
+
+  it("copies the dependencies it is given", () => {
+    const deps = [new Scope("b")];
+    const s = new Scope("a", { dependencies: deps });
+    deps.push(new Scope("c"));
+    expect(String(s)).toBe("a[b]");
+  });
+
+  it("serialises to its scope string in JSON", () => {
+    expect(JSON.stringify({ s: Scope.parse("a[*b]") })).toBe('{"s":"a[*b]"}');
+  });
+
+  it.each(["*foo", "foo[bar]", "foo[", "foo]", "foo bar", "", "a\tb", "a\nb"])(
+    "constructor rejects special characters in %j",
+    (bad) => {
+      expect(() => new Scope(bad)).toThrow(GlobusSDKUsageError);
+      expect(() => new Scope(bad)).toThrow(/Use Scope\.parse instead/);
+    },
+  );
+
+  it("with* methods leave the original unchanged", () => {
+    const s1 = new Scope("s1");
+    const s3 = s1.withDependency(new Scope("s2"));
+    expect(s1.dependencies).toHaveLength(0);
+    expect(s3.dependencies).toHaveLength(1);
+    expect(s3.scopeString).toBe("s1");
+    const s4 = s1.withDependencies([new Scope("s2"), new Scope("s3")]);
+    expect(s1.dependencies).toHaveLength(0);
+    expect(s4.dependencies).toHaveLength(2);
+    const opt = s1.withOptional(true);
+    expect(s1.optional).toBe(false);
+    expect(opt.optional).toBe(true);
+    expect(opt.withOptional(false).optional).toBe(false);
+    expect(s3.withOptional(true).toString()).toBe("*s1[s2]");
+  });
+
+  it("withDependencies accepts any iterable", () => {
+    function* gen() {
+      yield new Scope("b");
+      yield new Scope("c");
+    }
+    expect(String(new Scope("a").withDependencies(gen()))).toBe("a[b c]");
+    expect(String(new Scope("a").withDependencies(new Set([new Scope("b")])))).toBe("a[b]");
+  });
+
+  it("rejects non-Scope dependencies with Python's messages", () => {
+    const s = new Scope("x");
+    expect(() => s.withDependency("y" as unknown as Scope)).toThrow(
+      "Scope.withDependency() takes a Scope as its input. Got: 'string'",
+    );
+    expect(() => s.withDependencies(["y"] as unknown as Scope[])).toThrow(
+      "Scope.withDependencies() takes an iterable of Scopes as its input. At position 0, got: 'string'",
+    );
+    expect(() => s.withDependencies([new Scope("y"), "z"] as unknown as Scope[])).toThrow(
+      "Scope.withDependencies() takes an iterable of Scopes as its input. At position 1, got: 'string'",
+    );
+    try {
+      s.withDependency({} as Scope);
+    } catch (e) {
+      expect(isGlobusSDKUsageError(e)).toBe(true);
+    }
+  });
+
+  describe("parse", () => {
+    it("parses exactly one scope", () => {
+      expect(String(Scope.parse("foo"))).toBe("foo");
+      const s = Scope.parse("foo[ bar   *baz  ]");
+      expect(String(s)).toBe("foo[bar *baz]");
+      expect(s.dependencies.map((d) => d.optional)).toEqual([false, true]);
+    });
+
+    it.each(["", "  ", "foo bar"])("rejects %j (not exactly one scope)", (text) => {
+      expect(() => Scope.parse(text)).toThrow(ScopeParseError);
+      expect(() => Scope.parse(text)).toThrow(/did not get exactly one scope/);
+    });
+
+    it("propagates grammar and cycle errors", () => {
+      expect(() => Scope.parse("foo[")).toThrow(ScopeParseError);
+      expect(() => Scope.parse("foo[foo]")).toThrow(ScopeCycleError);
+    });
+  });
+
+  describe("equals", () => {
+    it("compares name, optional and dependency sets recursively", () => {
+      expect(Scope.parse("a[b c[d]]").equals(Scope.parse("a[c[d] b]"))).toBe(true);
+      expect(Scope.parse("a").equals(new Scope("a"))).toBe(true);
+      expect(Scope.parse("a[b]").equals(Scope.parse("a[*b]"))).toBe(false);
+      expect(Scope.parse("*a").equals(Scope.parse("a"))).toBe(false);
+      expect(Scope.parse("a[b]").equals(Scope.parse("a[b c]"))).toBe(false);
+      expect(Scope.parse("a[b[c]]").equals(Scope.parse("a[b[d]]"))).toBe(false);
+      expect(
+        new Scope("a", { dependencies: [new Scope("b"), new Scope("b")] }).equals(Scope.parse("a[b]")),
+      ).toBe(true);
+      expect(new Scope("a").equals("a" as unknown as Scope)).toBe(false);
+    });
+
+    it("handles very deep scopes without recursion", () => {
+      let deep = new Scope("leaf");
+      let deep2 = new Scope("leaf");
+      for (let i = 0; i < 20_000; i++) {
+        deep = new Scope(`n${i}`, { dependencies: [deep] });
+        deep2 = new Scope(`n${i}`, { dependencies: [deep2] });
+      }
+      expect(deep.equals(deep2)).toBe(true);
+      const text = deep.toString();
+      expect(text.startsWith("n19999[n19998[")).toBe(true);
+      expect(text.endsWith("leaf".concat("]".repeat(20_000)))).toBe(true);
+    });
+  });
+
+  describe("errors", () => {
+    it("have stable names, codes and guards", () => {
+      const parse = new ScopeParseError("x");
+      const cycle = new ScopeCycleError("y");
+      expect(parse.code).toBe("SCOPE_PARSE_ERROR");
+      expect(parse.name).toBe("ScopeParseError");
+      expect(cycle.code).toBe("SCOPE_CYCLE_ERROR");
+      expect(cycle.name).toBe("ScopeCycleError");
+      expect(cycle).toBeInstanceOf(ScopeParseError);
+      expect(isScopeParseError(parse)).toBe(true);
+      expect(isScopeParseError(cycle)).toBe(true);
+      expect(isScopeCycleError(parse)).toBe(false);
+      expect(isScopeCycleError({ name: "ScopeCycleError", code: "SCOPE_CYCLE_ERROR", message: "" })).toBe(
+        true,
+      );
+      expect(JSON.parse(JSON.stringify(cycle))).toEqual({
+        name: "ScopeCycleError",
+        code: "SCOPE_CYCLE_ERROR",
+        message: "y",
+      });
+    });
+  });
+});
