@@ -1,0 +1,66 @@
+/**
+ * `@globus-app/emulator`: a local Globus Auth emulator (and a fake Transfer API) for tests, demos
+ * and offline development.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  ControlError,
+  type EmulatorControl,
+  type IssueTokensRequest,
+} from "./emulator-control.ts";
+export {
+  type AutoApprove,
+  type CollectionRequirements,
+  type ConsentJson,
+  type EmulatorClient,
+  type EmulatorIdentity,
+  RegistrationError,
+  type RevokeAllResult,
+  type TokenLifetimes,
+  type TokenResponse,
+  type TokenResponseEntry,
+} from "./emulator-state.ts";
+export {
+  type ActiveFault,
+  ENDPOINT_NAMES,
+  FAULT_KINDS,
+  type FaultKind,
+  type FaultSpec,
+  FaultSpecError,
+} from "./faults.ts";
+export type { PublicJwk } from "./id-token-signer.ts";
+export {
+  CLI_USAGE,
+  type CliCommand,
+  CliUsageError,
+  DEFAULT_CLI_PORT,
+  parseCliArgs,
+} from "./parse-cli-args.ts";
+export { type RequestLogEntry, SECRET_PARAMETERS } from "./request-log.ts";
+export { type CliEnvironment, formatBanner, runCli } from "./run-cli.ts";
+export {
+  CLIENT_IDENTITY_PROVIDER,
+  type ClientRegistration,
+  type IdentityRegistration,
+  SAMPLE_CONFIDENTIAL_CLIENT,
+  SAMPLE_IDENTITIES,
+  SAMPLE_NATIVE_CLIENT,
+} from "./sample-data.ts";
+export {
+  AUTH_RESOURCE_SERVER,
+  dataAccessScope,
+  resourceServerForScope,
+  TRANSFER_ALL_SCOPE,
+  TRANSFER_RESOURCE_SERVER,
+} from "./scope-registry.ts";
+export { parseScopeTree, type ScopeNode, ScopeSyntaxError, serializeScopeTree } from "./scope-tree.ts";
+export {
+  SimulatedLoginError,
+  type SimulatedLoginOptions,
+  simulateBrowserLogin,
+} from "./simulate-browser-login.ts";
+export { type Emulator, type EmulatorOptions, startEmulator } from "./start-emulator.ts";
+export { StateFileError } from "./state-file.ts";
+export { SAMPLE_COLLECTIONS, type SampleCollection } from "./transfer-routes.ts";

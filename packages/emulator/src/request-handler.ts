@@ -1,0 +1,368 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
+import {
+  handleConsents,
+  handleIdentities,
+  handleJwks,
+  handleOpenidConfiguration,
+  handleUserinfo,
+} from "./api-routes.ts";
+import { handleAuthCodePage, handleAuthorizeGet, handleAuthorizePost } from "./authorize-endpoint.ts";
+import { CONTROL_ROUTES, handleControlIndex } from "./control-routes.ts";
+import type { EmulatorControl } from "./emulator-control.ts";
+import { type EmulatorState, isoTime } from "./emulator-state.ts";
+import type { ActiveFault, FaultInjector } from "./faults.ts";
+import { BodyTooLargeError, corsHeaders, createResponder, type Responder, readBody } from "./http-utils.ts";
+import type { RequestContext, RouteHandler } from "./request-context.ts";
+import { type RequestLog, redactParams } from "./request-log.ts";
+import { handleIntrospect, handleRevoke, handleToken } from "./token-endpoint.ts";
+import { handleEndpoint, handleEndpointSearch, handleLs } from "./transfer-routes.ts";
+
+interface Route {
+  readonly pattern: RegExp;
+  /** Name for counts, logs and faults; `undefined` for control routes, which are neither. */
+  readonly endpoint: string | undefined;
+  readonly methods: Readonly<Partial<Record<string, RouteHandler>>>;
+  /** Browser-facing: HTML errors and no CORS. */
+  readonly browser?: boolean;
+  readonly control?: boolean;
+}
+
+const exact = (path: string): RegExp => new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
+
+const ROUTES: readonly Route[] = [
+  {
+    pattern: exact("/.well-known/openid-configuration"),
+    endpoint: "openid-configuration",
+    methods: { GET: handleOpenidConfiguration },
+  },
+  { pattern: exact("/jwk.json"), endpoint: "jwks", methods: { GET: handleJwks } },
+  {
+    pattern: exact("/v2/oauth2/authorize"),
+    endpoint: "authorize",
+    methods: { GET: handleAuthorizeGet, POST: handleAuthorizePost },
+    browser: true,
+  },
+  {
+    pattern: exact("/v2/web/auth-code"),
+    endpoint: "auth-code",
+    methods: { GET: handleAuthCodePage },
+    browser: true,
+  },
+  { pattern: exact("/v2/oauth2/token"), endpoint: "token", methods: { POST: handleToken } },
+  { pattern: exact("/v2/oauth2/token/revoke"), endpoint: "revoke", methods: { POST: handleRevoke } },
+  {
+    pattern: exact("/v2/oauth2/token/introspect"),
+    endpoint: "introspect",
+    methods: { POST: handleIntrospect },
+  },
+  {
+    pattern: exact("/v2/oauth2/userinfo"),
+    endpoint: "userinfo",
+    methods: { GET: handleUserinfo, POST: handleUserinfo },
+  },
+  { pattern: exact("/v2/api/identities"), endpoint: "identities", methods: { GET: handleIdentities } },
+  {
+    pattern: /^\/v2\/api\/identities\/([^/]+)\/consents$/,
+    endpoint: "consents",
+    methods: { GET: handleConsents },
+  },
+  {
+    pattern: exact("/transfer/v0.10/endpoint_search"),
+    endpoint: "transfer",
+    methods: { GET: handleEndpointSearch },
+  },
+  {
+    pattern: /^\/transfer\/v0\.10\/endpoint\/([^/]+)$/,
+    endpoint: "transfer",
+    methods: { GET: handleEndpoint },
+  },
+  {
+    pattern: /^\/transfer\/v0\.10\/operation\/endpoint\/([^/]+)\/ls$/,
+    endpoint: "transfer",
+    methods: { GET: handleLs },
+  },
+  { pattern: /^\/_emulator\/?$/, endpoint: undefined, methods: { GET: handleControlIndex }, control: true },
+  ...CONTROL_ROUTES.map((route) => ({
+    pattern: exact(route.path),
+    endpoint: undefined,
+    methods: route.methods,
+    control: true,
+  })),
+];
+
+/** @internal What the request handler shares with the server. */
+export interface HandlerDependencies {
+  readonly state: EmulatorState;
+  readonly control: EmulatorControl;
+  readonly faults: FaultInjector;
+  readonly log: RequestLog;
+  /** The emulator's base URL, known once listening. */
+  readonly baseUrl: () => string;
+  /** The address the server is bound to; `/_emulator` answers only to matching `Host` headers. */
+  readonly host: string;
+  /** Aborted when the emulator closes, cutting injected latency short. */
+  readonly closing: AbortSignal;
+  readonly onLog: (message: string) => void;
+}
+
+function parseTarget(raw: string): { path: string; query: URLSearchParams } | undefined {
+  try {
+    const url = raw.startsWith("/") ? new URL(`http://emulator.invalid${raw}`) : new URL(raw);
+    return { path: url.pathname, query: url.searchParams };
+  } catch {
+    return undefined;
+  }
+}
+
+const LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]"];
+
+// Keeps DNS-rebinding pages from driving the unauthenticated control API through a browser.
+function hostAllowed(req: IncomingMessage, boundHost: string): boolean {
+  if (boundHost === "0.0.0.0" || boundHost === "::") return true;
+  const hostname = (req.headers.host ?? "").replace(/:\d+$/, "").toLowerCase();
+  const bound = boundHost.toLowerCase();
+  return [...LOCAL_HOSTS, bound, `[${bound}]`].includes(hostname);
+}
+
+/** @internal The server's request listener: routing, limits, logging, faults, CORS, and a safety net. */
+export function createRequestHandler(
+  deps: HandlerDependencies,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    handle(deps, req, res).catch((error: unknown) => {
+      if (deps.closing.aborted) {
+        res.destroy();
+        return;
+      }
+      const detail =
+        error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+      deps.onLog(`globus-auth-emulator: internal error answering ${req.method} request: ${detail}`);
+      if (res.headersSent) {
+        res.destroy();
+      } else {
+        createResponder(req, res, true).oauthError(500, "server_error", "internal emulator error");
+      }
+    });
+  };
+}
+
+async function handle(deps: HandlerDependencies, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const target = parseTarget(req.url ?? "/");
+  if (!target) {
+    createResponder(req, res, true).oauthError(400, "invalid_request", "malformed request target");
+    return;
+  }
+  const { path, query } = target;
+  const method = (req.method ?? "GET").toUpperCase();
+  let route: Route | undefined;
+  let captures: string[] = [];
+  for (const candidate of ROUTES) {
+    const match = candidate.pattern.exec(path);
+    if (match) {
+      route = candidate;
+      captures = match.slice(1);
+      break;
+    }
+  }
+  const respond = createResponder(req, res, !route?.browser);
+  if (!route) {
+    notFound(respond, path);
+    return;
+  }
+  if (method === "OPTIONS" && !route.browser) {
+    preflight(req, res, route);
+    return;
+  }
+  const handler = route.methods[method === "HEAD" ? "GET" : method];
+  if (!handler) {
+    const allow = Object.keys(route.methods).join(", ");
+    if (route.browser)
+      respond.html(405, "<!doctype html><title>Method Not Allowed</title>", { Allow: allow });
+    else respond.json(405, methodNotAllowed(method), { Allow: `${allow}, OPTIONS` });
+    return;
+  }
+  if (route.control && !hostAllowed(req, deps.host)) {
+    respond.oauthError(403, "forbidden", "the control API answers only to local Host names");
+    return;
+  }
+  const pathParams: string[] = [];
+  for (const capture of captures) {
+    try {
+      pathParams.push(decodeURIComponent(capture));
+    } catch {
+      notFound(respond, path);
+      return;
+    }
+  }
+
+  let body: Buffer = Buffer.alloc(0);
+  if (method !== "GET" && method !== "HEAD") {
+    try {
+      body = await readBody(req);
+    } catch (error) {
+      if (!(error instanceof BodyTooLargeError)) throw error;
+      tooLarge(req, res, respond, route);
+      return;
+    }
+  }
+  const contentType = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  const isForm =
+    contentType === "application/x-www-form-urlencoded" || (contentType === "" && !route.control);
+  if (!route.control && body.length > 0 && !isForm) {
+    const message = "the body must be application/x-www-form-urlencoded";
+    if (route.browser) respond.errorPage(400, "Unsupported request", message);
+    else respond.oauthError(400, "invalid_request", message);
+    return;
+  }
+  const form = isForm ? new URLSearchParams(body.toString("utf8")) : new URLSearchParams();
+
+  if (route.endpoint !== undefined) {
+    const endpoint = route.endpoint;
+    let detail = endpoint;
+    if (endpoint === "token") {
+      const grant = form.get("grant_type") ?? "";
+      detail = `token:${/^[\x21-\x7e]{1,100}$/.test(grant) ? grant : grant === "" ? "missing" : "invalid"}`;
+    }
+    const authorization = req.headers.authorization;
+    const origin = req.headers.origin;
+    const headers: Record<string, string> = {};
+    if (authorization !== undefined) headers.authorization = "[redacted]";
+    if (typeof origin === "string") headers.origin = origin.slice(0, 200);
+    if (req.headers["content-type"])
+      headers["content-type"] = String(req.headers["content-type"]).slice(0, 200);
+    const entry = deps.log.record({
+      endpoint,
+      detail,
+      method,
+      path: path.slice(0, 500),
+      time: isoTime(deps.state.now()),
+      params: redactParams(query, form),
+      headers,
+    });
+    res.on("finish", () => {
+      entry.status = res.statusCode;
+    });
+    const { latencyMs, fault } = deps.faults.take([endpoint, detail]);
+    if (latencyMs > 0) {
+      try {
+        await sleep(latencyMs, undefined, { signal: deps.closing });
+      } catch {
+        res.destroy();
+        return;
+      }
+    }
+    if (fault) {
+      entry.fault = fault.kind;
+      applyFault(fault, req, res, respond, route);
+      return;
+    }
+  }
+
+  await handler({
+    req,
+    res,
+    state: deps.state,
+    control: deps.control,
+    baseUrl: deps.baseUrl(),
+    method,
+    path,
+    pathParams,
+    query,
+    form,
+    body,
+    respond,
+  } satisfies RequestContext);
+}
+
+function notFound(respond: Responder, path: string): void {
+  if (path.startsWith("/transfer/")) {
+    respond.json(404, {
+      code: "ClientError.NotFound",
+      message: "No such resource",
+      resource: path.slice(9, 200),
+    });
+  } else {
+    respond.globusError(404, "NOT_FOUND", "Not Found", "No such endpoint in the Globus Auth emulator");
+  }
+}
+
+function methodNotAllowed(method: string): unknown {
+  return {
+    errors: [
+      {
+        status: "405",
+        code: "METHOD_NOT_ALLOWED",
+        title: "Method Not Allowed",
+        detail: `${method.slice(0, 20)} is not allowed here`,
+      },
+    ],
+    error: "method_not_allowed",
+    error_description: "Method Not Allowed",
+  };
+}
+
+function preflight(req: IncomingMessage, res: ServerResponse, route: Route): void {
+  const headers: Record<string, string> = {
+    ...corsHeaders(req),
+    "Access-Control-Allow-Methods": [...Object.keys(route.methods), "OPTIONS"].join(", "),
+    "Access-Control-Allow-Headers": "Authorization, Content-Type",
+    "Access-Control-Max-Age": "600",
+    Vary: "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
+    "Content-Length": "0",
+  };
+  // Chrome's Private Network Access asks before a public page may call a loopback server.
+  if (req.headers["access-control-request-private-network"] === "true") {
+    headers["Access-Control-Allow-Private-Network"] = "true";
+  }
+  res.writeHead(204, headers);
+  res.end();
+}
+
+function tooLarge(req: IncomingMessage, res: ServerResponse, respond: Responder, route: Route): void {
+  const headers = { Connection: "close" };
+  const message = "the request body is larger than 1 MiB";
+  if (route.browser)
+    respond.html(413, `<!doctype html><title>Request too large</title><p>${message}</p>`, headers);
+  else respond.oauthError(413, "invalid_request", message, headers);
+  // Let the client read the answer, then hang up on a body we will not read.
+  res.on("finish", () => setTimeout(() => req.socket.destroy(), 200).unref());
+}
+
+function applyFault(
+  fault: ActiveFault,
+  req: IncomingMessage,
+  res: ServerResponse,
+  respond: Responder,
+  route: Route,
+): void {
+  switch (fault.kind) {
+    case "drop-connection":
+      req.socket.destroy();
+      return;
+    case "server-error":
+      if (route.browser)
+        respond.errorPage(fault.status, "Service unavailable", "Injected fault: server error.");
+      else respond.oauthError(fault.status, "server_error", `injected fault: HTTP ${fault.status}`);
+      return;
+    case "rate-limit": {
+      const headers = { "Retry-After": String(fault.retryAfter) };
+      if (route.browser) respond.html(429, "<!doctype html><title>Too Many Requests</title>", headers);
+      else respond.oauthError(429, "too_many_requests", "injected fault: rate limited", headers);
+      return;
+    }
+    case "malformed-json": {
+      const text = '{"error": "injected fault", "access_token": "trunc';
+      res.writeHead(200, {
+        "Cache-Control": "no-store",
+        "Content-Type": "application/json; charset=utf-8",
+        "Content-Length": String(Buffer.byteLength(text)),
+        ...(route.browser ? {} : corsHeaders(req)),
+      });
+      res.end(text);
+      return;
+    }
+    case "latency":
+      return;
+  }
+}

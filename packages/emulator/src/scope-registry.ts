@@ -1,0 +1,79 @@
+/** Resource server of Globus Auth itself (`openid`, `profile`, `email`, `urn:…:auth.globus.org:*`). */
+export const AUTH_RESOURCE_SERVER = "auth.globus.org";
+
+/** Resource server of Globus Transfer, which the emulator's fake `/transfer/` API plays. */
+export const TRANSFER_RESOURCE_SERVER = "transfer.api.globus.org";
+
+/** The Transfer scope that the fake `/transfer/` API requires. */
+export const TRANSFER_ALL_SCOPE = "urn:globus:auth:scope:transfer.api.globus.org:all";
+
+const URN_PREFIX = "urn:globus:auth:scope:";
+const URL_PREFIX = "https://auth.globus.org/scopes/";
+
+// Services whose scopes are named after their client id but whose tokens name another resource server.
+const URL_SCOPE_OWNERS: Readonly<Record<string, string>> = {
+  "eec9b274-0c81-4334-bdc2-54e90e689b9a": "flows.globus.org",
+  "facd7ccc-c5f4-42aa-916b-a0e270e2c2a9": "funcx_service",
+  "524230d7-ea86-4a52-8312-86065a9e0417": "524230d7-ea86-4a52-8312-86065a9e0417",
+};
+
+// Scope strings reach us from URLs and forms: refuse anything that could not be a real scope name.
+const SAFE_SCOPE = /^[\x21-\x7e]+$/;
+
+/**
+ * The resource server whose token carries `scope`, following Globus Auth's naming: bare `openid`,
+ * `profile`, `email` → `auth.globus.org`; `urn:globus:auth:scope:<rs>:<name>` → `<rs>`;
+ * `https://auth.globus.org/scopes/<id>/<name>` → `<id>` (a client, flow or collection id), except
+ * Flows (`flows.globus.org`) and Compute (`funcx_service`), which answer under another name.
+ *
+ * @returns the resource server, or `undefined` for a scope Globus Auth would not know.
+ * @example
+ * resourceServerForScope("urn:globus:auth:scope:transfer.api.globus.org:all"); // "transfer.api.globus.org"
+ */
+export function resourceServerForScope(scope: string): string | undefined {
+  if (!SAFE_SCOPE.test(scope)) return undefined;
+  if (scope === "openid" || scope === "profile" || scope === "email") return AUTH_RESOURCE_SERVER;
+  if (scope.startsWith(URN_PREFIX)) {
+    const rest = scope.slice(URN_PREFIX.length);
+    const colon = rest.indexOf(":");
+    if (colon <= 0 || colon === rest.length - 1) return undefined;
+    return rest.slice(0, colon);
+  }
+  if (scope.startsWith(URL_PREFIX)) {
+    const rest = scope.slice(URL_PREFIX.length);
+    const slash = rest.indexOf("/");
+    if (slash <= 0 || slash === rest.length - 1) return undefined;
+    const owner = rest.slice(0, slash);
+    return URL_SCOPE_OWNERS[owner] ?? owner;
+  }
+  return undefined;
+}
+
+/**
+ * The collection `data_access` scope for a Globus Connect Server collection.
+ *
+ * @example
+ * dataAccessScope("c0ffee…"); // "https://auth.globus.org/scopes/c0ffee…/data_access"
+ */
+export function dataAccessScope(collectionId: string): string {
+  return `${URL_PREFIX}${collectionId}/data_access`;
+}
+
+const DESCRIPTIONS: Readonly<Record<string, string>> = {
+  openid: "Know who you are in Globus",
+  profile: "View your name, username and organization",
+  email: "View your email address",
+  [TRANSFER_ALL_SCOPE]: "Transfer files using Globus Transfer",
+  "urn:globus:auth:scope:auth.globus.org:view_identities": "View identities in Globus",
+  "urn:globus:auth:scope:auth.globus.org:view_consents": "View your consents",
+  "urn:globus:auth:scope:groups.api.globus.org:all": "Manage your Globus groups",
+  "urn:globus:auth:scope:search.api.globus.org:all": "Search and manage Globus Search indices",
+};
+
+/** A human description of a scope for the consent page; `undefined` when the emulator has none. */
+export function describeScope(scope: string): string | undefined {
+  if (scope.startsWith(URL_PREFIX) && scope.endsWith("/data_access")) {
+    return `Access data on collection ${scope.slice(URL_PREFIX.length, -"/data_access".length)}`;
+  }
+  return DESCRIPTIONS[scope];
+}

@@ -1,0 +1,235 @@
+import type { KeyObject } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { createControl, type EmulatorControl, resolveAutoApprove } from "./emulator-control.ts";
+import {
+  type AutoApprove,
+  type EmulatorClient,
+  type EmulatorIdentity,
+  EmulatorState,
+} from "./emulator-state.ts";
+import { FaultInjector } from "./faults.ts";
+import { createSigningKey, importPrivateJwk, sharedSigningKey } from "./id-token-signer.ts";
+import { createRequestHandler } from "./request-handler.ts";
+import { RequestLog } from "./request-log.ts";
+import {
+  type ClientRegistration,
+  type IdentityRegistration,
+  SAMPLE_CONFIDENTIAL_CLIENT,
+  SAMPLE_IDENTITIES,
+  SAMPLE_NATIVE_CLIENT,
+} from "./sample-data.ts";
+import { applySnapshot, readStateFile, snapshotOf, writeStateFile } from "./state-file.ts";
+
+/** Options of {@link startEmulator}. */
+export interface EmulatorOptions {
+  /** TCP port; `0` (the default here; the CLI defaults to 8700) picks a free one. */
+  readonly port?: number | undefined;
+  /** Address to bind; default `127.0.0.1`. */
+  readonly host?: string | undefined;
+  /** Clients to register; when absent or empty, {@link SAMPLE_NATIVE_CLIENT} and {@link SAMPLE_CONFIDENTIAL_CLIENT}. */
+  readonly clients?: readonly ClientRegistration[] | undefined;
+  /** Redirect URIs allowed for every client (compared exactly). */
+  readonly redirectUris?: readonly string[] | undefined;
+  /** Identities that can sign in; when absent or empty, {@link SAMPLE_IDENTITIES}. */
+  readonly identities?: readonly IdentityRegistration[] | undefined;
+  /**
+   * Skip the consent page: `true` approves as the first allowed identity, an identity id (or
+   * username) as that one when the request allows it. Default `false` (a real HTML page).
+   */
+  readonly autoApprove?: AutoApprove | undefined;
+  /** Access token lifetime in seconds; default 172800. */
+  readonly accessTokenLifetime?: number | undefined;
+  /** Refresh token idle lifetime in seconds; default 15552000 (180 days). */
+  readonly refreshTokenLifetime?: number | undefined;
+  /** Issue a new refresh token on every refresh (the old one stops working); default `false`, like Globus. */
+  readonly rotateRefreshTokens?: boolean | undefined;
+  /**
+   * Persist clients, identities, consents, tokens, sessions and the signing key in this JSON file
+   * (written atomically, mode 0600) and reload them on the next start.
+   */
+  readonly stateFile?: string | undefined;
+  /** How many recent requests `control.requestLog()` keeps; default 200. */
+  readonly requestLogSize?: number | undefined;
+  /** A `kid` for the signing key, published in `jwk.json` and id_token headers; default none, like Globus. */
+  readonly keyId?: string | undefined;
+  /**
+   * Generate a signing key for this emulator alone. By default emulators in one process share one
+   * key (RSA generation is slow) unless a state file provides one.
+   */
+  readonly freshSigningKey?: boolean | undefined;
+  /** Receives diagnostics (internal errors, state-file problems); never tokens or secrets. Default: none. */
+  readonly onLog?: ((message: string) => void) | undefined;
+}
+
+/** A running emulator. */
+export interface Emulator {
+  /** Base URL ending with `/`, e.g. `http://127.0.0.1:8700/`; use it as the Globus Auth service URL. */
+  readonly url: string;
+  /** The id_token issuer: {@link Emulator.url} without the trailing slash. */
+  readonly issuer: string;
+  /** Registered clients (a snapshot each time it is read). */
+  readonly clients: readonly EmulatorClient[];
+  /** Registered identities (a snapshot each time it is read). */
+  readonly identities: readonly EmulatorIdentity[];
+  /** Test controls. */
+  readonly control: EmulatorControl;
+  /** Stops listening, destroys every connection, saves the state file; resolves when all sockets are closed. */
+  close(): Promise<void>;
+  /** Same as {@link Emulator.close}, for `await using emu = await startEmulator()`. */
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+const DEFAULT_ACCESS_LIFETIME = 172_800;
+const DEFAULT_REFRESH_LIFETIME = 15_552_000;
+
+function checkLifetime(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1)
+    throw new RangeError(`${name} must be a positive integer (seconds)`);
+  return value;
+}
+
+/**
+ * Starts a local Globus Auth emulator (plus a fake Transfer API) on a real socket.
+ *
+ * @throws {RangeError} for invalid options; {@link StateFileError} for an unusable state file;
+ *   {@link RegistrationError} for invalid clients or identities; the listen error (e.g. `EADDRINUSE`).
+ * @example
+ * const emu = await startEmulator({ autoApprove: true });
+ * // … point your app at emu.url …
+ * await emu.close();
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new RangeError("port must be an integer from 0 to 65535");
+  const host = options.host ?? "127.0.0.1";
+  const accessToken = checkLifetime(
+    options.accessTokenLifetime,
+    DEFAULT_ACCESS_LIFETIME,
+    "accessTokenLifetime",
+  );
+  const refreshToken = checkLifetime(
+    options.refreshTokenLifetime,
+    DEFAULT_REFRESH_LIFETIME,
+    "refreshTokenLifetime",
+  );
+  const logSize = options.requestLogSize ?? 200;
+  if (!Number.isInteger(logSize) || logSize < 0)
+    throw new RangeError("requestLogSize must be a non-negative integer");
+  const onLog = options.onLog ?? (() => {});
+
+  const snapshot = options.stateFile === undefined ? undefined : readStateFile(options.stateFile);
+  let signingKey: KeyObject;
+  if (snapshot) signingKey = importPrivateJwk(snapshot.signingKey);
+  else signingKey = options.freshSigningKey ? await createSigningKey() : await sharedSigningKey();
+
+  const state = new EmulatorState(signingKey, options.keyId, {
+    lifetimes: { accessToken, refreshToken },
+    autoApprove: false,
+    rotateRefreshTokens: options.rotateRefreshTokens ?? false,
+  });
+  if (snapshot) applySnapshot(state, snapshot);
+  const clients = options.clients?.length
+    ? options.clients
+    : [SAMPLE_NATIVE_CLIENT, SAMPLE_CONFIDENTIAL_CLIENT];
+  for (const client of clients) state.registerClient(client);
+  const identities = options.identities?.length ? options.identities : SAMPLE_IDENTITIES;
+  for (const identity of identities) state.registerIdentity(identity);
+  state.globalRedirectUris = [...(options.redirectUris ?? [])];
+  state.autoApprove = resolveAutoApprove(state, options.autoApprove ?? false);
+
+  const faults = new FaultInjector();
+  const log = new RequestLog(logSize);
+  const control = createControl(state, faults, log);
+  const closing = new AbortController();
+  let baseUrl = "";
+
+  const server: Server = createServer(
+    createRequestHandler({
+      state,
+      control,
+      faults,
+      log,
+      baseUrl: () => baseUrl,
+      host,
+      closing: closing.signal,
+      onLog,
+    }),
+  );
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  // A bad client (garbage bytes, oversize headers) must never take the emulator down.
+  server.on("clientError", (_error, socket) => {
+    if (socket.writable)
+      socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    else socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  server.on("error", (error) => onLog(`globus-auth-emulator: server error: ${error.message}`));
+
+  const address = server.address() as AddressInfo;
+  const urlHost =
+    host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "[::1]" : host.includes(":") ? `[${host}]` : host;
+  baseUrl = `http://${urlHost}:${address.port}/`;
+  state.issuer = baseUrl.slice(0, -1);
+
+  let saveScheduled = false;
+  const save = (): void => {
+    saveScheduled = false;
+    if (options.stateFile === undefined) return;
+    try {
+      writeStateFile(options.stateFile, snapshotOf(state));
+    } catch (error) {
+      onLog(`globus-auth-emulator: cannot write state file: ${(error as Error).message}`);
+    }
+  };
+  if (options.stateFile !== undefined) {
+    // Coalesce the several changes one request makes into one write.
+    state.onChange = () => {
+      if (saveScheduled || closing.signal.aborted) return;
+      saveScheduled = true;
+      setImmediate(() => {
+        if (saveScheduled) save();
+      });
+    };
+    save();
+  }
+
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closed ??= new Promise<void>((resolve) => {
+      if (saveScheduled) save();
+      closing.abort();
+      state.onChange = () => {};
+      server.close(() => resolve());
+      for (const socket of sockets) socket.destroy();
+      server.closeAllConnections();
+    });
+    return closed;
+  };
+  return {
+    url: baseUrl,
+    issuer: state.issuer,
+    get clients() {
+      return [...state.clients.values()];
+    },
+    get identities() {
+      return [...state.identities.values()];
+    },
+    control,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

@@ -1,0 +1,204 @@
+import { randomBytes } from "node:crypto";
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
+import { dirname } from "node:path";
+import type {
+  AccessTokenRecord,
+  ConsentRecord,
+  EmulatorClient,
+  EmulatorIdentity,
+  EmulatorState,
+  RefreshTokenRecord,
+  SignInSession,
+} from "./emulator-state.ts";
+import { exportPrivateJwk, type PrivateJwk } from "./id-token-signer.ts";
+import type { ScopeNode } from "./scope-tree.ts";
+
+const FORMAT = "globus-auth-emulator-state";
+
+/** @internal What a state file holds (version 1). */
+export interface StateSnapshot {
+  format: typeof FORMAT;
+  version: 1;
+  signingKey: PrivateJwk;
+  clients: EmulatorClient[];
+  identities: EmulatorIdentity[];
+  consents: ConsentRecord[];
+  nextConsentId: number;
+  accessTokens: AccessTokenRecord[];
+  refreshTokens: RefreshTokenRecord[];
+  sessions: Record<string, SignInSession>;
+}
+
+/** Thrown when a state file exists but cannot be used; the emulator never overwrites such a file. */
+export class StateFileError extends Error {
+  override readonly name = "StateFileError";
+}
+
+/** @internal Reads a state file; `undefined` when there is none yet. */
+export function readStateFile(path: string): StateSnapshot | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new StateFileError(`cannot read state file ${path}: ${(error as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new StateFileError(`state file ${path} is not valid JSON`);
+  }
+  if (!isSnapshot(data))
+    throw new StateFileError(`state file ${path} is not a globus-auth-emulator state file`);
+  return data;
+}
+
+/**
+ * @internal Writes a state file atomically (temporary file, fsync, rename) with mode 0600: it holds
+ * tokens and the signing key.
+ */
+export function writeStateFile(path: string, snapshot: StateSnapshot): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const temporary = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+  try {
+    const fd = openSync(temporary, "w", 0o600);
+    try {
+      writeSync(fd, `${JSON.stringify(snapshot)}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** @internal The persistent part of the state. */
+export function snapshotOf(state: EmulatorState): StateSnapshot {
+  return {
+    format: FORMAT,
+    version: 1,
+    signingKey: exportPrivateJwk(state.signingKey),
+    clients: [...state.clients.values()],
+    identities: [...state.identities.values()],
+    consents: state.consents,
+    nextConsentId: state.nextConsentId,
+    accessTokens: [...state.accessTokens.values()],
+    refreshTokens: [...state.refreshTokens.values()],
+    sessions: Object.fromEntries(state.sessions),
+  };
+}
+
+/** @internal Loads a snapshot's records into a fresh state (the signing key is loaded by the caller). */
+export function applySnapshot(state: EmulatorState, snapshot: StateSnapshot): void {
+  for (const client of snapshot.clients) {
+    state.registerClient({
+      id: client.id,
+      secret: client.secret,
+      name: client.name,
+      redirectUris: client.redirectUris,
+    });
+  }
+  for (const identity of snapshot.identities) state.registerIdentity(identity);
+  state.consents = snapshot.consents;
+  state.nextConsentId = snapshot.nextConsentId;
+  for (const record of snapshot.accessTokens) state.accessTokens.set(record.token, record);
+  for (const record of snapshot.refreshTokens) state.refreshTokens.set(record.token, record);
+  for (const [identityId, session] of Object.entries(snapshot.sessions))
+    state.sessions.set(identityId, session);
+}
+
+// Structural checks only: enough that a hand-edited or truncated file fails loudly at start-up
+// instead of crashing a request later.
+type Check = (value: unknown) => boolean;
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+const str: Check = (v) => typeof v === "string";
+const num: Check = (v) => typeof v === "number" && Number.isFinite(v);
+const bool: Check = (v) => typeof v === "boolean";
+const optional =
+  (check: Check): Check =>
+  (v) =>
+    v === undefined || check(v);
+const nullable =
+  (check: Check): Check =>
+  (v) =>
+    v === null || check(v);
+const listOf =
+  (check: Check): Check =>
+  (v) =>
+    Array.isArray(v) && v.every(check);
+const shape =
+  (fields: Record<string, Check>): Check =>
+  (v) =>
+    isObject(v) && Object.entries(fields).every(([key, check]) => check(v[key]));
+const scopeNode: Check = (v) =>
+  shape({ scope: str, optional: bool, dependencies: listOf(scopeNode) })(v as ScopeNode);
+const grant = { clientId: str, subject: str, mfa: bool, authTime: num };
+
+const isSnapshot = shape({
+  format: (v) => v === FORMAT,
+  version: (v) => v === 1,
+  signingKey: shape({
+    kty: (v) => v === "RSA",
+    n: str,
+    e: str,
+    d: str,
+    p: str,
+    q: str,
+    dp: str,
+    dq: str,
+    qi: str,
+  }),
+  clients: listOf(shape({ id: str, name: optional(str), secret: optional(str), redirectUris: listOf(str) })),
+  identities: listOf(shape({ id: str, username: str, name: nullable(str), email: nullable(str) })),
+  consents: listOf(
+    shape({
+      id: num,
+      identityId: str,
+      clientId: str,
+      scopeName: str,
+      parentId: nullable(num),
+      dependencyPath: listOf(num),
+      created: num,
+      updated: num,
+      lastUsed: num,
+      allowsRefresh: bool,
+      autoApproved: bool,
+    }),
+  ),
+  nextConsentId: num,
+  accessTokens: listOf(
+    shape({
+      ...grant,
+      token: str,
+      resourceServer: str,
+      scopes: listOf(scopeNode),
+      issuedAt: num,
+      expiresAt: num,
+    }),
+  ),
+  refreshTokens: listOf(
+    shape({
+      ...grant,
+      token: str,
+      resourceServer: str,
+      scopes: listOf(scopeNode),
+      issuedAt: num,
+      lastUsedAt: num,
+    }),
+  ),
+  sessions: (v) => isObject(v) && Object.values(v).every(shape({ authTime: num, mfa: bool })),
+}) as (value: unknown) => value is StateSnapshot;
