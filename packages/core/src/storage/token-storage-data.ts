@@ -88,6 +88,7 @@ export function parseTokenStorageData(value: unknown, location: string): TokenSt
 }
 
 function describeExpectation(issue: v.BaseIssue<unknown>): string {
+  if (issue.input === undefined && issue.kind === "schema") return "is missing";
   if (issue.expected === "string") return "must be a string";
   if (issue.expected === "number") return "must be a number";
   if (issue.expected === "(string | null | undefined)" || issue.expected?.includes("null"))
@@ -104,7 +105,9 @@ export function tokenStorageDataToJSON(data: TokenStorageData): Record<string, u
   const out: Record<string, unknown> = {};
   for (const key of KNOWN_KEYS) {
     const value = data[key as keyof TokenStorageData];
-    if (value !== null && value !== undefined) out[key] = value;
+    // Python rejects a fractional expiry, so write whole seconds whatever a caller stored.
+    if (value !== null && value !== undefined)
+      out[key] = key === "expires_at_seconds" ? Math.trunc(value as number) : value;
   }
   for (const [key, value] of Object.entries(data.extra ?? {})) {
     if (!(key in out)) out[key] = value;

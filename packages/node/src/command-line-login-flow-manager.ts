@@ -1,0 +1,309 @@
+import os from "node:os";
+import process from "node:process";
+import { createInterface } from "node:readline";
+import {
+  type AuthLoginClient,
+  BaseLoginFlowManager,
+  type BaseLoginFlowManagerOptions,
+  CommandLineEOFError,
+  GlobusSDKUsageError,
+  LoginCancelledError,
+  LoginDeniedError,
+  type LoginFlowManagerContext,
+  type LoginFlowOptions,
+  LoginStateMismatchError,
+  type TokenResponse,
+} from "@globus-app/core";
+
+/**
+ * @internal What `runLoginFlow` receives (`GlobusAuthorizationParameters`), taken from the contract
+ * so this file does not depend on where core exports the GARE types from.
+ */
+export type LoginAuthParams = Parameters<BaseLoginFlowManager["runLoginFlow"]>[0];
+
+const RULE = "-".repeat(37);
+
+/**
+ * The banner both Node login flows print around an authorize URL, as the Python SDK prints it: a
+ * blank line, `Please authenticate with Globus here:`, 37 dashes, the URL, 37 dashes, a blank line.
+ *
+ * @example
+ * ```ts
+ * process.stderr.write(formatAuthorizeUrlBanner("https://auth.globus.org/v2/oauth2/authorize?…"));
+ * ```
+ */
+export function formatAuthorizeUrlBanner(url: string): string {
+  return `\nPlease authenticate with Globus here:\n${RULE}\n${url}\n${RULE}\n\n`;
+}
+
+/**
+ * The grant name Globus shows on its consent page (and in the person's list of apps) for a login
+ * from this machine: `"<appName> on <hostname>"`, with a trailing `.local` (macOS) dropped, or just
+ * `appName` when the host has no name. Matches the Python SDK, so both name their grants alike.
+ *
+ * @example
+ * ```ts
+ * defaultNamedGrant("my-app"); // "my-app on my-laptop"
+ * ```
+ */
+export function defaultNamedGrant(appName: string): string {
+  let host = "";
+  try {
+    host = os.hostname();
+  } catch {
+    // Sandboxed runtimes (Deno without --allow-sys) refuse; the app name alone is still a fine label.
+  }
+  host = host.replace(/\.local$/, "");
+  return host ? `${appName} on ${host}` : appName;
+}
+
+/**
+ * Where the Node login flows write to the person when no stream is injected: stdout when it is a
+ * terminal, else stderr, so `my-script > out.json` keeps the login text out of the script's data.
+ * Read at each call, never at import.
+ *
+ * @example
+ * ```ts
+ * defaultLoginOutput().write("Logging in...\n");
+ * ```
+ */
+export function defaultLoginOutput(): NodeJS.WritableStream {
+  return process.stdout.isTTY ? process.stdout : process.stderr;
+}
+
+/** @internal Settles `promise`, or rejects with a LoginCancelledError as soon as a signal aborts. */
+export function raceAbort<T>(promise: Promise<T>, signals: readonly (AbortSignal | undefined)[]): Promise<T> {
+  const active = signals.filter((s): s is AbortSignal => s !== undefined);
+  if (active.length === 0) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (event?: Event): void => {
+      cleanup();
+      const signal = event?.target instanceof AbortSignal ? event.target : active.find((s) => s.aborted);
+      reject(new LoginCancelledError(undefined, { cause: signal?.reason }));
+    };
+    const cleanup = (): void => {
+      for (const s of active) s.removeEventListener("abort", onAbort);
+    };
+    if (active.some((s) => s.aborted)) {
+      onAbort();
+      // The work was already started; its outcome no longer matters but must not go unhandled.
+      promise.catch(() => {});
+      return;
+    }
+    for (const s of active) s.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        cleanup();
+        resolve(value);
+      },
+      (error: unknown) => {
+        cleanup();
+        reject(error);
+      },
+    );
+  });
+}
+
+/** @internal Throws a LoginCancelledError when any signal has already aborted. */
+export function throwIfAborted(signals: readonly (AbortSignal | undefined)[]): void {
+  const aborted = signals.find((s) => s?.aborted);
+  if (aborted) throw new LoginCancelledError(undefined, { cause: aborted.reason });
+}
+
+/** Options of {@link CommandLineLoginFlowManager}. */
+export interface CommandLineLoginFlowManagerOptions extends BaseLoginFlowManagerOptions {
+  /**
+   * Where Globus sends the browser after login. @default for native clients the login client's
+   * `defaultNativeRedirectUri` (`https://auth.globus.org/v2/web/auth-code`, Globus's page that shows
+   * the code); confidential clients must pass their registered redirect URI.
+   */
+  redirectUri?: string | undefined;
+  /** Where the code is read from, one line. @default `process.stdin` */
+  input?: NodeJS.ReadableStream | undefined;
+  /** Where the URL and the prompt are written. @default stdout when it is a terminal, else stderr */
+  output?: NodeJS.WritableStream | undefined;
+  /** Cancels every login this manager runs (as does the signal given to `runLoginFlow`). */
+  signal?: AbortSignal | undefined;
+}
+
+/** Options of {@link CommandLineLoginFlowManager.promptForCode}. */
+export interface PromptForCodeOptions {
+  /** Stops reading when aborted (the flow then rejects with a `LoginCancelledError`). */
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Logs a person in from a terminal, as the Python SDK's command-line flow does: prints the
+ * authorize URL, the person opens it in any browser (on any machine), signs in, and pastes back the
+ * authorization code Globus shows them. Works over SSH and in containers; needs an interactive
+ * standard input. The default login flow of apps in Node.
+ *
+ * The pasted code does not come with the OAuth `state`, so `state` cannot be checked here; PKCE
+ * still binds the code to this login (only this process knows the verifier). When the person pastes
+ * the whole redirect URL instead (e.g. a confidential client's own page), its `code` is used and
+ * its `state` is checked.
+ *
+ * An empty line asks again; end of input (Ctrl-D, or a closed pipe) fails the login.
+ *
+ * @throws GlobusSDKUsageError from the constructor for a confidential client without `redirectUri`.
+ * @example
+ * ```ts
+ * const flow = new CommandLineLoginFlowManager(loginClient, { requestRefreshTokens: true });
+ * const app = new UserApp("my-app", { loginClient, config: { loginFlowManager: flow } });
+ * await app.login();
+ * ```
+ */
+export class CommandLineLoginFlowManager extends BaseLoginFlowManager {
+  /** The redirect URI sent to Globus. */
+  readonly redirectUri: string;
+  readonly #input: NodeJS.ReadableStream | undefined;
+  readonly #output: NodeJS.WritableStream | undefined;
+  readonly #signal: AbortSignal | undefined;
+
+  constructor(loginClient: AuthLoginClient, options: CommandLineLoginFlowManagerOptions = {}) {
+    super(loginClient, options);
+    if (options.redirectUri === undefined && loginClient.isConfidential) {
+      throw new GlobusSDKUsageError("Use of a Confidential client requires an explicit redirect_uri.");
+    }
+    this.redirectUri = options.redirectUri ?? loginClient.defaultNativeRedirectUri;
+    this.#input = options.input;
+    this.#output = options.output;
+    this.#signal = options.signal;
+  }
+
+  /**
+   * Provider form, used for `loginFlowManager: "command-line"`: names the grant
+   * `"<appName> on <hostname>"`, and takes the redirect URI (`config.loginRedirectUri`) and the
+   * refresh-token choice from the app's config.
+   *
+   * @throws GlobusSDKUsageError for a confidential client without `config.loginRedirectUri`.
+   */
+  static forGlobusApp(context: LoginFlowManagerContext): CommandLineLoginFlowManager {
+    return new CommandLineLoginFlowManager(context.loginClient, {
+      redirectUri: context.config.loginRedirectUri,
+      requestRefreshTokens: context.config.requestRefreshTokens,
+      prefillNamedGrant: defaultNamedGrant(context.appName),
+      idTokenDecoder: context.idTokenDecoder,
+    });
+  }
+
+  /** The stream the URL and prompt go to (resolved on each use, so a later TTY change is seen). */
+  protected get output(): NodeJS.WritableStream {
+    return this.#output ?? defaultLoginOutput();
+  }
+
+  /**
+   * Prints the authorize URL and waits for the code, then exchanges it.
+   *
+   * @throws CommandLineEOFError when input ends before a code is entered.
+   * @throws LoginCancelledError when `options.signal` (or the constructor's) aborts.
+   * @throws LoginStateMismatchError when a pasted redirect URL carries another login's state.
+   * @throws LoginDeniedError when a pasted redirect URL carries an OAuth error.
+   * @throws GlobusAPIError when Globus refuses the code (mistyped, expired, already used).
+   */
+  async runLoginFlow(authParams: LoginAuthParams, options: LoginFlowOptions = {}): Promise<TokenResponse> {
+    const signals = [this.#signal, options.signal];
+    throwIfAborted(signals);
+    const request = await this.startAuthorization(authParams, this.redirectUri);
+    throwIfAborted(signals);
+    await this.printAuthorizeUrl(request.url);
+    const answer = await raceAbort(this.promptForCode({ signal: mergeSignals(signals) }), signals);
+    const code = codeFromAnswer(answer, request.state);
+    return raceAbort(this.exchangeCode(request, code), signals);
+  }
+
+  /**
+   * Shows the authorize URL to the person. Override to present it differently (a QR code, a
+   * clipboard copy); the default prints the Python SDK's banner to {@link output}.
+   */
+  printAuthorizeUrl(url: string): void | Promise<void> {
+    this.output.write(formatAuthorizeUrlBanner(url));
+  }
+
+  /**
+   * Asks for the authorization code and returns it trimmed. Override to read it another way. The
+   * default writes `Enter the resulting Authorization Code here: ` to {@link output} and reads one
+   * line from the input; an empty line asks again.
+   *
+   * @throws CommandLineEOFError when input ends first.
+   */
+  promptForCode(options: PromptForCodeOptions = {}): Promise<string> {
+    const input = this.#input ?? process.stdin;
+    const output = this.output;
+    const prompt = "Enter the resulting Authorization Code here: ";
+    return new Promise<string>((resolve, reject) => {
+      // terminal: false: no echo or line editing of our own; a TTY's cooked mode already does both.
+      const rl = createInterface({ input, terminal: false, crlfDelay: Number.POSITIVE_INFINITY });
+      let settled = false;
+      const finish = (action: () => void): void => {
+        if (settled) return;
+        settled = true;
+        options.signal?.removeEventListener("abort", onAbort);
+        rl.off("line", onLine);
+        rl.off("close", onClose);
+        rl.close();
+        action();
+      };
+      const onLine = (line: string): void => {
+        const code = line.trim();
+        if (code === "") {
+          output.write(prompt);
+          return;
+        }
+        finish(() => resolve(code));
+      };
+      const onClose = (): void => {
+        finish(() => {
+          // The person's cursor is still after the prompt; end the line so later output starts clean.
+          output.write("\n");
+          reject(
+            new CommandLineEOFError(
+              "An EOF was read when an authorization code was expected. (Are you running this in an interactive terminal?)",
+            ),
+          );
+        });
+      };
+      const onAbort = (): void => {
+        finish(() => reject(new LoginCancelledError(undefined, { cause: options.signal?.reason })));
+      };
+      if (options.signal?.aborted) {
+        onAbort();
+        return;
+      }
+      options.signal?.addEventListener("abort", onAbort, { once: true });
+      rl.on("line", onLine);
+      rl.on("close", onClose);
+      output.write(prompt);
+    });
+  }
+}
+
+/** One signal that aborts when any of `signals` does (undefined when there are none). */
+function mergeSignals(signals: readonly (AbortSignal | undefined)[]): AbortSignal | undefined {
+  const active = signals.filter((s): s is AbortSignal => s !== undefined);
+  if (active.length <= 1) return active[0];
+  // AbortSignal.any drops its listeners with the merged signal; runtimes without it (older Bun)
+  // still get cancellation from raceAbort, only the reader then stays until its input ends.
+  return typeof AbortSignal.any === "function" ? AbortSignal.any(active) : active[0];
+}
+
+/**
+ * The code from what the person pasted: the bare code, or a whole redirect URL carrying `code`
+ * (whose `state` can then be checked) or `error`.
+ */
+function codeFromAnswer(answer: string, expectedState: string): string {
+  if (!/^https?:\/\//i.test(answer)) return answer;
+  let url: URL;
+  try {
+    url = new URL(answer);
+  } catch {
+    return answer;
+  }
+  const query = url.searchParams;
+  if (!query.has("code") && !query.has("error")) return answer;
+  const state = query.get("state");
+  if (state !== null && state !== expectedState) throw new LoginStateMismatchError();
+  const error = query.get("error");
+  if (error) throw new LoginDeniedError(error, query.get("error_description") ?? undefined);
+  return query.get("code") ?? "";
+}

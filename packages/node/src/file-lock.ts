@@ -1,0 +1,137 @@
+import { createHash } from "node:crypto";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { TokenStorageError } from "@globus-app/core";
+import { ensurePrivateDirectory, errorCode } from "./private-files.ts";
+
+/** How long a caller waits for a lock before failing, unless told otherwise. */
+export const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
+
+/**
+ * A lock whose directory has not been touched for this long belongs to a dead process and is taken
+ * over. The holder touches it every `STALE_MS / 2`, so a live holder is never mistaken for a dead one
+ * unless its event loop stalls for the whole period.
+ */
+const STALE_MS = 10_000;
+const FIRST_RETRY_MS = 2;
+const MAX_RETRY_MS = 50;
+
+/** Options of {@link withFileLock}. */
+export interface FileLockOptions {
+  /** How long to wait for the lock before throwing. @default 30000 */
+  timeoutMs?: number | undefined;
+  /** The data file the lock protects, named in errors. @default the lock target */
+  location?: string | undefined;
+}
+
+type ProperLockfile = typeof import("proper-lockfile");
+let properLockfile: Promise<ProperLockfile> | undefined;
+
+// Loaded on first use: reads never lock, so a process that only reads tokens never pays for it
+// (graceful-fs and signal-exit hooks included).
+function loadProperLockfile(): Promise<ProperLockfile> {
+  properLockfile ??= import("proper-lockfile").then((module) => module.default);
+  return properLockfile;
+}
+
+// proper-lockfile is not re-entrant within a process: a second lock() of a held target just polls
+// until the first is released. Queueing this process's callers here first makes them wait for a
+// promise instead, and keeps one lock attempt per target in flight.
+const queues = new Map<string, Promise<unknown>>();
+
+function runSerially<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const previous = queues.get(key) ?? Promise.resolve();
+  const result = previous.then(fn, fn);
+  const tail = result.then(
+    () => undefined,
+    () => undefined,
+  );
+  queues.set(key, tail);
+  void tail.then(() => {
+    if (queues.get(key) === tail) queues.delete(key);
+  });
+  return result;
+}
+
+/**
+ * Runs `fn` while holding an exclusive lock on `target`, across processes (a `<target>.lock`
+ * directory made by proper-lockfile) and within this process (a first-come, first-served queue).
+ * `target` need not exist; its directory is created (mode 0700) if missing. The lock is released when `fn` settles, and by a process's exit handlers if
+ * it dies; a lock left by a killed process is taken over after 10 s. Not re-entrant: calling it
+ * again for the same target inside `fn` deadlocks until the timeout.
+ *
+ * @throws TokenStorageError when the directory or lock cannot be created, or the lock is not free
+ *   within `timeoutMs`.
+ *
+ * @example
+ * ```ts
+ * await withFileLock("/home/me/.globus/app/…/tokens.json", async () => { … read, modify, write … });
+ * ```
+ */
+export function withFileLock<T>(
+  target: string,
+  fn: () => Promise<T>,
+  options: FileLockOptions = {},
+): Promise<T> {
+  const resolved = path.resolve(target);
+  // Queued synchronously, so this process's callers get the lock in call order.
+  return runSerially(resolved, async () => {
+    await ensurePrivateDirectory(path.dirname(resolved), options.location ?? resolved);
+    const release = await acquire(resolved, options);
+    try {
+      return await fn();
+    } finally {
+      // A lock found compromised (taken over after a stall) is already gone; nothing to undo.
+      await release().catch(() => undefined);
+    }
+  });
+}
+
+async function acquire(target: string, options: FileLockOptions): Promise<() => Promise<void>> {
+  const lockfile = await loadProperLockfile();
+  const timeoutMs = options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+  const location = options.location ?? target;
+  const deadline = Date.now() + timeoutMs;
+  let delay = FIRST_RETRY_MS;
+  for (;;) {
+    try {
+      return await lockfile.lock(target, {
+        realpath: false,
+        stale: STALE_MS,
+        retries: 0,
+        // The default throws from a timer, which would crash the process. A compromised lock means
+        // another process took it over after this one stalled for STALE_MS; the work in progress
+        // finishes anyway, as it would have without a lock.
+        onCompromised: () => undefined,
+      });
+    } catch (error) {
+      if (errorCode(error) !== "ELOCKED") {
+        throw new TokenStorageError(
+          `Could not create the lock '${target}.lock' for '${location}' (${errorCode(error) ?? "error"})`,
+          { location, cause: error },
+        );
+      }
+    }
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) {
+      throw new TokenStorageError(
+        `Timed out after ${timeoutMs} ms waiting for the lock '${target}.lock' on '${location}'; another process holds it (a lock left by a crashed process is taken over after ${STALE_MS / 1000} s)`,
+        { location },
+      );
+    }
+    // Jittered exponential backoff: contenders spread out instead of retrying in lockstep.
+    await sleep(Math.min(remaining, delay * (0.5 + Math.random())));
+    delay = Math.min(delay * 1.5, MAX_RETRY_MS);
+  }
+}
+
+/**
+ * The lock target for a named lock of one namespace of a storage file: `<file>.<key-slug>.<hash>`.
+ * The slug keeps the name readable in a directory listing; the hash of namespace and key keeps
+ * distinct keys (`refresh:x`, `refresh_x`) and namespaces apart.
+ */
+export function lockTargetForKey(filePath: string, namespace: string, key: string): string {
+  const slug = key.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 48);
+  const hash = createHash("sha256").update(`${namespace}\0${key}`).digest("hex").slice(0, 12);
+  return `${filePath}.${slug}.${hash}`;
+}

@@ -1,0 +1,24 @@
+export { ClientApp } from "./client-app.ts";
+export type {
+  CommandLineLoginFlowManagerOptions,
+  PromptForCodeOptions,
+} from "./command-line-login-flow-manager.ts";
+export {
+  CommandLineLoginFlowManager,
+  defaultLoginOutput,
+  defaultNamedGrant,
+  formatAuthorizeUrlBanner,
+} from "./command-line-login-flow-manager.ts";
+export type { DefaultTokenFilePathOptions, TokenFileFormat } from "./default-token-path.ts";
+export { defaultTokenFilePath, slugifyAppName } from "./default-token-path.ts";
+export type { FileTokenStorageContext, JSONTokenStorageOptions } from "./json-token-storage.ts";
+export { JSONTokenStorage } from "./json-token-storage.ts";
+export type {
+  LocalServerLandingPage,
+  LocalServerLoginFlowManagerOptions,
+} from "./local-server-login-flow-manager.ts";
+export { browserUnavailableReason, LocalServerLoginFlowManager } from "./local-server-login-flow-manager.ts";
+export { nodePlatform } from "./node-platform.ts";
+export type { SQLiteTokenStorageOptions } from "./sqlite-token-storage.ts";
+export { SQLiteTokenStorage } from "./sqlite-token-storage.ts";
+export { UserApp } from "./user-app.ts";

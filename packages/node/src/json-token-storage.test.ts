@@ -1,0 +1,460 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import process from "node:process";
+import { isTokenStorageError, type TokenStorageData } from "@globus-app/core";
+import { describeTokenStorageConformance, sampleTokenData } from "@globus-app/core/testing";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { JSONTokenStorage } from "./json-token-storage.ts";
+import { WRITER_VERSION } from "./writer-version.ts";
+
+async function tempDir(): Promise<string> {
+  return mkdtemp(path.join(os.tmpdir(), "globus-json-storage-"));
+}
+
+describeTokenStorageConformance("JSONTokenStorage", {
+  setup: async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, "app", "tokens.json");
+    return {
+      create: (namespace) => new JSONTokenStorage(file, { namespace }),
+      // Truncated mid-record, as a crashed non-atomic writer would leave it, tokens included.
+      corrupt: async () =>
+        writeFile(
+          file,
+          '{"data": {"DEFAULT": {"a": {"access_token": "access-a", "refresh_token": "refresh-a',
+        ),
+      cleanup: () => rm(dir, { recursive: true, force: true }),
+    };
+  },
+});
+
+describe("JSONTokenStorage", () => {
+  let dir: string;
+  let file: string;
+
+  beforeEach(async () => {
+    dir = await tempDir();
+    file = path.join(dir, "tokens.json");
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Expects `fn` to fail with a TokenStorageError naming the file, and the file to be unchanged. */
+  async function expectRefused(fn: () => Promise<unknown>): Promise<string> {
+    const before = await readFile(file);
+    const error = await fn().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(isTokenStorageError(error)).toBe(true);
+    const message = (error as Error).message;
+    expect(message).toContain(file);
+    expect((error as { location?: string }).location).toBe(file);
+    expect(await readFile(file)).toEqual(before);
+    return message;
+  }
+
+  describe("file format", () => {
+    it("writes the Python SDK's v2 document: compact, keys in order, nulls omitted", async () => {
+      const storage = new JSONTokenStorage(file, { namespace: "foo" });
+      const auth = sampleTokenData("auth.globus.org", { refresh_token: null, identity_id: null });
+      const transfer = sampleTokenData("transfer.api.globus.org", { token_type: null });
+      await storage.storeTokenDataByResourceServer({
+        "auth.globus.org": auth,
+        "transfer.api.globus.org": transfer,
+      });
+
+      const text = await readFile(file, "utf8");
+      const expected = {
+        data: {
+          foo: {
+            "auth.globus.org": {
+              resource_server: "auth.globus.org",
+              scope: "urn:globus:auth:scope:auth.globus.org:all",
+              access_token: "access-auth.globus.org",
+              expires_at_seconds: 1_900_000_000,
+              token_type: "Bearer",
+            },
+            "transfer.api.globus.org": {
+              resource_server: "transfer.api.globus.org",
+              identity_id: "ae341a98-d274-11e5-b888-dbae3a8ba545",
+              scope: "urn:globus:auth:scope:transfer.api.globus.org:all",
+              access_token: "access-transfer.api.globus.org",
+              refresh_token: "refresh-transfer.api.globus.org",
+              expires_at_seconds: 1_900_000_000,
+            },
+          },
+        },
+        format_version: "2.0",
+        "globus-sdk.version": WRITER_VERSION,
+      };
+      expect(JSON.parse(text)).toEqual(expected);
+      // Byte-exact: compact and in the Python SDK's key order (toEqual ignores order).
+      expect(text).toBe(JSON.stringify(expected));
+      expect(Object.keys(JSON.parse(text))).toEqual(["data", "format_version", "globus-sdk.version"]);
+      expect(Object.keys(JSON.parse(text).data.foo["transfer.api.globus.org"])).toEqual([
+        "resource_server",
+        "identity_id",
+        "scope",
+        "access_token",
+        "refresh_token",
+        "expires_at_seconds",
+      ]);
+    });
+
+    it("writes expiries as whole seconds, which the Python SDK requires", async () => {
+      const storage = new JSONTokenStorage(file);
+      await storage.storeTokenDataByResourceServer({
+        a: sampleTokenData("a", { expires_at_seconds: 1_900_000_000.75 }),
+      });
+      expect(JSON.parse(await readFile(file, "utf8")).data.DEFAULT.a.expires_at_seconds).toBe(1_900_000_000);
+    });
+
+    it("reads a Python-written v2 file, with extra keys and a missing refresh_token", async () => {
+      // json.dump's default separators, as the Python SDK writes them.
+      await writeFile(
+        file,
+        '{"data": {"DEFAULT": {"auth.globus.org": {"resource_server": "auth.globus.org", "identity_id": "c8aad43e-d274-11e5-bf98-8b02896cf782", "scope": "openid profile email", "access_token": "at-1", "expires_at_seconds": 1800000000, "token_type": "Bearer", "custom_key": {"x": [1, 2]}}}, "other-app": {"transfer.api.globus.org": {"resource_server": "transfer.api.globus.org", "scope": "urn:globus:auth:scope:transfer.api.globus.org:all", "access_token": "at-2", "refresh_token": "rt-2", "expires_at_seconds": 1800000001}}}, "format_version": "2.0", "globus-sdk.version": "3.54.0"}',
+      );
+      const storage = new JSONTokenStorage(file);
+      expect(await storage.getTokenDataByResourceServer()).toEqual({
+        "auth.globus.org": {
+          resource_server: "auth.globus.org",
+          identity_id: "c8aad43e-d274-11e5-bf98-8b02896cf782",
+          scope: "openid profile email",
+          access_token: "at-1",
+          refresh_token: null,
+          expires_at_seconds: 1_800_000_000,
+          token_type: "Bearer",
+          extra: { custom_key: { x: [1, 2] } },
+        },
+      });
+      const other = new JSONTokenStorage(file, { namespace: "other-app" });
+      expect(await other.getTokenData("transfer.api.globus.org")).toEqual({
+        resource_server: "transfer.api.globus.org",
+        identity_id: null,
+        scope: "urn:globus:auth:scope:transfer.api.globus.org:all",
+        access_token: "at-2",
+        refresh_token: "rt-2",
+        expires_at_seconds: 1_800_000_001,
+        token_type: null,
+      });
+    });
+
+    it("keeps other namespaces' records exactly as they were when writing", async () => {
+      const foreign = {
+        resource_server: "x",
+        scope: "s",
+        access_token: "t",
+        expires_at_seconds: 1,
+        weird: [null, { a: 1 }],
+      };
+      await writeFile(
+        file,
+        JSON.stringify({
+          data: { other: { x: foreign } },
+          format_version: "2.0",
+          "globus-sdk.version": "3.54.0",
+        }),
+      );
+      await new JSONTokenStorage(file).storeTokenDataByResourceServer({ a: sampleTokenData("a") });
+      const written = JSON.parse(await readFile(file, "utf8"));
+      expect(Object.keys(written.data)).toEqual(["other", "DEFAULT"]);
+      expect(written.data.other).toEqual({ x: foreign });
+    });
+
+    const v1 = {
+      by_rs: {
+        "auth.globus.org": {
+          scope: "openid profile email",
+          access_token: "v1-at",
+          refresh_token: "v1-rt",
+          token_type: "Bearer",
+          expires_at_seconds: 1_700_000_000,
+          resource_server: "auth.globus.org",
+        },
+        "transfer.api.globus.org": {
+          scope: "urn:globus:auth:scope:transfer.api.globus.org:all",
+          access_token: "v1-at-2",
+          refresh_token: null,
+          token_type: "Bearer",
+          expires_at_seconds: 1_700_000_001,
+          resource_server: "transfer.api.globus.org",
+        },
+      },
+      format_version: "1.0",
+      "globus-sdk.version": "3.10.0",
+    };
+
+    it("reads a v1 file as the DEFAULT namespace, and no other", async () => {
+      await writeFile(file, JSON.stringify(v1, null, 2));
+      const storage = new JSONTokenStorage(file);
+      const all = await storage.getTokenDataByResourceServer();
+      expect(Object.keys(all)).toEqual(["auth.globus.org", "transfer.api.globus.org"]);
+      expect(all["auth.globus.org"]).toEqual({
+        resource_server: "auth.globus.org",
+        identity_id: null,
+        scope: "openid profile email",
+        access_token: "v1-at",
+        refresh_token: "v1-rt",
+        expires_at_seconds: 1_700_000_000,
+        token_type: "Bearer",
+      });
+      expect(await new JSONTokenStorage(file, { namespace: "foo" }).getTokenDataByResourceServer()).toEqual(
+        {},
+      );
+    });
+
+    it("rewrites a v1 file as v2 on the next write", async () => {
+      await writeFile(file, JSON.stringify(v1));
+      await new JSONTokenStorage(file, { namespace: "foo" }).storeTokenDataByResourceServer({
+        a: sampleTokenData("a"),
+      });
+      const written = JSON.parse(await readFile(file, "utf8"));
+      expect(Object.keys(written)).toEqual(["data", "format_version", "globus-sdk.version"]);
+      expect(written.format_version).toBe("2.0");
+      expect(written.by_rs).toBeUndefined();
+      expect(Object.keys(written.data)).toEqual(["DEFAULT", "foo"]);
+      // Records of namespaces this storage does not own are carried over exactly as read.
+      expect(written.data.DEFAULT["transfer.api.globus.org"]).toEqual({
+        resource_server: "transfer.api.globus.org",
+        scope: "urn:globus:auth:scope:transfer.api.globus.org:all",
+        access_token: "v1-at-2",
+        refresh_token: null,
+        token_type: "Bearer",
+        expires_at_seconds: 1_700_000_001,
+      });
+      expect((await new JSONTokenStorage(file).getTokenData("auth.globus.org"))?.access_token).toBe("v1-at");
+    });
+
+    it("reads through a non-atomic writer's half-written file (as the Python SDK writes)", async () => {
+      await writeFile(file, '{"data": {"DEFAULT": {"a": {"resource_server"');
+      const reading = new JSONTokenStorage(file).getTokenDataByResourceServer();
+      await writeFile(
+        file,
+        JSON.stringify({ data: { DEFAULT: { a: sampleTokenData("a") } }, format_version: "2.0" }),
+      );
+      expect(Object.keys(await reading)).toEqual(["a"]);
+    });
+
+    it("treats a missing file as empty and does not create it on read or remove", async () => {
+      const storage = new JSONTokenStorage(path.join(dir, "missing", "tokens.json"));
+      expect(await storage.getTokenDataByResourceServer()).toEqual({});
+      expect(await storage.removeTokenData("a")).toBe(false);
+      expect(await readdir(dir)).toEqual([]);
+    });
+
+    it("re-reads the file on every get, so other writers are seen at once", async () => {
+      const storage = new JSONTokenStorage(file);
+      await storage.storeTokenDataByResourceServer({ a: sampleTokenData("a") });
+      const doc = JSON.parse(await readFile(file, "utf8"));
+      doc.data.DEFAULT.a.access_token = "written-by-python";
+      await writeFile(file, JSON.stringify(doc));
+      expect((await storage.getTokenData("a"))?.access_token).toBe("written-by-python");
+    });
+
+    it("handles resource servers and namespaces named like Object.prototype members", async () => {
+      const storage = new JSONTokenStorage(file, { namespace: "__proto__" });
+      await storage.storeTokenDataByResourceServer({ constructor: sampleTokenData("constructor") });
+      expect(Object.keys(await storage.getTokenDataByResourceServer())).toEqual(["constructor"]);
+      expect(Object.keys(JSON.parse(await readFile(file, "utf8")).data)).toEqual(["__proto__"]);
+    });
+
+    it("records this package's version, kept in step with package.json", async () => {
+      const packageJson = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
+      expect(WRITER_VERSION).toBe(`${packageJson.version}+globus-app-js`);
+    });
+  });
+
+  describe("bad files are reported, never replaced", () => {
+    const good = sampleTokenData("good");
+    const cases: [string, string, RegExp][] = [
+      ["not JSON", "{not json", /is not valid JSON$/],
+      ["an empty file", "", /is empty/],
+      ["a non-object root", "[1, 2]", /does not hold a JSON object at its root/],
+      [
+        "an unknown format_version",
+        '{"data": {}, "format_version": "3.0"}',
+        /unknown format \(format_version="3\.0"\)/,
+      ],
+      ["no format_version", '{"data": {}}', /'format_version' is missing/],
+      ["v1 without by_rs", '{"format_version": "1.0"}', /invalid v1\.0 data \(missing 'by_rs'\)/],
+      ["v2 without data", '{"format_version": "2.0"}', /'data' is missing/],
+      ["data that is not an object", '{"data": [], "format_version": "2.0"}', /'data' must be an object/],
+      [
+        "a namespace that is not an object",
+        '{"data": {"DEFAULT": 5}, "format_version": "2.0"}',
+        /'data\.DEFAULT' must be an object/,
+      ],
+      [
+        "a record with a bad field",
+        '{"data": {"DEFAULT": {"a": {"resource_server": "a", "scope": 5, "access_token": "secret-at", "expires_at_seconds": 1}}}, "format_version": "2.0"}',
+        /Invalid token data in .* at data\.DEFAULT\.a: 'scope' must be a string/,
+      ],
+      [
+        "a record missing a required field",
+        '{"data": {"DEFAULT": {"a": {"resource_server": "a", "scope": "s", "expires_at_seconds": 1}}}, "format_version": "2.0"}',
+        /at data\.DEFAULT\.a: 'access_token' /,
+      ],
+      [
+        "a non-string globus-sdk.version",
+        '{"data": {}, "format_version": "2.0", "globus-sdk.version": 3}',
+        /'globus-sdk\.version' must be a string/,
+      ],
+    ];
+
+    it.each(cases)("%s", async (_label, content, pattern) => {
+      await writeFile(file, content);
+      const storage = new JSONTokenStorage(file);
+      const message = await expectRefused(() => storage.getTokenDataByResourceServer());
+      expect(message).toMatch(pattern);
+      expect(message).not.toContain("secret-at");
+      await expectRefused(() => storage.storeTokenDataByResourceServer({ good }));
+      await expectRefused(() => storage.removeTokenData("a"));
+    });
+
+    it("does not refuse a file whose bad record is in another namespace, and keeps that record", async () => {
+      const content = '{"data": {"other": {"a": {"scope": 5}}}, "format_version": "2.0"}';
+      await writeFile(file, content);
+      const storage = new JSONTokenStorage(file);
+      await storage.storeTokenDataByResourceServer({ good });
+      expect(JSON.parse(await readFile(file, "utf8")).data.other).toEqual({ a: { scope: 5 } });
+    });
+  });
+
+  describe("permissions and atomic writes", () => {
+    it("creates the file 0600 and missing directories 0700, whatever the umask", async () => {
+      let previous: number | undefined;
+      try {
+        previous = process.umask(0o000);
+      } catch {
+        // Worker threads cannot change the umask; the default one still gets checked.
+      }
+      try {
+        const nested = path.join(dir, "a", "b", "tokens.json");
+        await new JSONTokenStorage(nested).storeTokenDataByResourceServer({ a: sampleTokenData("a") });
+        expect((await stat(nested)).mode & 0o777).toBe(0o600);
+        expect((await stat(path.join(dir, "a", "b"))).mode & 0o777).toBe(0o700);
+        expect((await stat(path.join(dir, "a"))).mode & 0o777).toBe(0o700);
+      } finally {
+        if (previous !== undefined) process.umask(previous);
+      }
+      // The existing parent directory is not the storage's to change.
+      expect((await stat(dir)).mode & 0o777).toBe(0o700);
+    });
+
+    it("tightens an existing file to 0600 on write", async () => {
+      await writeFile(file, JSON.stringify({ data: {}, format_version: "2.0" }), { mode: 0o644 });
+      await new JSONTokenStorage(file).storeTokenDataByResourceServer({ a: sampleTokenData("a") });
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+    });
+
+    it("leaves no temporary or lock files behind, and removes torn ones of killed writers", async () => {
+      await writeFile(
+        path.join(dir, "tokens.json.3735928559"),
+        '{"data": {"DEFAULT": {"a": {"access_token": "at',
+      );
+      await writeFile(path.join(dir, "tokens.json.20240101"), '{"data": {}, "format_version": "2.0"}');
+      await writeFile(path.join(dir, "tokens.json.backup"), "not ours");
+      const storage = new JSONTokenStorage(file);
+      await storage.storeTokenDataByResourceServer({ a: sampleTokenData("a") });
+      await storage.withLock("refresh:a", async () => storage.removeTokenData("a"));
+      // A complete file with a temporary-looking name may be a backup: it stays.
+      expect((await readdir(dir)).sort()).toEqual([
+        "tokens.json",
+        "tokens.json.20240101",
+        "tokens.json.backup",
+      ]);
+    });
+  });
+
+  describe("locking", () => {
+    it("takes over a lock left by a dead process once it is stale", async () => {
+      await mkdir(`${file}.lock`);
+      const old = new Date(Date.now() - 60_000);
+      await utimes(`${file}.lock`, old, old);
+      const started = Date.now();
+      await new JSONTokenStorage(file).storeTokenDataByResourceServer({ a: sampleTokenData("a") });
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(await readdir(dir)).toEqual(["tokens.json"]);
+    });
+
+    it("times out with a TokenStorageError while a live process holds the lock", async () => {
+      await writeFile(file, JSON.stringify({ data: {}, format_version: "2.0" }));
+      await mkdir(`${file}.lock`);
+      const storage = new JSONTokenStorage(file, { lockTimeoutMs: 150 });
+      const message = await expectRefused(() =>
+        storage.storeTokenDataByResourceServer({ a: sampleTokenData("a") }),
+      );
+      expect(message).toMatch(/^Timed out after 150 ms waiting for the lock/);
+    });
+
+    it("serialises withLock callers of one key within the process, across instances", async () => {
+      const one = new JSONTokenStorage(file);
+      const two = new JSONTokenStorage(file);
+      const events: string[] = [];
+      const task = (storage: JSONTokenStorage, name: string) =>
+        storage.withLock("refresh:x", async () => {
+          events.push(`${name}:start`);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          events.push(`${name}:end`);
+          return name;
+        });
+      expect(await Promise.all([task(one, "a"), task(two, "b"), task(one, "c")])).toEqual(["a", "b", "c"]);
+      expect(events).toEqual(["a:start", "a:end", "b:start", "b:end", "c:start", "c:end"]);
+    });
+
+    it("does not make different keys or namespaces wait for each other", async () => {
+      const one = new JSONTokenStorage(file);
+      const other = new JSONTokenStorage(file, { namespace: "other" });
+      let release!: () => void;
+      const held = one.withLock("refresh:x", () => new Promise<void>((resolve) => (release = resolve)));
+      expect(await one.withLock("refresh:y", async () => "y")).toBe("y");
+      expect(await other.withLock("refresh:x", async () => "other")).toBe("other");
+      release();
+      await held;
+    });
+
+    it("releases the lock when the function throws", async () => {
+      const storage = new JSONTokenStorage(file);
+      await expect(storage.withLock("k", () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+      expect(await storage.withLock("k", async () => "again")).toBe("again");
+    });
+  });
+
+  it("forGlobusApp uses the Python SDK's default path and the app's namespace", () => {
+    const storage = JSONTokenStorage.forGlobusApp({
+      appName: "My App",
+      clientId: "6b5e4f3a-1c2d-4e5f-8a9b-0c1d2e3f4a5b",
+      namespace: "userapp-1",
+      config: { environment: "sandbox" },
+    });
+    expect(storage.namespace).toBe("userapp-1");
+    expect(storage.filePath).toBe(
+      path.join(
+        os.homedir(),
+        ".globus",
+        "app",
+        "6b5e4f3a-1c2d-4e5f-8a9b-0c1d2e3f4a5b",
+        "my-app",
+        "sandbox-tokens.json",
+      ),
+    );
+    const production = JSONTokenStorage.forGlobusApp({
+      appName: "My App",
+      clientId: "c",
+      namespace: "DEFAULT",
+    });
+    expect(path.basename(production.filePath)).toBe("tokens.json");
+  });
+
+  it("keeps what callers pass from what it stores", async () => {
+    const storage = new JSONTokenStorage(file);
+    const record: TokenStorageData = sampleTokenData("a", { extra: { nested: { n: 1 } } });
+    await storage.storeTokenDataByResourceServer({ a: record });
+    (record.extra as { nested: { n: number } }).nested.n = 2;
+    expect((await storage.getTokenData("a"))?.extra).toEqual({ nested: { n: 1 } });
+  });
+});

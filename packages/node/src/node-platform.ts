@@ -1,0 +1,31 @@
+import { type GlobusAppPlatform, MemoryTokenStorage } from "@globus-app/core";
+import { CommandLineLoginFlowManager } from "./command-line-login-flow-manager.ts";
+import { JSONTokenStorage } from "./json-token-storage.ts";
+import { LocalServerLoginFlowManager } from "./local-server-login-flow-manager.ts";
+import { SQLiteTokenStorage } from "./sqlite-token-storage.ts";
+
+/**
+ * What Node (and Deno and Bun) add to the apps: token storages `"memory"`, `"json"` (the default, a
+ * file shared with the Python SDK) and `"sqlite"`; login flows `"command-line"` (the default: paste
+ * the code) and `"local-server"` (a loopback server and the system browser); ClientApps allowed.
+ * The Node `UserApp` and `ClientApp` use it; pass it to your own subclasses of core's apps.
+ *
+ * Building it does nothing: storages and flows are created per app, on first use.
+ *
+ * @example
+ * ```ts
+ * import { UserApp as CoreUserApp } from "@globus-app/core";
+ * class MyApp extends CoreUserApp { static override readonly platform = nodePlatform; }
+ * ```
+ */
+export const nodePlatform: GlobusAppPlatform = {
+  name: "node",
+  tokenStorages: { memory: MemoryTokenStorage, json: JSONTokenStorage, sqlite: SQLiteTokenStorage },
+  loginFlowManagers: {
+    "command-line": CommandLineLoginFlowManager,
+    "local-server": LocalServerLoginFlowManager,
+  },
+  defaultTokenStorage: "json",
+  defaultLoginFlowManager: "command-line",
+  allowsClientApp: true,
+};

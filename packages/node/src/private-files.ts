@@ -1,0 +1,59 @@
+import { chmod, mkdir, open } from "node:fs/promises";
+import path from "node:path";
+import { TokenStorageError } from "@globus-app/core";
+
+/** The mode of every directory this package creates: only the owner may list or enter it. */
+export const PRIVATE_DIRECTORY_MODE = 0o700;
+/** The mode of every token file this package writes: only the owner may read or write it. */
+export const PRIVATE_FILE_MODE = 0o600;
+
+/** The `code` of a Node system error (`ENOENT`, `EACCES`, …), if any. */
+export function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+/**
+ * Creates `directory` and any missing parents with mode 0700. Directories that already exist keep
+ * their mode: they may be shared with other tools (the Python SDK creates them with the umask's mode).
+ *
+ * @param location - the token file the directory is for, named in errors.
+ * @throws TokenStorageError when a directory cannot be created.
+ */
+export async function ensurePrivateDirectory(directory: string, location: string): Promise<void> {
+  let firstCreated: string | undefined;
+  try {
+    firstCreated = await mkdir(directory, { recursive: true, mode: PRIVATE_DIRECTORY_MODE });
+  } catch (error) {
+    throw new TokenStorageError(
+      `Could not create the directory of token storage file '${location}' (${errorCode(error) ?? "error"})`,
+      { location, cause: error },
+    );
+  }
+  if (firstCreated === undefined) return;
+  // mkdir applies the umask; chmod makes the mode exact (a umask such as 0o277 would otherwise lock
+  // the owner out). Only directories created just now are touched.
+  const created: string[] = [];
+  for (let current = path.resolve(directory); ; current = path.dirname(current)) {
+    created.push(current);
+    if (current === path.resolve(firstCreated) || path.dirname(current) === current) break;
+  }
+  await Promise.all(created.map((dir) => chmod(dir, PRIVATE_DIRECTORY_MODE).catch(() => undefined)));
+}
+
+/**
+ * Flushes a directory's entries to disk after a rename, so a power loss cannot bring back the old
+ * file. Best effort: Windows cannot open directories, and some file systems refuse `fsync` on them.
+ */
+export async function fsyncDirectory(directory: string): Promise<void> {
+  try {
+    const handle = await open(directory, "r");
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Durability of the rename is a bonus; atomicity does not depend on it.
+  }
+}

@@ -1,0 +1,352 @@
+import { chmod, open } from "node:fs/promises";
+import path from "node:path";
+import {
+  BaseTokenStorage,
+  DEFAULT_NAMESPACE,
+  GlobusSDKUsageError,
+  isGlobusError,
+  isTokenStorageError,
+  parseTokenStorageData,
+  type TokenStorageData,
+  TokenStorageError,
+} from "@globus-app/core";
+import { defaultTokenFilePath } from "./default-token-path.ts";
+import { DEFAULT_LOCK_TIMEOUT_MS, lockTargetForKey, withFileLock } from "./file-lock.ts";
+import type { FileTokenStorageContext } from "./json-token-storage.ts";
+import { ensurePrivateDirectory, errorCode, PRIVATE_FILE_MODE } from "./private-files.ts";
+import { openSqliteConnection, type SqliteConnection } from "./sqlite-driver.ts";
+import { tokenRecordToJSON } from "./token-record-json.ts";
+import { WRITER_VERSION } from "./writer-version.ts";
+
+/** Options of {@link SQLiteTokenStorage}. */
+export interface SQLiteTokenStorageOptions {
+  /** The namespace to read and write; apps sharing a database keep apart by namespace. @default "DEFAULT" */
+  namespace?: string | undefined;
+  /** How long {@link SQLiteTokenStorage.withLock} waits for another process's lock. @default 30000 */
+  lockTimeoutMs?: number | undefined;
+  /**
+   * Switch the database to write-ahead logging, so readers never wait for a writer. SQLite's WAL
+   * needs shared memory between the processes, which network file systems (NFS home directories on
+   * clusters) do not give reliably: pass `false` there. `false` leaves the file's mode as it is.
+   * @default true
+   */
+  wal?: boolean | undefined;
+}
+
+// The Python SDK's schema, statement for statement: sqlite_master keeps this text (minus
+// "IF NOT EXISTS"), so databases created by either SDK are indistinguishable.
+const CREATE_TOKEN_STORAGE = `CREATE TABLE IF NOT EXISTS token_storage (
+    namespace VARCHAR NOT NULL,
+    resource_server VARCHAR NOT NULL,
+    token_data_json VARCHAR NOT NULL,
+    PRIMARY KEY (namespace, resource_server)
+)`;
+const CREATE_INTERNAL = `CREATE TABLE IF NOT EXISTS sdk_storage_adapter_internal (
+    attribute VARCHAR NOT NULL,
+    value VARCHAR NOT NULL,
+    PRIMARY KEY (attribute)
+)`;
+/** Schema version 2 marks a database built by `SQLiteTokenStorage` (1: the legacy `SQLiteAdapter`). */
+const DATABASE_SCHEMA_VERSION = "2";
+const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Keeps tokens in a SQLite database with the Python SDK's schema, so a Python script and a Node
+ * script of the same app share one login. Several apps (namespaces) and processes can share one
+ * file: writes are transactions, the database runs in WAL mode with a 5 s busy timeout, and
+ * {@link SQLiteTokenStorage.withLock} takes a lock file next to the database.
+ *
+ * The driver is `node:sqlite` where the runtime has it (Node ≥ 22.5, Deno), `bun:sqlite` in Bun,
+ * else the optional peer dependency `better-sqlite3` (`npm install better-sqlite3`). The database
+ * is opened on first use and created when missing (file 0600, new directories 0700).
+ *
+ * An app closes only storages it built itself; a storage you pass in stays open, so one instance
+ * (or one file) can serve several apps in different namespaces. Close it when you are done.
+ *
+ * @example
+ * ```ts
+ * await using storage = new SQLiteTokenStorage("/home/me/.globus/app/my-client-id/my-app/tokens.db");
+ * const app = new UserApp("my-app", { clientId, config: { tokenStorage: storage } });
+ * ```
+ */
+export class SQLiteTokenStorage extends BaseTokenStorage {
+  /** The absolute path of the database file. */
+  readonly filePath: string;
+  readonly #lockTimeoutMs: number;
+  readonly #wal: boolean;
+  #connection: Promise<SqliteConnection> | undefined;
+  #closed = false;
+
+  /**
+   * Nothing is opened or created until the first operation (or {@link SQLiteTokenStorage.open}).
+   *
+   * @param filePath - the database file; relative paths are resolved against the current directory now.
+   * @throws GlobusSDKUsageError for `":memory:"` (use `MemoryTokenStorage`) or an empty path.
+   */
+  constructor(filePath: string, options: SQLiteTokenStorageOptions = {}) {
+    if (filePath === ":memory:") {
+      throw new GlobusSDKUsageError(
+        "SQLiteTokenStorage cannot be used with a ':memory:' database. If you want to store tokens in memory, use MemoryTokenStorage instead.",
+      );
+    }
+    if (filePath === "") throw new GlobusSDKUsageError("SQLiteTokenStorage needs a database file path.");
+    super(options.namespace ?? DEFAULT_NAMESPACE);
+    this.filePath = path.resolve(filePath);
+    this.#lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+    this.#wal = options.wal ?? true;
+  }
+
+  /**
+   * Provider form: `config: { tokenStorage: SQLiteTokenStorage }` builds one per app at the Python
+   * SDK's default path, `~/.globus/app/<client_id>/<app-slug>/tokens.db`. The app owns (and closes) it.
+   *
+   * @throws GlobusSDKUsageError when the app name slugifies to nothing or a reserved name.
+   */
+  static forGlobusApp(context: FileTokenStorageContext): SQLiteTokenStorage {
+    const filePath = defaultTokenFilePath({
+      clientId: context.clientId,
+      appName: context.appName,
+      environment: context.config?.environment,
+      format: "db",
+    });
+    return new SQLiteTokenStorage(filePath, { namespace: context.namespace });
+  }
+
+  /**
+   * Opens (and if needed creates) the database now rather than on the first operation. Idempotent.
+   *
+   * @throws GlobusSDKUsageError when no SQLite driver is available or the storage is closed.
+   * @throws TokenStorageError when the file cannot be created or is not a usable database.
+   */
+  async open(): Promise<void> {
+    await this.#db();
+  }
+
+  /** @throws TokenStorageError when the database cannot be read or holds a bad record. */
+  async getTokenDataByResourceServer(): Promise<Record<string, TokenStorageData>> {
+    const db = await this.#db();
+    const rows = this.#run(() =>
+      db
+        .prepare("SELECT resource_server, token_data_json FROM token_storage WHERE namespace = ?")
+        .all(this.namespace),
+    );
+    return Object.fromEntries(
+      rows.map((row) => {
+        const resourceServer = String(row.resource_server);
+        return [resourceServer, this.#parseRow(resourceServer, row.token_data_json)];
+      }),
+    );
+  }
+
+  /** @throws TokenStorageError when the database cannot be read or the record is bad. */
+  override async getTokenData(resourceServer: string): Promise<TokenStorageData | null> {
+    const db = await this.#db();
+    const row = this.#run(() =>
+      db
+        .prepare("SELECT token_data_json FROM token_storage WHERE namespace = ? AND resource_server = ?")
+        .get(this.namespace, resourceServer),
+    );
+    return row ? this.#parseRow(resourceServer, row.token_data_json) : null;
+  }
+
+  /** Stores every record in one transaction. @throws TokenStorageError when the write fails. */
+  async storeTokenDataByResourceServer(data: Readonly<Record<string, TokenStorageData>>): Promise<void> {
+    const entries = Object.entries(data);
+    if (entries.length === 0) return;
+    const db = await this.#db();
+    this.#run(() =>
+      transaction(db, () => {
+        const replace = db.prepare(
+          "REPLACE INTO token_storage(namespace, resource_server, token_data_json) VALUES(?, ?, ?)",
+        );
+        for (const [resourceServer, record] of entries) {
+          replace.run(this.namespace, resourceServer, JSON.stringify(tokenRecordToJSON(record)));
+        }
+      }),
+    );
+  }
+
+  /** @throws TokenStorageError when the delete fails. */
+  async removeTokenData(resourceServer: string): Promise<boolean> {
+    const db = await this.#db();
+    const { changes } = this.#run(() =>
+      db
+        .prepare("DELETE FROM token_storage WHERE namespace = ? AND resource_server = ?")
+        .run(this.namespace, resourceServer),
+    );
+    return changes !== 0;
+  }
+
+  /**
+   * Every namespace that has records in this database, each once, in no particular order.
+   *
+   * @example
+   * ```ts
+   * for await (const namespace of storage.iterNamespaces()) console.log(namespace);
+   * ```
+   */
+  async *iterNamespaces(): AsyncGenerator<string, void, undefined> {
+    const db = await this.#db();
+    const rows = this.#run(() => db.prepare("SELECT DISTINCT namespace FROM token_storage").all());
+    for (const row of rows) yield String(row.namespace);
+  }
+
+  /**
+   * Runs `fn` while holding the lock `key` of this database and namespace, across processes (a lock
+   * directory next to the file) and within this process. Not re-entrant for the same key.
+   *
+   * @throws TokenStorageError when the lock is not free within `lockTimeoutMs`.
+   */
+  override withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    return withFileLock(lockTargetForKey(this.filePath, this.namespace, key), fn, {
+      timeoutMs: this.#lockTimeoutMs,
+      location: this.filePath,
+    });
+  }
+
+  /** Closes the connection. Idempotent; any later operation throws a `GlobusSDKUsageError`. */
+  override async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const connection = this.#connection;
+    this.#connection = undefined;
+    if (!connection) return;
+    try {
+      (await connection).close();
+    } catch {
+      // It never opened, or is already closed: nothing left to release.
+    }
+  }
+
+  /** Make `close()` part of `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  #db(): Promise<SqliteConnection> {
+    if (this.#closed) throw new GlobusSDKUsageError(`SQLiteTokenStorage('${this.filePath}') is closed.`);
+    if (!this.#connection) {
+      const opening = this.#open();
+      this.#connection = opening;
+      // A failed open is retried by the next operation instead of failing forever.
+      opening.catch(() => {
+        if (this.#connection === opening) this.#connection = undefined;
+      });
+    }
+    return this.#connection;
+  }
+
+  async #open(): Promise<SqliteConnection> {
+    await ensurePrivateDirectory(path.dirname(this.filePath), this.filePath);
+    await this.#createPrivateFile();
+    let db: SqliteConnection;
+    try {
+      db = await openSqliteConnection(this.filePath);
+    } catch (error) {
+      if (isGlobusError(error)) throw error;
+      throw this.#error(`Could not open SQLite token storage '${this.filePath}'`, error);
+    }
+    try {
+      this.#run(() => {
+        // busy_timeout first: switching to WAL and creating tables may meet another process's lock.
+        db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+        if (this.#wal) db.exec("PRAGMA journal_mode = WAL");
+        initializeSchema(db);
+      });
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return db;
+  }
+
+  /** SQLite would create the file with the umask's mode; creating it first makes it 0600. */
+  async #createPrivateFile(): Promise<void> {
+    let handle: Awaited<ReturnType<typeof open>>;
+    try {
+      handle = await open(this.filePath, "wx", PRIVATE_FILE_MODE);
+    } catch (error) {
+      if (errorCode(error) === "EEXIST") return;
+      throw this.#error(
+        `Could not create SQLite token storage '${this.filePath}' (${errorCode(error) ?? "error"})`,
+        error,
+      );
+    }
+    await handle.close();
+    await chmod(this.filePath, PRIVATE_FILE_MODE).catch(() => undefined);
+  }
+
+  #parseRow(resourceServer: string, json: unknown): TokenStorageData {
+    const where = `'${this.filePath}' (namespace '${this.namespace}', resource server '${resourceServer}')`;
+    if (typeof json !== "string")
+      throw this.#error(`Invalid token data in ${where}: 'token_data_json' must be text`);
+    let value: unknown;
+    try {
+      value = JSON.parse(json);
+    } catch {
+      // The parser's message quotes the text, which may hold a token: leave it out.
+      throw this.#error(`Invalid token data in ${where}: not valid JSON`);
+    }
+    try {
+      return parseTokenStorageData(value, where);
+    } catch (error) {
+      if (isTokenStorageError(error)) throw this.#error(error.message);
+      throw error;
+    }
+  }
+
+  /** Runs driver calls, turning driver errors into TokenStorageErrors naming the file. */
+  #run<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      if (isGlobusError(error)) throw error;
+      // SQLite's messages name tables and columns, never bound values, so they are safe to show.
+      const detail = error instanceof Error ? error.message : String(error);
+      throw this.#error(`SQLite token storage '${this.filePath}' failed: ${detail}`, error);
+    }
+  }
+
+  #error(message: string, cause?: unknown): TokenStorageError {
+    return new TokenStorageError(
+      message,
+      cause === undefined ? { location: this.filePath } : { location: this.filePath, cause },
+    );
+  }
+}
+
+/** BEGIN IMMEDIATE takes the write lock up front, so the busy timeout applies instead of a deadlock error. */
+function transaction(db: SqliteConnection, fn: () => void): void {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    fn();
+    db.exec("COMMIT");
+  } catch (error) {
+    try {
+      db.exec("ROLLBACK");
+    } catch {
+      // The failed statement may already have rolled back.
+    }
+    throw error;
+  }
+}
+
+/**
+ * Creates the Python SDK's tables and internal rows when the file has none (new, or empty after a
+ * crash). Existing databases, the Python SDK's and the legacy adapter's, are left as they are.
+ */
+function initializeSchema(db: SqliteConnection): void {
+  const exists = db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'token_storage'")
+    .get();
+  if (exists) return;
+  transaction(db, () => {
+    db.exec(CREATE_TOKEN_STORAGE);
+    db.exec(CREATE_INTERNAL);
+    const insert = db.prepare(
+      "INSERT OR IGNORE INTO sdk_storage_adapter_internal(attribute, value) VALUES (?, ?)",
+    );
+    insert.run("globus-sdk.version", WRITER_VERSION);
+    insert.run("globus-sdk.database_schema_version", DATABASE_SCHEMA_VERSION);
+  });
+}
