@@ -1,4 +1,4 @@
-import ky, { type AfterResponseState, type BeforeErrorState, isHTTPError, type KyInstance } from "ky";
+import type { AfterResponseState, BeforeErrorState, KyInstance, Options as KyOptions } from "ky";
 import type { GlobusApp } from "../app/globus-app.ts";
 import type { GlobusAuthorizer } from "../authorizers/globus-authorizer.ts";
 import { getServiceUrl } from "../config/environment.ts";
@@ -76,7 +76,9 @@ export class GlobusClient {
   /** The resource server of the service. */
   readonly resourceServer: string | undefined;
   readonly #authorizer: GlobusAuthorizer | undefined;
-  readonly #ky: KyInstance;
+  readonly #kyOptions: KyOptions;
+  // ky loads on the first request, so scripts that only read tokens never pay for it.
+  #ky: Promise<{ ky: KyInstance; isHTTPError: typeof import("ky").isHTTPError }> | undefined;
 
   constructor(options: GlobusClientOptions, info: GlobusServiceInfo) {
     if (options.app && options.authorizer) {
@@ -105,7 +107,7 @@ export class GlobusClient {
       const scopes = normalizeScopes(options.appScopes ?? info.defaultScopes);
       if (scopes.length > 0) options.app.addScopeRequirements({ [info.resourceServer]: scopes });
     }
-    this.#ky = ky.create({
+    this.#kyOptions = {
       prefix: this.baseUrl,
       timeout: options.timeoutMs ?? 60_000,
       retry: {
@@ -118,7 +120,7 @@ export class GlobusClient {
         jitter: true,
       },
       ...(options.fetch ? { fetch: options.fetch } : {}),
-    });
+    };
   }
 
   /** Registers more scopes for this client's resource server with the bound app. Chainable. */
@@ -130,6 +132,14 @@ export class GlobusClient {
     return this;
   }
 
+  #loadKy() {
+    this.#ky ??= import("ky").then(({ default: ky, isHTTPError }) => ({
+      ky: ky.create(this.#kyOptions),
+      isHTTPError,
+    }));
+    return this.#ky;
+  }
+
   async #authorizerForRequest(): Promise<GlobusAuthorizer | undefined> {
     if (this.#authorizer) return this.#authorizer;
     if (this.app && this.resourceServer) return this.app.getAuthorizer(this.resourceServer);
@@ -138,6 +148,7 @@ export class GlobusClient {
 
   /** Sends a request and returns the parsed JSON body (or `undefined` for an empty body). */
   async request<T = unknown>(method: string, path: string, options: GlobusRequestOptions = {}): Promise<T> {
+    const { ky, isHTTPError } = await this.#loadKy();
     const state = { renewed: false, redriven: false };
     const authorize = async (request: Request) => {
       const authorizer = await this.#authorizerForRequest();
@@ -176,7 +187,7 @@ export class GlobusClient {
       ),
     );
     try {
-      const response = await this.#ky(path.replace(/^\//, ""), {
+      const response = await ky(path.replace(/^\//, ""), {
         method,
         searchParams: query,
         ...(options.json !== undefined ? { json: options.json } : {}),
@@ -186,7 +197,7 @@ export class GlobusClient {
           beforeRequest: [({ request }) => authorize(request)],
           beforeRetry: [({ request }) => authorize(request)],
           afterResponse: [afterResponse],
-          beforeError: [toGlobusError],
+          beforeError: [(state) => toGlobusError(state, isHTTPError)],
         },
       });
       const text = await response.text();
@@ -238,7 +249,10 @@ export class GlobusClient {
   }
 }
 
-async function toGlobusError({ error, request }: BeforeErrorState): Promise<Error> {
+async function toGlobusError(
+  { error, request }: BeforeErrorState,
+  isHTTPError: typeof import("ky").isHTTPError,
+): Promise<Error> {
   const url = request.url.split("?")[0] as string;
   if (!isHTTPError(error)) {
     return new GlobusNetworkError(`${request.method} ${url} failed: ${error.message}`, { cause: error });
