@@ -1,5 +1,6 @@
 import { playwright } from "@vitest/browser-playwright";
 import { defineConfig } from "vitest/config";
+import { emulatorCommands } from "./packages/browser/test-support/emulator-commands.ts";
 import { chromiumLaunchOptions } from "./playwright.config.ts";
 
 const sourceCondition = "@globus-app/source";
@@ -30,6 +31,8 @@ export default defineConfig({
             headless: true,
             provider: playwright({ launchOptions: chromiumLaunchOptions }),
             instances: [{ browser: "chromium" }],
+            // Browser tests run a Globus Auth emulator in this Node process through these.
+            commands: emulatorCommands,
           },
         },
       },

@@ -49,11 +49,18 @@ it("imports in a Worker without touching IndexedDB, Web Locks, BroadcastChannel 
   `);
   expect(result).toEqual({
     exports: [
+      "ClientApp",
       "CrossTabChannel",
       "CrossTabMessageSchema",
       "FallbackTokenStorage",
       "IndexedDBTokenStorage",
       "LocalStorageTokenStorage",
+      "POPUP_CALLBACK_MESSAGE_TYPE",
+      "PopupLoginFlowManager",
+      "RedirectLoginFlowManager",
+      "UserApp",
+      "browserPlatform",
+      "completePopupLogin",
       "isIndexedDBAvailable",
       "isWebLocksAvailable",
       "withWebLock",

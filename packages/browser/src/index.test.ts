@@ -8,11 +8,18 @@ describe("@globus-app/browser in Node", () => {
   it("imports without touching browser globals", async () => {
     const module = await import("./index.ts");
     expect(Object.keys(module).sort()).toEqual([
+      "ClientApp",
       "CrossTabChannel",
       "CrossTabMessageSchema",
       "FallbackTokenStorage",
       "IndexedDBTokenStorage",
       "LocalStorageTokenStorage",
+      "POPUP_CALLBACK_MESSAGE_TYPE",
+      "PopupLoginFlowManager",
+      "RedirectLoginFlowManager",
+      "UserApp",
+      "browserPlatform",
+      "completePopupLogin",
       "isIndexedDBAvailable",
       "isWebLocksAvailable",
       "withWebLock",

@@ -1,3 +1,5 @@
+export { ClientApp, UserApp } from "./browser-apps.ts";
+export { browserPlatform } from "./browser-platform.ts";
 export type {
   CrossTabChannelOptions,
   CrossTabEvent,
@@ -12,6 +14,17 @@ export type { IndexedDBTokenStorageOptions } from "./indexed-db-token-storage.ts
 export { IndexedDBTokenStorage, isIndexedDBAvailable } from "./indexed-db-token-storage.ts";
 export type { LocalStorageTokenStorageOptions } from "./local-storage-token-storage.ts";
 export { LocalStorageTokenStorage } from "./local-storage-token-storage.ts";
-export type { TokenStorageContext } from "./token-storage-context.ts";
+export type {
+  OpenWindow,
+  PopupCallbackMessage,
+  PopupLoginFlowManagerOptions,
+} from "./popup-login-flow-manager.ts";
+export {
+  completePopupLogin,
+  POPUP_CALLBACK_MESSAGE_TYPE,
+  PopupLoginFlowManager,
+} from "./popup-login-flow-manager.ts";
+export type { RedirectLoginFlowManagerOptions, RedirectLoginResult } from "./redirect-login-flow-manager.ts";
+export { RedirectLoginFlowManager } from "./redirect-login-flow-manager.ts";
 export type { WebLockOptions } from "./web-lock.ts";
 export { isWebLocksAvailable, withWebLock } from "./web-lock.ts";

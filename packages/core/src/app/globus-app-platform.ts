@@ -8,6 +8,11 @@ import type { GlobusAppEventMap } from "./globus-app-events.ts";
 export interface GlobusAppPlatformHooks {
   /** Emits an app event (e.g. one received from another tab). */
   emit<K extends keyof GlobusAppEventMap>(event: K, payload: GlobusAppEventMap[K]): void;
+  /**
+   * Forgets what the app cached about stored tokens — authorizers (all, or those of the given
+   * resource servers) and consents — after another tab or process changed them.
+   */
+  clearCache(...resourceServers: string[]): void;
 }
 
 /**

@@ -167,6 +167,10 @@ export abstract class GlobusApp {
     this.addScopeRequirements({ [AUTH_RS]: "openid" });
     const detach = this.platform.attach?.(this, {
       emit: (event, payload) => this.#events.emit(event, payload),
+      clearCache: (...resourceServers) => {
+        this.clearAuthorizerCache(...resourceServers);
+        this.#scopeValidator.clearCache();
+      },
     });
     if (detach) this.#toClose.push(detach);
   }

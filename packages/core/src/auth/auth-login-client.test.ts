@@ -103,7 +103,12 @@ describe("login client", () => {
     const seen: string[] = [];
     const response = await client.exchangeAuthorizationCode(
       { code, codeVerifier: request.codeVerifier, redirectUri: request.redirectUri },
-      { decode: async (jwt) => (seen.push(jwt), { sub: "custom-subject" }) },
+      {
+        decode: async (jwt) => {
+          seen.push(jwt);
+          return { sub: "custom-subject" };
+        },
+      },
     );
     expect(seen).toHaveLength(1);
     expect(response.identityId).toBe("custom-subject");
@@ -129,5 +134,24 @@ describe("login client", () => {
       error = e;
     }
     expect(isGlobusSDKUsageError(error)).toBe(true);
+  });
+});
+
+describe("login client errors", () => {
+  it("reports a 5xx from the token endpoint as a GlobusAPIError with its status", async () => {
+    const client = new NativeAppAuthClient({ clientId: SAMPLE_NATIVE_CLIENT.id, baseUrl: emu.url });
+    const { request, code } = await authorize(client);
+    emu.control.injectFault({ endpoint: "token", kind: "server-error", count: 1 });
+    const error = await exchange(client, request, code).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "GlobusAPIError", status: 500 });
+  });
+
+  it("reports a dropped connection as a GlobusNetworkError", async () => {
+    const client = new NativeAppAuthClient({ clientId: SAMPLE_NATIVE_CLIENT.id, baseUrl: emu.url });
+    const { request, code } = await authorize(client);
+    emu.control.injectFault({ endpoint: "token", kind: "drop-connection", count: 1 });
+    const error = await exchange(client, request, code).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "GlobusNetworkError", code: "NETWORK_ERROR" });
+    expect(JSON.stringify(error)).not.toContain(code);
   });
 });

@@ -353,13 +353,17 @@ export abstract class AuthLoginClient {
   readonly #jwksCache: oauth.JWKSCacheInput = {};
 
   async #call(method: string, url: string, send: () => Promise<Response>): Promise<Response> {
+    let response: Response;
     try {
-      return await send();
+      response = await send();
     } catch (error) {
       throw new GlobusNetworkError(`${method} ${url} could not be sent: ${safeCause(error).message}`, {
         cause: safeCause(error),
       });
     }
+    // oauth4webapi reads OAuth error bodies of 4xx answers only; a 5xx is still Globus's answer.
+    if (response.status >= 500) throw await apiErrorFromResponse(method, url, response);
+    return response;
   }
 
   async #process<T>(method: string, url: string, process: () => Promise<T>): Promise<T> {

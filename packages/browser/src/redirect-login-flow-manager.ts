@@ -1,0 +1,395 @@
+import {
+  type AuthLoginClient,
+  BaseLoginFlowManager,
+  type BaseLoginFlowManagerOptions,
+  type GlobusAuthorizationParameters,
+  GlobusSDKUsageError,
+  LoginCancelledError,
+  LoginDeniedError,
+  LoginFlowError,
+  type LoginFlowManagerContext,
+  type LoginFlowOptions,
+  LoginStateMismatchError,
+  type TokenResponse,
+} from "@globus-app/core";
+import * as v from "valibot";
+
+/** Prefix of the sessionStorage keys of pending redirect logins; one key per `state`. */
+export const PENDING_LOGIN_KEY_PREFIX = "globus-app:login:";
+
+/** Query parameters a callback carries, removed from the address bar once it is handled. */
+const CALLBACK_PARAMS = ["code", "state", "error", "error_description", "error_uri"];
+
+// Globus sends back our own 43-character state; anything far longer is not ours and not worth a lookup.
+const MAX_STATE_LENGTH = 512;
+
+const PendingLoginSchema = v.object({
+  v: v.literal(1),
+  clientId: v.string(),
+  state: v.string(),
+  codeVerifier: v.nullable(v.string()),
+  redirectUri: v.string(),
+  returnUrl: v.string(),
+  createdAt: v.pipe(v.number(), v.finite()),
+});
+
+/** What a redirect login keeps in sessionStorage while the person is at Globus Auth. */
+type PendingLogin = v.InferOutput<typeof PendingLoginSchema>;
+
+/** Options of {@link RedirectLoginFlowManager}. */
+export interface RedirectLoginFlowManagerOptions extends BaseLoginFlowManagerOptions {
+  /**
+   * Where Globus Auth sends the person back: registered for the client and, with the default
+   * `storage`, on this page's origin (sessionStorage does not cross origins).
+   * @default `location.origin + location.pathname` at login time
+   */
+  redirectUri?: string | undefined;
+  /**
+   * Where the pending login (state, PKCE verifier, return URL) is kept until the callback. It must
+   * survive the round trip to Globus in this tab. @default `sessionStorage`, looked up on first use
+   */
+  storage?: Storage | undefined;
+  /** Sends the browser to the authorize URL. @default `url => location.assign(url)` */
+  navigate?: ((url: string) => void) | undefined;
+  /**
+   * The same-origin page to come back to after the login, returned by
+   * {@link RedirectLoginFlowManager.completeRedirect}. A function is called at login time.
+   * @default `location.href` at login time
+   */
+  returnUrl?: string | (() => string) | undefined;
+  /** How long a pending login stays acceptable, in ms; older ones are pruned. @default 3600000 (1 hour) */
+  maxAgeMs?: number | undefined;
+}
+
+/** What {@link RedirectLoginFlowManager.completeRedirect} returns. */
+export interface RedirectLoginResult {
+  /** The verified tokens; store them (the browser `UserApp.handleRedirect` does). */
+  response: TokenResponse;
+  /** The same-origin URL the person was on when the login started (or the `returnUrl` option). */
+  returnUrl: string;
+}
+
+function browserLocation(what: string): Location {
+  const location = (globalThis as { location?: Location }).location;
+  if (!location) {
+    throw new GlobusSDKUsageError(`RedirectLoginFlowManager: ${what} needs a page (globalThis.location).`);
+  }
+  return location;
+}
+
+function parseUrl(url: string | URL): URL {
+  try {
+    return new URL(url);
+  } catch {
+    throw new LoginStateMismatchError("The login callback URL is not an absolute URL; start a new login.");
+  }
+}
+
+function stateOf(url: URL): string | undefined {
+  const state = url.searchParams.get("state");
+  return state && state.length <= MAX_STATE_LENGTH ? state : undefined;
+}
+
+/** The callback URL without its OAuth parameters; other parameters and the hash stay. */
+function withoutCallbackParams(url: URL): string {
+  const clean = new URL(url);
+  for (const name of CALLBACK_PARAMS) clean.searchParams.delete(name);
+  return clean.href;
+}
+
+/**
+ * Logs a person in by sending this tab to Globus Auth and handling the redirect back (the
+ * authorization-code flow with PKCE and a random `state`). The default flow of browser apps.
+ *
+ * `runLoginFlow` (and so `app.login()`) keeps the pending login in sessionStorage under a key per
+ * state, then **navigates away**: its promise never settles in this page (it rejects with
+ * `LoginCancelledError` only if `signal` aborts). When the person comes back, the page calls
+ * {@link RedirectLoginFlowManager.completeRedirect} (the browser `UserApp.handleRedirect` does it
+ * and stores the tokens), which checks the state, exchanges the code and cleans the address bar.
+ *
+ * Unlike the Globus JS SDK, a failed callback never leaves half a login behind: the pending entry
+ * is removed whatever happens (codes are single-use anyway), stored tokens are untouched, and the
+ * next `login()` starts clean. Concurrent or abandoned attempts do not collide (one entry per
+ * state; entries older than `maxAgeMs` are pruned).
+ *
+ * @example
+ * ```ts
+ * const flow = new RedirectLoginFlowManager(loginClient, { redirectUri: "https://portal.example.org/callback" });
+ * if (flow.isRedirectCallback()) {
+ *   const { response, returnUrl } = await flow.completeRedirect();
+ * } else {
+ *   await flow.runLoginFlow({ required_scopes: ["openid"] }); // navigates away
+ * }
+ * ```
+ */
+export class RedirectLoginFlowManager extends BaseLoginFlowManager {
+  /** The configured redirect URI; undefined means the current page's at login time. */
+  readonly redirectUri: string | undefined;
+  /** How long a pending login stays acceptable, in ms. */
+  readonly maxAgeMs: number;
+  readonly #storageOption: Storage | undefined;
+  readonly #navigate: ((url: string) => void) | undefined;
+  readonly #returnUrl: string | (() => string) | undefined;
+
+  /** @throws GlobusSDKUsageError when `redirectUri` is not an absolute URL, or `maxAgeMs` not positive. */
+  constructor(loginClient: AuthLoginClient, options: RedirectLoginFlowManagerOptions = {}) {
+    super(loginClient, options);
+    if (options.maxAgeMs !== undefined && !(Number.isFinite(options.maxAgeMs) && options.maxAgeMs > 0)) {
+      throw new GlobusSDKUsageError("RedirectLoginFlowManager: maxAgeMs must be a positive number.");
+    }
+    if (options.redirectUri !== undefined) {
+      try {
+        new URL(options.redirectUri);
+      } catch {
+        throw new GlobusSDKUsageError("RedirectLoginFlowManager: redirectUri must be an absolute URL.");
+      }
+    }
+    this.redirectUri = options.redirectUri;
+    this.maxAgeMs = options.maxAgeMs ?? 3_600_000;
+    this.#storageOption = options.storage;
+    this.#navigate = options.navigate;
+    this.#returnUrl = options.returnUrl;
+  }
+
+  /**
+   * Provider form, used for `loginFlowManager: "redirect"`: takes `config.loginRedirectUri`,
+   * `config.requestRefreshTokens` and the app's id_token decoder; names the grant after the app.
+   */
+  static forGlobusApp(context: LoginFlowManagerContext): RedirectLoginFlowManager {
+    return new RedirectLoginFlowManager(context.loginClient, {
+      redirectUri: context.config.loginRedirectUri,
+      requestRefreshTokens: context.config.requestRefreshTokens,
+      prefillNamedGrant: context.appName,
+      idTokenDecoder: context.idTokenDecoder,
+    });
+  }
+
+  /** The storage of pending logins. */
+  protected get storage(): Storage {
+    if (this.#storageOption) return this.#storageOption;
+    try {
+      const storage = (globalThis as { sessionStorage?: Storage }).sessionStorage;
+      if (storage) return storage;
+    } catch (error) {
+      // Sandboxed frames and disabled storage make merely reading `sessionStorage` throw.
+      throw new LoginFlowError(
+        "The redirect login needs sessionStorage, which is not accessible here.",
+        undefined,
+        {
+          cause: error,
+        },
+      );
+    }
+    throw new LoginFlowError("The redirect login needs sessionStorage, which does not exist here.");
+  }
+
+  /**
+   * Starts a login: creates the authorization request, saves it for the callback, and navigates to
+   * Globus Auth. The promise never settles in this page; it rejects with `LoginCancelledError` if
+   * `options.signal` aborts (after navigation the callback may still complete the login).
+   *
+   * @throws LoginCancelledError when `signal` is aborted.
+   * @throws GlobusSDKUsageError when `authParams.required_scopes` is empty, or `returnUrl` (or, with
+   *   the default storage, `redirectUri`) is not on this page's origin.
+   * @throws LoginFlowError when sessionStorage cannot be used.
+   */
+  async runLoginFlow(
+    authParams: GlobusAuthorizationParameters,
+    options: LoginFlowOptions = {},
+  ): Promise<TokenResponse> {
+    const { signal } = options;
+    if (signal?.aborted) throw new LoginCancelledError();
+    const redirectUri = this.#resolveRedirectUri();
+    const returnUrl = this.#resolveReturnUrl();
+    const storage = this.storage;
+    this.#prune(storage);
+    const request = await this.startAuthorization(authParams, redirectUri);
+    if (signal?.aborted) throw new LoginCancelledError();
+    const entry: PendingLogin = {
+      v: 1,
+      clientId: this.loginClient.clientId,
+      state: request.state,
+      codeVerifier: request.codeVerifier,
+      redirectUri: request.redirectUri,
+      returnUrl,
+      createdAt: Date.now(),
+    };
+    try {
+      storage.setItem(PENDING_LOGIN_KEY_PREFIX + request.state, JSON.stringify(entry));
+    } catch (error) {
+      throw new LoginFlowError("Could not save the pending login in sessionStorage.", undefined, {
+        cause: error,
+      });
+    }
+    try {
+      (this.#navigate ?? ((url: string) => browserLocation("navigating").assign(url)))(request.url);
+    } catch (error) {
+      storage.removeItem(PENDING_LOGIN_KEY_PREFIX + request.state);
+      throw error;
+    }
+    return new Promise<TokenResponse>((_resolve, reject) => {
+      signal?.addEventListener("abort", () => reject(new LoginCancelledError()), { once: true });
+    });
+  }
+
+  /**
+   * Whether `url` is a callback of a redirect login this manager started in this tab: it carries
+   * `state` with `code` or `error`, and a pending login for that state (and this client) exists.
+   * An app's own query parameters never make it one.
+   *
+   * @param url - @default `location.href`
+   */
+  isRedirectCallback(url: string | URL = browserLocation("isRedirectCallback").href): boolean {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return false;
+    }
+    const state = stateOf(parsed);
+    if (!state || !(parsed.searchParams.has("code") || parsed.searchParams.has("error"))) return false;
+    try {
+      return this.#read(this.storage, state) !== undefined;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Completes a redirect login from its callback URL: checks the state against the pending login,
+   * removes that pending login (whatever happens next), removes `code`, `state` and `error*` from
+   * the address bar (other parameters and the hash stay), and exchanges the code. Does not store
+   * the tokens; the browser `UserApp.handleRedirect` does.
+   *
+   * @param url - @default `location.href`
+   * @throws LoginStateMismatchError for a callback of no pending login here: no or unknown state,
+   *   another client's, older than `maxAgeMs`, replayed (already completed) or without a verifier.
+   * @throws LoginDeniedError when Globus answered with `error=` (e.g. `access_denied`).
+   * @throws LoginFlowError when the callback has neither a code nor an error.
+   * @throws GlobusAPIError / GlobusNetworkError when the token endpoint refuses or fails; stored
+   *   tokens are untouched and a new login works.
+   */
+  async completeRedirect(
+    url: string | URL = browserLocation("completeRedirect").href,
+  ): Promise<RedirectLoginResult> {
+    const callback = parseUrl(url);
+    const state = stateOf(callback);
+    if (!state) throw new LoginStateMismatchError();
+    const storage = this.storage;
+    const entry = this.#take(storage, state);
+    // Leave the address bar alone only when the callback belongs to another app's pending login.
+    if (entry || storage.getItem(PENDING_LOGIN_KEY_PREFIX + state) === null) this.#cleanAddressBar(state);
+    if (!entry) throw new LoginStateMismatchError();
+    const error = callback.searchParams.get("error");
+    if (error) {
+      throw new LoginDeniedError(error, callback.searchParams.get("error_description") ?? undefined);
+    }
+    const code = callback.searchParams.get("code");
+    if (!code) throw new LoginFlowError("The login callback carries neither a code nor an error.");
+    if (entry.codeVerifier === null && !this.loginClient.isConfidential) {
+      throw new LoginStateMismatchError("The pending login has no PKCE verifier; start a new login.");
+    }
+    const response = await this.exchangeCode(
+      { url: "", state, codeVerifier: entry.codeVerifier, redirectUri: entry.redirectUri },
+      code,
+    );
+    return { response, returnUrl: entry.returnUrl };
+  }
+
+  #resolveRedirectUri(): string {
+    const location = (globalThis as { location?: Location }).location;
+    if (this.redirectUri === undefined) {
+      const page = browserLocation("a login without a redirectUri");
+      return page.origin + page.pathname;
+    }
+    // The pending login lives in this origin's sessionStorage; a callback on another origin never finds it.
+    if (location && !this.#storageOption && new URL(this.redirectUri).origin !== location.origin) {
+      throw new GlobusSDKUsageError(
+        `RedirectLoginFlowManager: redirectUri must be on this page's origin (${location.origin}).`,
+      );
+    }
+    return this.redirectUri;
+  }
+
+  #resolveReturnUrl(): string {
+    const option = this.#returnUrl;
+    const location = (globalThis as { location?: Location }).location;
+    const value = typeof option === "function" ? option() : (option ?? location?.href);
+    if (value === undefined) {
+      throw new GlobusSDKUsageError("RedirectLoginFlowManager: returnUrl is required outside a page.");
+    }
+    let parsed: URL;
+    try {
+      parsed = location ? new URL(value, location.href) : new URL(value);
+    } catch {
+      throw new GlobusSDKUsageError("RedirectLoginFlowManager: returnUrl must be a URL.");
+    }
+    // The return URL is handed back for the app to navigate to; another origin would be an open redirect.
+    if (location && parsed.origin !== location.origin) {
+      throw new GlobusSDKUsageError("RedirectLoginFlowManager: returnUrl must be on this page's origin.");
+    }
+    return parsed.href;
+  }
+
+  /** Reads a valid, fresh pending login of this client; removes it if it is stale or unreadable. */
+  #read(storage: Storage, state: string): PendingLogin | undefined {
+    const key = PENDING_LOGIN_KEY_PREFIX + state;
+    const raw = storage.getItem(key);
+    if (raw === null) return undefined;
+    const entry = this.#parse(raw);
+    if (!entry || entry.state !== state || this.#isStale(entry)) {
+      storage.removeItem(key);
+      return undefined;
+    }
+    return entry.clientId === this.loginClient.clientId ? entry : undefined;
+  }
+
+  /** Reads and removes a pending login, so a second callback with the same state is refused. */
+  #take(storage: Storage, state: string): PendingLogin | undefined {
+    const entry = this.#read(storage, state);
+    if (entry) storage.removeItem(PENDING_LOGIN_KEY_PREFIX + state);
+    return entry;
+  }
+
+  #parse(raw: string): PendingLogin | undefined {
+    try {
+      const result = v.safeParse(PendingLoginSchema, JSON.parse(raw));
+      return result.success ? result.output : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  #isStale(entry: PendingLogin): boolean {
+    const age = Date.now() - entry.createdAt;
+    return age > this.maxAgeMs || age < -this.maxAgeMs;
+  }
+
+  /** Drops abandoned attempts (the person never came back), so entries do not pile up. */
+  #prune(storage: Storage): void {
+    const keys: string[] = [];
+    for (let i = 0; i < storage.length; i++) {
+      const key = storage.key(i);
+      if (key?.startsWith(PENDING_LOGIN_KEY_PREFIX)) keys.push(key);
+    }
+    for (const key of keys) {
+      const raw = storage.getItem(key);
+      const entry = raw === null ? undefined : this.#parse(raw);
+      if (!entry || this.#isStale(entry)) storage.removeItem(key);
+    }
+  }
+
+  #cleanAddressBar(state: string): void {
+    const location = (globalThis as { location?: Location }).location;
+    const history = (globalThis as { history?: History }).history;
+    if (!location || typeof history?.replaceState !== "function") return;
+    const current = new URL(location.href);
+    // Only this page's own callback: a URL handed in from elsewhere (a popup, a test) is left alone.
+    if (current.searchParams.get("state") !== state) return;
+    try {
+      history.replaceState(history.state, "", withoutCallbackParams(current));
+    } catch {
+      // A sandboxed document may refuse; the login itself does not depend on it.
+    }
+  }
+}
