@@ -24,6 +24,10 @@ export function findChromium(): string | undefined {
 
 const executablePath = findChromium();
 
+/** Ports of the demo and emulator that `npm start` runs for apps/demo's end-to-end tests. */
+const demoPort = process.env.DEMO_PORT ?? "5273";
+const emulatorPort = process.env.EMULATOR_PORT ?? "8770";
+
 /** Launch options shared by Playwright and vitest's browser mode. */
 export const chromiumLaunchOptions = {
   ...(executablePath ? { executablePath } : {}),
@@ -37,4 +41,12 @@ export default defineConfig({
   reporter: [["list"]],
   outputDir: "test-results",
   use: { browserName: "chromium", launchOptions: chromiumLaunchOptions, trace: "off" },
+  webServer: {
+    command: "node apps/demo/scripts/start.mjs",
+    url: `http://127.0.0.1:${demoPort}/`,
+    env: { DEMO_PORT: demoPort, EMULATOR_PORT: emulatorPort },
+    reuseExistingServer: !process.env.CI,
+    gracefulShutdown: { signal: "SIGTERM", timeout: 5000 },
+    timeout: 120_000,
+  },
 });

@@ -1,0 +1,18 @@
+/// <reference types="vite/client" />
+
+interface ImportMetaEnv {
+  /** A native-app client id registered at https://app.globus.org/settings/developers; unset: the emulator. */
+  readonly VITE_GLOBUS_CLIENT_ID?: string;
+  /** `production` (default), `preview`, `sandbox`, … — with `VITE_GLOBUS_CLIENT_ID` only. */
+  readonly VITE_GLOBUS_SDK_ENVIRONMENT?: string;
+  /** The emulator's URL; default `http://127.0.0.1:8700/`. */
+  readonly VITE_GLOBUS_AUTH_URL?: string;
+  /** The collection the API panel lists. */
+  readonly VITE_DEMO_LS_COLLECTION?: string;
+  /** A collection that requires MFA, for the step-up button. */
+  readonly VITE_DEMO_MFA_COLLECTION?: string;
+}
+
+interface ImportMeta {
+  readonly env: ImportMetaEnv;
+}

@@ -1,0 +1,94 @@
+import { execFileSync, spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Emulator, SAMPLE_CONFIDENTIAL_CLIENT, startEmulator } from "@globus-app/emulator";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+// What users get: the packed tarballs installed into a fresh project, imported through package
+// exports (never source paths), under each runtime.
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, "..", "..", "..");
+const bin = (name: string) => path.join(repoRoot, "node_modules", ".bin", name);
+const PACKAGES = ["core", "browser", "node", "globus-app"];
+
+let project: string;
+let emu: Emulator;
+
+// Asynchronous on purpose: the emulator runs in this process and must keep answering meanwhile.
+async function run(command: string, args: string[], cwd: string, env: Record<string, string> = {}) {
+  const child = spawn(command, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk;
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk;
+  });
+  const [code] = await once(child, "close");
+  if (code !== 0) throw new Error(`${command} ${args.join(" ")} failed (${code}):\n${stdout}\n${stderr}`);
+  return stdout;
+}
+
+beforeAll(async () => {
+  await run(bin("tsc"), ["-b", "packages/globus-app"], repoRoot);
+  project = await mkdtemp(path.join(os.tmpdir(), "globus-app-packed-"));
+  const tarballs = PACKAGES.map((name) => {
+    const out = execFileSync("npm", ["pack", "--silent", "--pack-destination", project], {
+      cwd: path.join(repoRoot, "packages", name),
+      encoding: "utf8",
+    });
+    return path.join(project, out.trim().split("\n").pop() as string);
+  });
+  await writeFile(
+    path.join(project, "package.json"),
+    JSON.stringify({ name: "smoke", private: true, type: "module" }),
+  );
+  await run(
+    "npm",
+    ["install", "--no-audit", "--no-fund", "--prefer-offline", "--no-package-lock", ...tarballs],
+    project,
+  );
+  emu = await startEmulator({ port: 0 });
+}, 240_000);
+
+afterAll(async () => {
+  await emu?.close();
+  if (project) await rm(project, { recursive: true, force: true });
+});
+
+const runtimes: Array<[string, string, string[]]> = [
+  ["node", process.execPath, []],
+  ["deno", bin("deno"), ["run", "--allow-all"]],
+  ["bun", bin("bun"), ["run"]],
+];
+
+describe("the packed globus-app under each runtime", () => {
+  it.each(runtimes)(
+    "%s imports it through package exports and gets tokens",
+    async (runtime, command, args) => {
+      const script = path.join(project, "smoke.mjs");
+      await writeFile(
+        script,
+        await readFile(path.join(here, "..", "test-support", "runtime-smoke.mjs"), "utf8"),
+      );
+      const out = await run(command, [...args, script], project, {
+        SMOKE_AUTH_URL: emu.url,
+        SMOKE_CLIENT_ID: SAMPLE_CONFIDENTIAL_CLIENT.id,
+        SMOKE_CLIENT_SECRET: SAMPLE_CONFIDENTIAL_CLIENT.secret,
+        SMOKE_TOKEN_FILE: path.join(project, `${runtime}-tokens.json`),
+        NO_COLOR: "1",
+      });
+      const line = out.trim().split("\n").pop() as string;
+      expect(JSON.parse(line)).toEqual({ runtime, memory: true, json: true, userAppIsNodeBuild: "node" });
+    },
+    60_000,
+  );
+});

@@ -1,0 +1,40 @@
+// Runs under Node, Deno and Bun from a project that installed the packed tarballs: imports
+// globus-app through its package exports and gets a service token from the emulator with a
+// ClientApp over memory storage and over a JSON token file. Prints one JSON line.
+import { ClientApp, ConfidentialAppAuthClient, MemoryTokenStorage } from "globus-app";
+import { JSONTokenStorage } from "globus-app/node";
+
+const env = globalThis.process?.env ?? {};
+const [authUrl, clientId, clientSecret, tokenFile] = [
+  env.SMOKE_AUTH_URL,
+  env.SMOKE_CLIENT_ID,
+  env.SMOKE_CLIENT_SECRET,
+  env.SMOKE_TOKEN_FILE,
+];
+const TRANSFER = "transfer.api.globus.org";
+
+async function header(tokenStorage) {
+  const app = new ClientApp("runtime-smoke", {
+    loginClient: new ConfidentialAppAuthClient({ clientId, clientSecret, baseUrl: authUrl }),
+    scopeRequirements: { [TRANSFER]: "urn:globus:auth:scope:transfer.api.globus.org:all" },
+    config: { tokenStorage },
+  });
+  try {
+    return await (await app.getAuthorizer(TRANSFER)).getAuthorizationHeader();
+  } finally {
+    await app.close();
+  }
+}
+
+const memory = await header(new MemoryTokenStorage());
+const json = await header(new JSONTokenStorage(tokenFile));
+const stored = await new JSONTokenStorage(tokenFile).getTokenData(TRANSFER);
+const runtime = globalThis.Deno ? "deno" : globalThis.Bun ? "bun" : "node";
+console.log(
+  JSON.stringify({
+    runtime,
+    memory: memory.startsWith("Bearer "),
+    json: json === `Bearer ${stored?.access_token}`,
+    userAppIsNodeBuild: ClientApp.platform.name,
+  }),
+);
