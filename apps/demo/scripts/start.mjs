@@ -108,6 +108,11 @@ if (!realGlobus) {
 
   emulatorBanner = [
     `  Globus Auth emulator  ${emulator.url}   (control API: ${emulator.url}_emulator)`,
+    "  Registered clients:",
+    ...emulator.clients.map(
+      (client) =>
+        `    ${client.id}  ${client.secret ? `confidential, secret ${client.secret}` : "native (PKCE)"}`,
+    ),
     "  Sign in as any of:",
     ...SAMPLE_IDENTITIES.map((identity) => `    ${identity.name.padEnd(14)} ${identity.username}`),
     `  Step-up: ${stepUp.displayName} (${stepUp.id}) requires MFA`,
