@@ -12,7 +12,8 @@ import { LocalStorageTokenStorage } from "./local-storage-token-storage.ts";
 import { PopupLoginFlowManager } from "./popup-login-flow-manager.ts";
 import { RedirectLoginFlowManager } from "./redirect-login-flow-manager.ts";
 
-type ForwardedEvent = "login" | "logout" | "tokensChanged" | "identityChanged";
+/** The events tabs tell each other about; never `refresh` (a tokensChanged says it) or errors. */
+const FORWARDED = ["login", "logout", "tokensChanged", "identityChanged"] as const;
 
 function hasFallback(
   storage: TokenStorage,
@@ -20,60 +21,35 @@ function hasFallback(
   return typeof (storage as Partial<FallbackTokenStorage>).onFallback === "function";
 }
 
-/** Forgets what this tab cached about the stored tokens, so the next read sees another tab's change. */
-function forgetCachedState(
-  app: GlobusApp,
-  hooks: GlobusAppPlatformHooks,
-  resourceServers?: readonly string[],
-): void {
-  // A tokensChanged without resource servers changes none; an absent list means "everything".
-  if (resourceServers === undefined) {
-    hooks.clearCache();
-    app.tokenStorage.reloadIdentity();
-  } else if (resourceServers.length > 0) {
-    hooks.clearCache(...resourceServers);
-  }
-}
-
 /** Re-emits another tab's event in this app, after dropping what it made stale. */
 function receive(app: GlobusApp, hooks: GlobusAppPlatformHooks, message: CrossTabMessage): void {
-  const resourceServers = message.resourceServers ?? [];
-  switch (message.type) {
-    case "login":
-      forgetCachedState(app, hooks);
-      hooks.emit("login", { identityId: message.identityId ?? null, resourceServers, source: "remote" });
-      break;
-    case "logout":
-      // The storage is shared, so the tokens are already gone; what remains is this tab's caches.
-      forgetCachedState(app, hooks);
-      hooks.emit("logout", { resourceServers, source: "remote" });
-      break;
-    case "tokensChanged":
-      forgetCachedState(app, hooks, resourceServers);
-      hooks.emit("tokensChanged", { resourceServers, source: "remote" });
-      break;
-    case "identityChanged":
-      forgetCachedState(app, hooks);
-      hooks.emit("identityChanged", { identityId: message.identityId ?? null, source: "remote" });
-      break;
+  const { type, resourceServers = [], identityId = null } = message;
+  if (type === "tokensChanged") {
+    // It names what changed (possibly nothing); this tab's other caches stay valid.
+    if (resourceServers.length > 0) hooks.clearCache(...resourceServers);
+  } else {
+    // A login, logout or identity change may change anything; for a logout the shared storage has
+    // already lost the tokens, and what remains is this tab's caches.
+    hooks.clearCache();
+    app.tokenStorage.reloadIdentity();
   }
+  const payload =
+    type === "login"
+      ? { identityId, resourceServers }
+      : type === "identityChanged"
+        ? { identityId }
+        : { resourceServers };
+  hooks.emit(type, { ...payload, source: "remote" } as GlobusAppEventMap[typeof type]);
 }
 
 /** Tells the other tabs about this app's local events; never a token, only what changed. */
 function forward(app: GlobusApp, channel: () => CrossTabChannel | undefined): Array<() => void> {
-  const post = <K extends ForwardedEvent>(
-    event: K,
-    toMessage: (payload: GlobusAppEventMap[K]) => Parameters<CrossTabChannel["post"]>[0],
-  ) =>
-    app.on(event, (payload) => {
-      if (payload.source === "local") channel()?.post(toMessage(payload));
-    });
-  return [
-    post("login", (e) => ({ type: "login", identityId: e.identityId, resourceServers: e.resourceServers })),
-    post("logout", (e) => ({ type: "logout", resourceServers: e.resourceServers })),
-    post("tokensChanged", (e) => ({ type: "tokensChanged", resourceServers: e.resourceServers })),
-    post("identityChanged", (e) => ({ type: "identityChanged", identityId: e.identityId })),
-  ];
+  return FORWARDED.map((type) =>
+    app.on(type, (payload) => {
+      // `post` copies only `resourceServers` and `identityId` of what it is given.
+      if (payload.source === "local") channel()?.post({ type, ...payload });
+    }),
+  );
 }
 
 /**

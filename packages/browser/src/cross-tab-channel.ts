@@ -27,17 +27,36 @@ export type CrossTabEvent = Omit<CrossTabMessage, "senderId">;
 /** Receives the valid messages other tabs post. */
 export type CrossTabListener = (message: CrossTabMessage) => void;
 
-const shortString = v.pipe(v.string(), v.maxLength(512));
+const MESSAGE_TYPES: readonly string[] = ["login", "logout", "tokensChanged", "identityChanged"];
+
+// `check`s rather than picklist/maxLength/minLength: one valibot action for every refinement of the
+// browser bundle (see core's `finiteNumber`).
+const shortString = v.pipe(
+  v.string(),
+  v.check((value) => value.length <= 512),
+);
 
 /**
  * Valibot schema of an incoming {@link CrossTabMessage}. Unknown keys are dropped; anything else
  * (wrong types, oversize arrays or strings) makes the message invalid, and the channel ignores it.
  */
 export const CrossTabMessageSchema = v.object({
-  type: v.picklist(["login", "logout", "tokensChanged", "identityChanged"]),
-  resourceServers: v.optional(v.pipe(v.array(shortString), v.maxLength(1000))),
+  type: v.pipe(
+    v.string(),
+    v.check((type) => MESSAGE_TYPES.includes(type)),
+    v.transform((type) => type as CrossTabMessageType),
+  ),
+  resourceServers: v.optional(
+    v.pipe(
+      v.array(shortString),
+      v.check((list) => list.length <= 1000),
+    ),
+  ),
   identityId: v.optional(v.nullable(shortString)),
-  senderId: v.pipe(shortString, v.minLength(1)),
+  senderId: v.pipe(
+    shortString,
+    v.check((id) => id.length > 0),
+  ),
 });
 
 function randomId(): string {

@@ -6,8 +6,6 @@ import {
   type GlobusAuthorizationParameters,
   GlobusSDKUsageError,
   LoginCancelledError,
-  LoginDeniedError,
-  LoginFlowError,
   type LoginFlowManagerContext,
   type LoginFlowOptions,
   LoginStateMismatchError,
@@ -16,6 +14,13 @@ import {
   PopupClosedError,
   type TokenResponse,
 } from "@globus-app/core";
+import {
+  appFlowOptions,
+  callbackCode,
+  callbackState,
+  checkFlowOptions,
+  pageLocation,
+} from "./internal/login-callback.ts";
 import {
   RedirectLoginFlowManager,
   type RedirectLoginFlowManagerOptions,
@@ -64,25 +69,7 @@ export interface PopupLoginFlowManagerOptions extends BaseLoginFlowManagerOption
 const DEFAULT_TIMEOUT_MS = 300_000;
 const DEFAULT_POLL_MS = 250;
 
-function pageLocation(what: string): Location {
-  const location = (globalThis as { location?: Location }).location;
-  if (!location)
-    throw new GlobusSDKUsageError(`PopupLoginFlowManager: ${what} needs a page (globalThis.location).`);
-  return location;
-}
-
-/** The `state` of a callback URL that carries `code` or `error`; undefined for any other URL. */
-function callbackState(url: string | URL): string | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return undefined;
-  }
-  const state = parsed.searchParams.get("state");
-  if (!state || !(parsed.searchParams.has("code") || parsed.searchParams.has("error"))) return undefined;
-  return state;
-}
+const OWNER = "PopupLoginFlowManager";
 
 function isCallbackMessage(data: unknown): data is PopupCallbackMessage {
   return (
@@ -200,19 +187,7 @@ export class PopupLoginFlowManager extends BaseLoginFlowManager {
   /** @throws GlobusSDKUsageError for a `redirectUri` that is not absolute, or a non-positive time. */
   constructor(loginClient: AuthLoginClient, options: PopupLoginFlowManagerOptions = {}) {
     super(loginClient, options);
-    if (options.redirectUri !== undefined) {
-      try {
-        new URL(options.redirectUri);
-      } catch {
-        throw new GlobusSDKUsageError("PopupLoginFlowManager: redirectUri must be an absolute URL.");
-      }
-    }
-    for (const key of ["timeoutMs", "pollIntervalMs"] as const) {
-      const value = options[key];
-      if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
-        throw new GlobusSDKUsageError(`PopupLoginFlowManager: ${key} must be a positive number.`);
-      }
-    }
+    checkFlowOptions(OWNER, options, ["timeoutMs", "pollIntervalMs"]);
     this.redirectUri = options.redirectUri;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_MS;
@@ -237,12 +212,7 @@ export class PopupLoginFlowManager extends BaseLoginFlowManager {
    * `config.requestRefreshTokens` and the app's id_token decoder; names the grant after the app.
    */
   static forGlobusApp(context: LoginFlowManagerContext): PopupLoginFlowManager {
-    return new PopupLoginFlowManager(context.loginClient, {
-      redirectUri: context.config.loginRedirectUri,
-      requestRefreshTokens: context.config.requestRefreshTokens,
-      prefillNamedGrant: context.appName,
-      idTokenDecoder: context.idTokenDecoder,
-    });
+    return new PopupLoginFlowManager(context.loginClient, appFlowOptions(context));
   }
 
   /**
@@ -259,12 +229,12 @@ export class PopupLoginFlowManager extends BaseLoginFlowManager {
     let origin: string;
     let redirectUri: string;
     try {
-      const location = pageLocation("a popup login");
+      const location = pageLocation(OWNER, "a popup login");
       origin = location.origin;
       redirectUri = this.redirectUri ?? location.origin + location.pathname;
       if (new URL(redirectUri).origin !== origin) {
         throw new GlobusSDKUsageError(
-          `PopupLoginFlowManager: redirectUri must be on this page's origin (${origin}) to hand the popup's callback back.`,
+          `${OWNER}: redirectUri must be on this page's origin (${origin}) to hand the popup's callback back.`,
         );
       }
     } catch (error) {
@@ -343,15 +313,11 @@ export class PopupLoginFlowManager extends BaseLoginFlowManager {
       const onCallback = (url: string): void => {
         if (settled || !request || callbackState(url) !== request.state) return;
         cleanup(true);
-        const params = new URL(url).searchParams;
-        const error = params.get("error");
-        if (error) {
-          reject(new LoginDeniedError(error, params.get("error_description") ?? undefined));
-          return;
-        }
-        const code = params.get("code");
-        if (!code) {
-          reject(new LoginFlowError("The login callback carries neither a code nor an error."));
+        let code: string;
+        try {
+          code = callbackCode(new URL(url).searchParams);
+        } catch (error) {
+          reject(error);
           return;
         }
         this.exchangeCode(request, code).then(resolve, reject);

@@ -5,7 +5,6 @@ import {
   type GlobusAuthorizationParameters,
   GlobusSDKUsageError,
   LoginCancelledError,
-  LoginDeniedError,
   LoginFlowError,
   type LoginFlowManagerContext,
   type LoginFlowOptions,
@@ -13,6 +12,13 @@ import {
   type TokenResponse,
 } from "@globus-app/core";
 import * as v from "valibot";
+import {
+  appFlowOptions,
+  callbackCode,
+  callbackState,
+  checkFlowOptions,
+  pageLocation,
+} from "./internal/login-callback.ts";
 
 /** Prefix of the sessionStorage keys of pending redirect logins; one key per `state`. */
 export const PENDING_LOGIN_KEY_PREFIX = "globus-app:login:";
@@ -24,13 +30,18 @@ const CALLBACK_PARAMS = ["code", "state", "error", "error_description", "error_u
 const MAX_STATE_LENGTH = 512;
 
 const PendingLoginSchema = v.object({
-  v: v.literal(1),
+  // `check`s rather than `literal`: the bundle's one valibot refinement (see core's `finiteNumber`).
+  v: v.pipe(
+    v.number(),
+    v.check((version) => version === 1),
+  ),
   clientId: v.string(),
   state: v.string(),
   codeVerifier: v.nullable(v.string()),
   redirectUri: v.string(),
   returnUrl: v.string(),
-  createdAt: v.pipe(v.number(), v.finite()),
+  // Parsed from JSON, which has no NaN or Infinity.
+  createdAt: v.number(),
 });
 
 /** What a redirect login keeps in sessionStorage while the person is at Globus Auth. */
@@ -69,13 +80,7 @@ export interface RedirectLoginResult {
   returnUrl: string;
 }
 
-function browserLocation(what: string): Location {
-  const location = (globalThis as { location?: Location }).location;
-  if (!location) {
-    throw new GlobusSDKUsageError(`RedirectLoginFlowManager: ${what} needs a page (globalThis.location).`);
-  }
-  return location;
-}
+const OWNER = "RedirectLoginFlowManager";
 
 function parseUrl(url: string | URL): URL {
   try {
@@ -134,16 +139,7 @@ export class RedirectLoginFlowManager extends BaseLoginFlowManager {
   /** @throws GlobusSDKUsageError when `redirectUri` is not an absolute URL, or `maxAgeMs` not positive. */
   constructor(loginClient: AuthLoginClient, options: RedirectLoginFlowManagerOptions = {}) {
     super(loginClient, options);
-    if (options.maxAgeMs !== undefined && !(Number.isFinite(options.maxAgeMs) && options.maxAgeMs > 0)) {
-      throw new GlobusSDKUsageError("RedirectLoginFlowManager: maxAgeMs must be a positive number.");
-    }
-    if (options.redirectUri !== undefined) {
-      try {
-        new URL(options.redirectUri);
-      } catch {
-        throw new GlobusSDKUsageError("RedirectLoginFlowManager: redirectUri must be an absolute URL.");
-      }
-    }
+    checkFlowOptions(OWNER, options, ["maxAgeMs"]);
     this.redirectUri = options.redirectUri;
     this.maxAgeMs = options.maxAgeMs ?? 3_600_000;
     this.#storageOption = options.storage;
@@ -156,12 +152,7 @@ export class RedirectLoginFlowManager extends BaseLoginFlowManager {
    * `config.requestRefreshTokens` and the app's id_token decoder; names the grant after the app.
    */
   static forGlobusApp(context: LoginFlowManagerContext): RedirectLoginFlowManager {
-    return new RedirectLoginFlowManager(context.loginClient, {
-      redirectUri: context.config.loginRedirectUri,
-      requestRefreshTokens: context.config.requestRefreshTokens,
-      prefillNamedGrant: context.appName,
-      idTokenDecoder: context.idTokenDecoder,
-    });
+    return new RedirectLoginFlowManager(context.loginClient, appFlowOptions(context));
   }
 
   /** The storage of pending logins. */
@@ -222,7 +213,7 @@ export class RedirectLoginFlowManager extends BaseLoginFlowManager {
       });
     }
     try {
-      (this.#navigate ?? ((url: string) => browserLocation("navigating").assign(url)))(request.url);
+      (this.#navigate ?? ((url: string) => pageLocation(OWNER, "navigating").assign(url)))(request.url);
     } catch (error) {
       storage.removeItem(PENDING_LOGIN_KEY_PREFIX + request.state);
       throw error;
@@ -239,15 +230,9 @@ export class RedirectLoginFlowManager extends BaseLoginFlowManager {
    *
    * @param url - @default `location.href`
    */
-  isRedirectCallback(url: string | URL = browserLocation("isRedirectCallback").href): boolean {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      return false;
-    }
-    const state = stateOf(parsed);
-    if (!state || !(parsed.searchParams.has("code") || parsed.searchParams.has("error"))) return false;
+  isRedirectCallback(url: string | URL = pageLocation(OWNER, "isRedirectCallback").href): boolean {
+    const state = callbackState(url);
+    if (!state || state.length > MAX_STATE_LENGTH) return false;
     try {
       return this.#read(this.storage, state) !== undefined;
     } catch {
@@ -270,7 +255,7 @@ export class RedirectLoginFlowManager extends BaseLoginFlowManager {
    *   tokens are untouched and a new login works.
    */
   async completeRedirect(
-    url: string | URL = browserLocation("completeRedirect").href,
+    url: string | URL = pageLocation(OWNER, "completeRedirect").href,
   ): Promise<RedirectLoginResult> {
     const callback = parseUrl(url);
     const state = stateOf(callback);
@@ -280,12 +265,7 @@ export class RedirectLoginFlowManager extends BaseLoginFlowManager {
     // Leave the address bar alone only when the callback belongs to another app's pending login.
     if (entry || storage.getItem(PENDING_LOGIN_KEY_PREFIX + state) === null) this.#cleanAddressBar(state);
     if (!entry) throw new LoginStateMismatchError();
-    const error = callback.searchParams.get("error");
-    if (error) {
-      throw new LoginDeniedError(error, callback.searchParams.get("error_description") ?? undefined);
-    }
-    const code = callback.searchParams.get("code");
-    if (!code) throw new LoginFlowError("The login callback carries neither a code nor an error.");
+    const code = callbackCode(callback.searchParams);
     if (entry.codeVerifier === null && !this.loginClient.isConfidential) {
       throw new LoginStateMismatchError("The pending login has no PKCE verifier; start a new login.");
     }
@@ -299,13 +279,13 @@ export class RedirectLoginFlowManager extends BaseLoginFlowManager {
   #resolveRedirectUri(): string {
     const location = (globalThis as { location?: Location }).location;
     if (this.redirectUri === undefined) {
-      const page = browserLocation("a login without a redirectUri");
+      const page = pageLocation(OWNER, "a login without a redirectUri");
       return page.origin + page.pathname;
     }
     // The pending login lives in this origin's sessionStorage; a callback on another origin never finds it.
     if (location && !this.#storageOption && new URL(this.redirectUri).origin !== location.origin) {
       throw new GlobusSDKUsageError(
-        `RedirectLoginFlowManager: redirectUri must be on this page's origin (${location.origin}).`,
+        `${OWNER}: redirectUri must be on this page's origin (${location.origin}).`,
       );
     }
     return this.redirectUri;
@@ -316,17 +296,17 @@ export class RedirectLoginFlowManager extends BaseLoginFlowManager {
     const location = (globalThis as { location?: Location }).location;
     const value = typeof option === "function" ? option() : (option ?? location?.href);
     if (value === undefined) {
-      throw new GlobusSDKUsageError("RedirectLoginFlowManager: returnUrl is required outside a page.");
+      throw new GlobusSDKUsageError(`${OWNER}: returnUrl is required outside a page.`);
     }
     let parsed: URL;
     try {
       parsed = location ? new URL(value, location.href) : new URL(value);
     } catch {
-      throw new GlobusSDKUsageError("RedirectLoginFlowManager: returnUrl must be a URL.");
+      throw new GlobusSDKUsageError(`${OWNER}: returnUrl must be a URL.`);
     }
     // The return URL is handed back for the app to navigate to; another origin would be an open redirect.
     if (location && parsed.origin !== location.origin) {
-      throw new GlobusSDKUsageError("RedirectLoginFlowManager: returnUrl must be on this page's origin.");
+      throw new GlobusSDKUsageError(`${OWNER}: returnUrl must be on this page's origin.`);
     }
     return parsed.href;
   }

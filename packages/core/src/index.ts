@@ -25,6 +25,7 @@ export type {
   AuthLoginClientOptions,
   AuthorizationRequest,
   AuthorizationRequestOptions,
+  TokenRequestSender,
 } from "./auth/auth-login-client.ts";
 export { AuthLoginClient } from "./auth/auth-login-client.ts";
 export type { ConfidentialAppAuthClientOptions } from "./auth/confidential-app-auth-client.ts";

@@ -6,7 +6,7 @@ import { isTokenValidationError } from "../errors/token-validation-errors.ts";
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import type { GlobusAuthorizationParameters } from "../gare/globus-authorization-parameters.ts";
 import type { LoginFlowManager, LoginFlowOptions } from "../login/login-flow-manager.ts";
-import { ConsentForest } from "../scopes/consent-forest.ts";
+import { consentGraph, consentGraphMeets, parseConsentsResponse } from "../scopes/consent-forest.ts";
 import type { Scope } from "../scopes/scope.ts";
 import { mergeScopes, normalizeScopes, type ScopesInput } from "../scopes/scope-parser.ts";
 import { ScopeRequirementsValidator, type TokenDataValidator } from "../storage/token-data-validators.ts";
@@ -150,7 +150,9 @@ export abstract class GlobusApp {
           `v2/api/identities/${encodeURIComponent(identityId)}/consents?all=false`,
           await authorizer.getAuthorizationHeader(),
         );
-        return ConsentForest.fromConsentsResponse(body);
+        // The ConsentForest check without the class: its tree API is not needed here.
+        const graph = consentGraph(parseConsentsResponse(body));
+        return { meetsScopeRequirements: (scopes) => consentGraphMeets(graph, scopes) };
       },
     });
     this.tokenStorage = new ValidatingTokenStorage(storage, this.createValidators(this.#scopeValidator));

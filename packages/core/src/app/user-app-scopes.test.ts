@@ -144,5 +144,14 @@ describe("dependent scopes, consents and GAREs", () => {
     const named = new UserApp("named", { loginClient, config: { tokenStorage: "memory" } });
     expect(() => named.loginFlowManager).toThrow(expect.objectContaining({ code: "USAGE_ERROR" }));
     await named.close();
+    expect(
+      () =>
+        new UserApp("misspelt", {
+          loginClient,
+          config: { tokenStorage: "memory", loginFlowManager: "comand-line" },
+        }),
+    ).toThrow(
+      expect.objectContaining({ code: "USAGE_ERROR", message: expect.stringContaining('"comand-line"') }),
+    );
   });
 });

@@ -20,12 +20,22 @@ import {
 } from "../storage/token-data-validators.ts";
 import type { TokenResponse } from "../storage/token-response.ts";
 import { GlobusApp, type GlobusAppOptions, type LoginOptions } from "./globus-app.ts";
+import type { GlobusAppPlatform } from "./globus-app-platform.ts";
 
 function isLoginFlowManager(value: unknown): value is LoginFlowManager {
   return (
     typeof value === "object" &&
     value !== null &&
     typeof (value as LoginFlowManager).runLoginFlow === "function"
+  );
+}
+
+function unsupportedLoginFlowManager(value: unknown, platform: GlobusAppPlatform): GlobusSDKUsageError {
+  const names = Object.keys(platform.loginFlowManagers).map((n) => `"${n}"`);
+  return new GlobusSDKUsageError(
+    value === undefined
+      ? `No loginFlowManager is configured and the ${platform.name} platform has no default; pass one in config.`
+      : `Unsupported loginFlowManager value: ${typeof value === "string" ? `"${value}"` : typeof value}. Expected ${[...names, "a LoginFlowManagerProvider", "a LoginFlowManager"].join(", ")}.`,
   );
 }
 
@@ -47,7 +57,13 @@ function isLoginFlowManager(value: unknown): value is LoginFlowManager {
 export class UserApp extends GlobusApp {
   #flow: LoginFlowManager | undefined;
 
-  protected checkOptions(_options: GlobusAppOptions): void {}
+  protected checkOptions(_options: GlobusAppOptions): void {
+    // The flow is built on first use, but a misspelt name should fail where the app is made.
+    const value = this.config.loginFlowManager;
+    if (typeof value === "string" && !Object.hasOwn(this.platform.loginFlowManagers, value)) {
+      throw unsupportedLoginFlowManager(value, this.platform);
+    }
+  }
 
   protected createLoginClient(clientId: string, clientSecret: string | undefined): AuthLoginClient {
     const environment = this.config.environment;
@@ -81,14 +97,7 @@ export class UserApp extends GlobusApp {
     else if (value && typeof (value as LoginFlowManagerProvider).forGlobusApp === "function") {
       provider = value as LoginFlowManagerProvider;
     }
-    if (!provider) {
-      const names = Object.keys(this.platform.loginFlowManagers).map((n) => `"${n}"`);
-      throw new GlobusSDKUsageError(
-        value === undefined
-          ? `No loginFlowManager is configured and the ${this.platform.name} platform has no default; pass one in config.`
-          : `Unsupported loginFlowManager value: ${typeof value === "string" ? `"${value}"` : typeof value}. Expected ${[...names, "a LoginFlowManagerProvider", "a LoginFlowManager"].join(", ")}.`,
-      );
-    }
+    if (!provider) throw unsupportedLoginFlowManager(value, this.platform);
     return provider.forGlobusApp({
       appName: this.appName,
       config: this.config,

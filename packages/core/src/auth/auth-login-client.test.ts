@@ -1,7 +1,9 @@
 import { type Emulator, SAMPLE_IDENTITIES, SAMPLE_NATIVE_CLIENT, startEmulator } from "@globus-app/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AccessTokenAuthorizer } from "../authorizers/access-token-authorizer.ts";
 import { isGlobusError } from "../errors/globus-error.ts";
 import { isGlobusSDKUsageError } from "../errors/usage-error.ts";
+import { AuthClient } from "../http/auth-client.ts";
 import type { AuthorizationRequest } from "./auth-login-client.ts";
 import { NativeAppAuthClient } from "./native-app-auth-client.ts";
 
@@ -76,8 +78,12 @@ describe("login client", () => {
     expect(response.identityId).toBe(SAMPLE_IDENTITIES[0].id);
     expect(response.idTokenClaims).toMatchObject({ aud: SAMPLE_NATIVE_CLIENT.id, iss: emu.issuer });
     expect(response.byResourceServer["auth.globus.org"]?.token_type).toBe("Bearer");
-    const userinfo = await client.userinfo(response.byResourceServer["auth.globus.org"]?.access_token ?? "");
-    expect(userinfo.sub).toBe(SAMPLE_IDENTITIES[0].id);
+    // Userinfo is AuthClient's (off the login path); the token works there.
+    const auth = new AuthClient({
+      baseUrl: emu.url,
+      authorizer: new AccessTokenAuthorizer(response.byResourceServer["auth.globus.org"]?.access_token ?? ""),
+    });
+    expect((await auth.userinfo()).sub).toBe(SAMPLE_IDENTITIES[0].id);
   });
 
   it("rejects an id_token whose signature does not match the published key", async () => {

@@ -1,6 +1,6 @@
 import * as oauth from "oauth4webapi";
 import * as v from "valibot";
-import { getServiceUrl, resolveEnvironment } from "../config/environment.ts";
+import { getAuthUrl, resolveEnvironment } from "../config/environment.ts";
 import { GlobusAPIError, GlobusNetworkError, globusAPIErrorFromBody } from "../errors/api-error.ts";
 import { GlobusError } from "../errors/globus-error.ts";
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
@@ -8,7 +8,6 @@ import type { GlobusAuthorizationParameters } from "../gare/globus-authorization
 import { toAuthorizeQuery } from "../gare/to-authorize-query.ts";
 import {
   GlobusTokenResponseSchema,
-  GlobusTokenSchema,
   type TokenGrantType,
   type TokenResponse,
   tokenResponseFromBody,
@@ -53,6 +52,18 @@ export interface AuthorizationRequestOptions {
   prefillNamedGrant?: string;
 }
 
+/**
+ * Builds a token request with oauth4webapi from a login client's server metadata, client, client
+ * authentication and request options (fetch, loopback http); see {@link AuthLoginClient}'s
+ * `tokenGrant`.
+ */
+export type TokenRequestSender = (
+  as: oauth.AuthorizationServer,
+  client: oauth.Client,
+  clientAuth: oauth.ClientAuth,
+  options: Record<symbol, unknown>,
+) => Promise<Response>;
+
 const clockToleranceSeconds = 300;
 
 function isLoopbackHttp(url: URL): boolean {
@@ -70,8 +81,10 @@ function safeCause(error: unknown): Error {
 /**
  * Base of {@link NativeAppAuthClient} and {@link ConfidentialAppAuthClient}: the OAuth calls a
  * GlobusApp makes to Globus Auth, all through oauth4webapi (authorize URL with PKCE and a random
- * state, code exchange, refresh, client credentials, revocation, userinfo, consents), with the
- * `other_tokens` response split per resource server and the id_token verified.
+ * state, code exchange, refresh, revocation, consents), with the
+ * `other_tokens` response split per resource server and the id_token verified. Userinfo, identities
+ * and other Auth APIs are {@link AuthClient}'s, the confidential grants
+ * {@link ConfidentialAppAuthClient}'s: every method here ships with every browser app.
  */
 export abstract class AuthLoginClient {
   /** The client id. */
@@ -94,7 +107,7 @@ export abstract class AuthLoginClient {
     if (!options.clientId) throw new GlobusSDKUsageError("A login client needs a clientId.");
     this.clientId = options.clientId;
     this.environment = resolveEnvironment(options.environment);
-    const base = new URL(options.baseUrl ?? getServiceUrl("auth", this.environment));
+    const base = new URL(options.baseUrl ?? getAuthUrl(this.environment));
     if (base.protocol !== "https:" && !isLoopbackHttp(base)) {
       throw new GlobusSDKUsageError(`Globus Auth must be reached over https (got ${base.origin}).`);
     }
@@ -105,8 +118,6 @@ export abstract class AuthLoginClient {
       authorization_endpoint: `${this.baseUrl}v2/oauth2/authorize`,
       token_endpoint: `${this.baseUrl}v2/oauth2/token`,
       revocation_endpoint: `${this.baseUrl}v2/oauth2/token/revoke`,
-      introspection_endpoint: `${this.baseUrl}v2/oauth2/token/introspect`,
-      userinfo_endpoint: `${this.baseUrl}v2/oauth2/userinfo`,
       jwks_uri: `${this.baseUrl}jwk.json`,
       id_token_signing_alg_values_supported: ["RS512"],
     };
@@ -144,24 +155,26 @@ export abstract class AuthLoginClient {
       );
     }
     const state = oauth.generateRandomState();
-    const url = new URL(this.#as.authorization_endpoint as string);
-    const query = url.searchParams;
-    query.set("client_id", this.clientId);
-    query.set("redirect_uri", options.redirectUri);
-    query.set("scope", scopes.join(" "));
-    query.set("state", state);
-    query.set("response_type", "code");
-    let codeVerifier: string | null = null;
-    if (!this.isConfidential) {
-      codeVerifier = oauth.generateRandomCodeVerifier();
-      query.set("code_challenge", await oauth.calculatePKCECodeChallenge(codeVerifier));
-      query.set("code_challenge_method", "S256");
-    }
-    query.set("access_type", options.requestRefreshTokens ? "offline" : "online");
-    if (options.prefillNamedGrant && !this.isConfidential)
-      query.set("prefill_named_grant", options.prefillNamedGrant);
-    for (const [key, value] of Object.entries(toAuthorizeQuery(options.authParams))) query.set(key, value);
-    return { url: url.href, state, codeVerifier, redirectUri: options.redirectUri };
+    const native = !this.isConfidential;
+    const codeVerifier = native ? oauth.generateRandomCodeVerifier() : null;
+    const query = new URLSearchParams({
+      client_id: this.clientId,
+      redirect_uri: options.redirectUri,
+      scope: scopes.join(" "),
+      state,
+      response_type: "code",
+      ...(codeVerifier
+        ? {
+            code_challenge: await oauth.calculatePKCECodeChallenge(codeVerifier),
+            code_challenge_method: "S256",
+          }
+        : {}),
+      access_type: options.requestRefreshTokens ? "offline" : "online",
+      ...(options.prefillNamedGrant && native ? { prefill_named_grant: options.prefillNamedGrant } : {}),
+      ...toAuthorizeQuery(options.authParams),
+    });
+    const url = `${this.#as.authorization_endpoint}?${query}`;
+    return { url, state, codeVerifier, redirectUri: options.redirectUri };
   }
 
   /**
@@ -178,40 +191,30 @@ export abstract class AuthLoginClient {
     const params = new URLSearchParams({ code: request.code });
     // oauth4webapi only accepts callback parameters that went through validateAuthResponse.
     const callback = oauth.validateAuthResponse(this.#as, this.#client, params, oauth.skipStateCheck);
-    const received = nowSeconds();
-    const response = await this.#call("POST", this.#as.token_endpoint as string, () =>
-      oauth.authorizationCodeGrantRequest(
-        this.#as,
-        this.#client,
-        this.clientAuth(),
-        callback,
-        request.redirectUri,
-        request.codeVerifier ?? oauth.nopkce,
-        this.#requestOptions,
-      ),
+    return this.tokenGrant(
+      "authorization_code",
+      (as, client, auth, options) =>
+        oauth.authorizationCodeGrantRequest(
+          as,
+          client,
+          auth,
+          callback,
+          request.redirectUri,
+          request.codeVerifier ?? oauth.nopkce,
+          options,
+        ),
+      oauth.processAuthorizationCodeResponse,
+      decoder,
     );
-    const body = await this.#process("POST", this.#as.token_endpoint as string, () =>
-      oauth.processAuthorizationCodeResponse(this.#as, this.#client, response),
-    );
-    return this.#toTokenResponse(body, response, "authorization_code", received, decoder);
   }
 
   /** Renews an access token with a refresh token (one resource server per call). */
-  async refreshToken(refreshToken: string): Promise<TokenResponse> {
-    const received = nowSeconds();
-    const response = await this.#call("POST", this.#as.token_endpoint as string, () =>
-      oauth.refreshTokenGrantRequest(
-        this.#as,
-        this.#client,
-        this.clientAuth(),
-        refreshToken,
-        this.#requestOptions,
-      ),
+  refreshToken(refreshToken: string): Promise<TokenResponse> {
+    return this.tokenGrant(
+      "refresh_token",
+      (as, client, auth, options) => oauth.refreshTokenGrantRequest(as, client, auth, refreshToken, options),
+      oauth.processRefreshTokenResponse,
     );
-    const body = await this.#process("POST", this.#as.token_endpoint as string, () =>
-      oauth.processRefreshTokenResponse(this.#as, this.#client, response),
-    );
-    return this.#toTokenResponse(body, response, "refresh_token", received);
   }
 
   /** Revokes an access or refresh token. Revoking an unknown token succeeds, as in OAuth. */
@@ -222,17 +225,6 @@ export abstract class AuthLoginClient {
     await this.#process("POST", this.#as.revocation_endpoint as string, () =>
       oauth.processRevocationResponse(response),
     );
-  }
-
-  /** The signed-in identity's OIDC userinfo, read with an auth.globus.org access token. */
-  async userinfo(accessToken: string): Promise<Record<string, unknown> & { sub: string }> {
-    const url = this.#as.userinfo_endpoint as string;
-    const response = await this.#call("GET", url, () =>
-      oauth.userInfoRequest(this.#as, this.#client, accessToken, this.#requestOptions),
-    );
-    return (await this.#process("GET", url, () =>
-      oauth.processUserInfoResponse(this.#as, this.#client, oauth.skipSubjectCheck, response),
-    )) as Record<string, unknown> & { sub: string };
   }
 
   /**
@@ -258,57 +250,30 @@ export abstract class AuthLoginClient {
     return this.#closed;
   }
 
-  /** Performs a client-credentials grant (confidential clients). */
-  protected async clientCredentialsRequest(scope: string): Promise<TokenResponse> {
-    const received = nowSeconds();
-    const response = await this.#call("POST", this.#as.token_endpoint as string, () =>
-      oauth.clientCredentialsGrantRequest(
-        this.#as,
-        this.#client,
-        this.clientAuth(),
-        new URLSearchParams({ scope }),
-        this.#requestOptions,
-      ),
-    );
-    const body = await this.#process("POST", this.#as.token_endpoint as string, () =>
-      oauth.processClientCredentialsResponse(this.#as, this.#client, response),
-    );
-    return this.#toTokenResponse(body, response, "client_credentials", received);
-  }
-
-  /** Performs Globus's dependent-token grant (confidential clients); the response is a JSON array. */
-  protected async dependentTokenRequest(token: string, scope?: string): Promise<TokenResponse> {
-    const url = this.#as.token_endpoint as string;
-    const received = nowSeconds();
-    const response = await this.#call("POST", url, () =>
-      oauth.genericTokenEndpointRequest(
-        this.#as,
-        this.#client,
-        this.clientAuth(),
-        "urn:globus:auth:grant_type:dependent_token",
-        new URLSearchParams({ token, ...(scope ? { scope } : {}) }),
-        this.#requestOptions,
-      ),
-    );
-    if (!response.ok) throw await apiErrorFromResponse("POST", url, response);
-    const body = await this.#process("POST", url, () => response.json());
-    const parsed = v.safeParse(v.array(GlobusTokenSchema), body);
-    if (!parsed.success) {
-      throw new GlobusNetworkError("Globus Auth sent a dependent-token response this library cannot read.");
-    }
-    return tokenResponseFromBody(parsed.output, {
-      grantType: "dependent_token",
-      receivedAtSeconds: received,
-    });
-  }
-
-  async #toTokenResponse(
-    body: oauth.TokenEndpointResponse,
-    response: Response,
+  /**
+   * Runs one grant: `send` builds the token request with oauth4webapi, `process` (one of
+   * oauth4webapi's `process…Response`) checks the answer; the body is then validated and split per
+   * resource server and its id_token verified, as for every grant. For subclasses that add grants.
+   *
+   * @throws GlobusAPIError when Globus refuses; GlobusNetworkError when Auth cannot be reached or
+   *   answers with what this library cannot read; GlobusError when the id_token is not acceptable.
+   */
+  protected async tokenGrant(
     grantType: TokenGrantType,
-    receivedAtSeconds: number,
+    send: TokenRequestSender,
+    process: (
+      as: oauth.AuthorizationServer,
+      client: oauth.Client,
+      response: Response,
+    ) => Promise<oauth.TokenEndpointResponse>,
     decoder?: IdTokenDecoder,
   ): Promise<TokenResponse> {
+    const url = this.#as.token_endpoint as string;
+    const receivedAtSeconds = nowSeconds();
+    const response = await this.#call("POST", url, () =>
+      send(this.#as, this.#client, this.clientAuth(), this.#requestOptions),
+    );
+    const body = await this.#process("POST", url, () => process(this.#as, this.#client, response));
     const normalised = { ...body, token_type: body.token_type === "bearer" ? "Bearer" : body.token_type };
     const parsed = v.safeParse(GlobusTokenResponseSchema, normalised);
     if (!parsed.success) {
@@ -328,6 +293,23 @@ export abstract class AuthLoginClient {
       identityId: claims?.sub ?? null,
       idTokenClaims: claims,
     });
+  }
+
+  /**
+   * Sends a token request built with oauth4webapi (`send`) and returns the JSON body of Globus's
+   * successful answer, for grants whose answer oauth4webapi cannot process (the dependent-token
+   * grant's array). For subclasses that add grants.
+   *
+   * @throws GlobusAPIError when Globus refuses; GlobusNetworkError when Auth cannot be reached or
+   *   the body is not JSON.
+   */
+  protected async tokenEndpointJSON(send: TokenRequestSender): Promise<unknown> {
+    const url = this.#as.token_endpoint as string;
+    const response = await this.#call("POST", url, () =>
+      send(this.#as, this.#client, this.clientAuth(), this.#requestOptions),
+    );
+    if (!response.ok) throw await apiErrorFromResponse("POST", url, response);
+    return this.#process("POST", url, () => response.json());
   }
 
   async #verifyIdToken(response: Response, body: oauth.TokenEndpointResponse): Promise<IdTokenClaims> {
@@ -386,19 +368,15 @@ export abstract class AuthLoginClient {
       if (error instanceof oauth.WWWAuthenticateChallengeError) {
         throw await apiErrorFromResponse(method, url, error.response);
       }
-      if (error instanceof oauth.OperationProcessingError && error.code === oauth.JWT_TIMESTAMP_CHECK) {
-        throw new GlobusError(`The id_token is not valid now: ${error.message}`, "ID_TOKEN_INVALID", {
+      if (
+        error instanceof oauth.OperationProcessingError &&
+        (error.code === oauth.JWT_TIMESTAMP_CHECK || error.code === oauth.JWT_CLAIM_COMPARISON)
+      ) {
+        const problem =
+          error.code === oauth.JWT_TIMESTAMP_CHECK ? "is not valid now" : "was not issued for this client";
+        throw new GlobusError(`The id_token ${problem}: ${error.message}`, "ID_TOKEN_INVALID", {
           cause: safeCause(error),
         });
-      }
-      if (error instanceof oauth.OperationProcessingError && error.code === oauth.JWT_CLAIM_COMPARISON) {
-        throw new GlobusError(
-          `The id_token was not issued for this client: ${error.message}`,
-          "ID_TOKEN_INVALID",
-          {
-            cause: safeCause(error),
-          },
-        );
       }
       throw new GlobusNetworkError(
         `${method} ${url} returned a response this library cannot read: ${safeCause(error).message}`,

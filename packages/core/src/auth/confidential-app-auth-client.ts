@@ -1,6 +1,8 @@
 import * as oauth from "oauth4webapi";
+import * as v from "valibot";
+import { GlobusNetworkError } from "../errors/api-error.ts";
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
-import type { TokenResponse } from "../storage/token-response.ts";
+import { GlobusTokenSchema, type TokenResponse, tokenResponseFromBody } from "../storage/token-response.ts";
 import { AuthLoginClient, type AuthLoginClientOptions } from "./auth-login-client.ts";
 
 /** Options of {@link ConfidentialAppAuthClient}. */
@@ -36,14 +38,40 @@ export class ConfidentialAppAuthClient extends AuthLoginClient {
 
   /** Gets tokens for the client's own identity with the client-credentials grant. */
   clientCredentialsTokens(scopes: string | readonly string[]): Promise<TokenResponse> {
-    return this.clientCredentialsRequest(typeof scopes === "string" ? scopes : scopes.join(" "));
+    const scope = typeof scopes === "string" ? scopes : scopes.join(" ");
+    return this.tokenGrant(
+      "client_credentials",
+      (as, client, auth, options) =>
+        oauth.clientCredentialsGrantRequest(as, client, auth, new URLSearchParams({ scope }), options),
+      oauth.processClientCredentialsResponse,
+    );
   }
 
   /**
    * Exchanges an access token that a user sent to this service (its resource server is this client)
    * for tokens of the services this client depends on (Globus's dependent-token grant).
    */
-  getDependentTokens(accessToken: string, options: { scope?: string } = {}): Promise<TokenResponse> {
-    return this.dependentTokenRequest(accessToken, options.scope);
+  async getDependentTokens(accessToken: string, options: { scope?: string } = {}): Promise<TokenResponse> {
+    const receivedAtSeconds = Math.floor(Date.now() / 1000);
+    const parameters = new URLSearchParams({
+      token: accessToken,
+      ...(options.scope ? { scope: options.scope } : {}),
+    });
+    const body = await this.tokenEndpointJSON((as, client, auth, requestOptions) =>
+      oauth.genericTokenEndpointRequest(
+        as,
+        client,
+        auth,
+        "urn:globus:auth:grant_type:dependent_token",
+        parameters,
+        requestOptions,
+      ),
+    );
+    // Globus answers this grant with a JSON array of tokens, which oauth4webapi does not process.
+    const parsed = v.safeParse(v.array(GlobusTokenSchema), body);
+    if (!parsed.success) {
+      throw new GlobusNetworkError("Globus Auth sent a dependent-token response this library cannot read.");
+    }
+    return tokenResponseFromBody(parsed.output, { grantType: "dependent_token", receivedAtSeconds });
   }
 }

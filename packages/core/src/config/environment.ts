@@ -55,6 +55,27 @@ export function resolveEnvironment(explicit?: string): string {
   return environment;
 }
 
+/** `GLOBUS_SDK_SERVICE_URL_<SERVICE>`, ending in `/`, when it is set. */
+function serviceUrlOverride(service: string): string | undefined {
+  const override = readEnvironmentVariable(`GLOBUS_SDK_SERVICE_URL_${service.toUpperCase()}`);
+  if (override) return override.endsWith("/") ? override : `${override}/`;
+  return undefined;
+}
+
+/**
+ * Globus Auth's base URL: {@link getServiceUrl}`("auth", environment)` without the other services'
+ * rules, which the login client (on every app's path) never needs.
+ *
+ * @throws GlobusSDKUsageError for an unknown environment.
+ * @internal
+ */
+export function getAuthUrl(environment: string): string {
+  const override = serviceUrlOverride("auth");
+  if (override) return override;
+  assertKnownEnvironment(environment);
+  return `https://auth.${GLOBUS_ENVIRONMENTS[environment]}/`;
+}
+
 /**
  * The base URL (ending in `/`) of a Globus service in an environment, honouring
  * `GLOBUS_SDK_SERVICE_URL_<SERVICE>` overrides.
@@ -67,8 +88,8 @@ export function resolveEnvironment(explicit?: string): string {
  * @throws GlobusSDKUsageError for an unknown environment.
  */
 export function getServiceUrl(service: string, environment: string = resolveEnvironment()): string {
-  const override = readEnvironmentVariable(`GLOBUS_SDK_SERVICE_URL_${service.toUpperCase()}`);
-  if (override) return override.endsWith("/") ? override : `${override}/`;
+  const override = serviceUrlOverride(service);
+  if (override) return override;
   assertKnownEnvironment(environment);
   const domain = GLOBUS_ENVIRONMENTS[environment] as string;
   if (environment === "production" && PRODUCTION_URLS[service]) return PRODUCTION_URLS[service];

@@ -98,6 +98,9 @@ export class GlobusError extends Error {
  * Builds a type guard that recognises instances of `ctor` and, across realms (popups, iframes,
  * workers, duplicated bundles), any error whose `name` is one of `names`.
  */
+// Guards are module-level constants: without the annotation bundlers keep every guard (and its
+// error class) an app never calls.
+/* @__NO_SIDE_EFFECTS__ */
 export function errorGuard<T extends Error>(
   ctor: abstract new (...args: never[]) => T,
   names: readonly string[],

@@ -38,7 +38,8 @@ export interface Consent {
   readonly atomically_revocable: boolean;
 }
 
-const integer = v.pipe(v.number(), v.integer());
+// A `check` rather than valibot's `integer()`: see `finiteNumber`.
+const integer = v.pipe(v.number(), v.check<number>(Number.isInteger));
 
 /**
  * Valibot schema of one {@link Consent} (unknown keys are dropped).
@@ -105,6 +106,133 @@ export function parseConsent(data: unknown): Consent {
 }
 
 /**
+ * A person's consents as plain data — ids, parent → children edges and roots — so apps can check
+ * scopes against consents without bringing {@link ConsentForest}'s and {@link ConsentTree}'s
+ * methods into every bundle.
+ * @internal
+ */
+export interface ConsentGraph {
+  /** consent id → consent (the last one given wins for a duplicated id). */
+  readonly byId: ReadonlyMap<number, Consent>;
+  /** consent id → child consent ids (every consent has an entry, possibly empty). */
+  readonly edges: ReadonlyMap<number, ReadonlySet<number>>;
+  /** The root consents (`dependency_path` of length 1), in the order given. */
+  readonly roots: readonly Consent[];
+}
+
+/**
+ * Links consents through their `dependency_path` parents.
+ *
+ * @throws {ConsentTreeConstructionError} a consent's parent is not in `consents`.
+ * @internal
+ */
+export function consentGraph(consents: readonly Consent[]): ConsentGraph {
+  const byId = new Map<number, Consent>();
+  const edges = new Map<number, Set<number>>();
+  for (const node of consents) {
+    byId.set(node.id, node);
+    if (!edges.has(node.id)) edges.set(node.id, new Set());
+  }
+  for (const node of consents) {
+    const path = node.dependency_path;
+    if (path.length < 2) continue;
+    const parentId = path[path.length - 2] as number;
+    const siblings = edges.get(parentId);
+    if (siblings === undefined) throw new ConsentTreeConstructionError(node.id, parentId);
+    siblings.add(node.id);
+  }
+  return { byId, edges, roots: consents.filter((node) => node.dependency_path.length === 1) };
+}
+
+/**
+ * Validates the body of `GET /v2/api/identities/<identity id>/consents` (`{"consents": [...]}`).
+ *
+ * @throws {ConsentParseError} the body has no `consents` array, or a consent is malformed.
+ * @internal
+ */
+export function parseConsentsResponse(body: unknown): Consent[] {
+  const result = v.safeParse(ConsentsBodySchema, body);
+  if (!result.success || Array.isArray(body)) {
+    throw new ConsentParseError("Failed to load consents: expected a JSON object with a 'consents' array.");
+  }
+  return result.output.consents.map(parseConsent);
+}
+
+/**
+ * Whether the consent tree under `root` grants `scope` (see {@link ConsentTree.meetsScopeRequirements}).
+ * @internal
+ */
+export function consentTreeMeets(graph: ConsentGraph, root: Consent, scope: Scope): boolean {
+  // An explicit stack instead of recursion: a scope thousands of levels deep must not overflow.
+  interface Frame {
+    node: Consent;
+    scope: Scope;
+    children: Consent[];
+    dep: number;
+    child: number;
+  }
+  const memo = new Map<Consent, Map<Scope, boolean>>();
+  const remember = (node: Consent, s: Scope, value: boolean): boolean => {
+    let byScope = memo.get(node);
+    if (byScope === undefined) {
+      byScope = new Map();
+      memo.set(node, byScope);
+    }
+    byScope.set(s, value);
+    return value;
+  };
+  const childrenOf = (node: Consent): Consent[] => {
+    const out: Consent[] = [];
+    for (const id of graph.edges.get(node.id) ?? []) {
+      const child = graph.byId.get(id);
+      if (child !== undefined) out.push(child);
+    }
+    return out;
+  };
+  const stack: Frame[] = [];
+  let last: boolean | undefined;
+  const enter = (node: Consent, s: Scope): void => {
+    const cached = memo.get(node)?.get(s);
+    if (cached !== undefined) last = cached;
+    else if (node.scope_name !== s.scopeString) last = remember(node, s, false);
+    else stack.push({ node, scope: s, children: childrenOf(node), dep: 0, child: 0 });
+  };
+  enter(root, scope);
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1] as Frame;
+    if (last !== undefined) {
+      // The answer for (children[child], dependencies[dep]) just came back.
+      if (last) {
+        frame.dep++;
+        frame.child = 0;
+      } else {
+        frame.child++;
+      }
+      last = undefined;
+    }
+    if (frame.dep >= frame.scope.dependencies.length) {
+      stack.pop();
+      last = remember(frame.node, frame.scope, true);
+    } else if (frame.child >= frame.children.length) {
+      stack.pop();
+      last = remember(frame.node, frame.scope, false);
+    } else {
+      enter(frame.children[frame.child] as Consent, frame.scope.dependencies[frame.dep] as Scope);
+    }
+  }
+  return last === true;
+}
+
+/**
+ * Whether every scope is granted by at least one consent tree (see
+ * {@link ConsentForest.meetsScopeRequirements}).
+ * @internal
+ */
+export function consentGraphMeets(graph: ConsentGraph, scopes: readonly Scope[]): boolean {
+  return scopes.every((scope) => graph.roots.some((root) => consentTreeMeets(graph, root, scope)));
+}
+
+/**
  * A tree of consents under one root consent: the consents reachable from it through
  * `dependency_path` parent links.
  *
@@ -122,6 +250,7 @@ export class ConsentTree {
   /** parent consent id → child consent ids, for the nodes of this tree. */
   readonly edges: ReadonlyMap<number, ReadonlySet<number>>;
   readonly #byId = new Map<number, Consent>();
+  readonly #graph: ConsentGraph;
 
   /**
    * @throws {GlobusSDKUsageError} `rootId` is not a consent of `forest`.
@@ -147,6 +276,7 @@ export class ConsentTree {
     }
     this.nodes = Object.freeze(nodes);
     this.edges = edges;
+    this.#graph = { byId: this.#byId, edges, roots: [root] };
   }
 
   /** The consent with this id, if it is in this tree. */
@@ -184,65 +314,7 @@ export class ConsentTree {
    * ```
    */
   meetsScopeRequirements(scope: Scope): boolean {
-    // An explicit stack instead of recursion: a scope thousands of levels deep must not overflow.
-    interface Frame {
-      node: Consent;
-      scope: Scope;
-      children: Consent[];
-      dep: number;
-      child: number;
-    }
-    const memo = new Map<Consent, Map<Scope, boolean>>();
-    const remember = (node: Consent, s: Scope, value: boolean): boolean => {
-      let byScope = memo.get(node);
-      if (byScope === undefined) {
-        byScope = new Map();
-        memo.set(node, byScope);
-      }
-      byScope.set(s, value);
-      return value;
-    };
-    const stack: Frame[] = [];
-    let last: boolean | undefined;
-    const enter = (node: Consent, s: Scope): void => {
-      const cached = memo.get(node)?.get(s);
-      if (cached !== undefined) last = cached;
-      else if (node.scope_name !== s.scopeString) last = remember(node, s, false);
-      else stack.push({ node, scope: s, children: this.#childrenOf(node), dep: 0, child: 0 });
-    };
-    enter(this.root, scope);
-    while (stack.length > 0) {
-      const frame = stack[stack.length - 1] as Frame;
-      if (last !== undefined) {
-        // The answer for (children[child], dependencies[dep]) just came back.
-        if (last) {
-          frame.dep++;
-          frame.child = 0;
-        } else {
-          frame.child++;
-        }
-        last = undefined;
-      }
-      if (frame.dep >= frame.scope.dependencies.length) {
-        stack.pop();
-        last = remember(frame.node, frame.scope, true);
-      } else if (frame.child >= frame.children.length) {
-        stack.pop();
-        last = remember(frame.node, frame.scope, false);
-      } else {
-        enter(frame.children[frame.child] as Consent, frame.scope.dependencies[frame.dep] as Scope);
-      }
-    }
-    return last === true;
-  }
-
-  #childrenOf(node: Consent): Consent[] {
-    const out: Consent[] = [];
-    for (const id of this.edges.get(node.id) ?? []) {
-      const child = this.#byId.get(id);
-      if (child !== undefined) out.push(child);
-    }
-    return out;
+    return consentTreeMeets(this.#graph, this.root, scope);
   }
 }
 
@@ -269,7 +341,7 @@ export class ConsentForest {
   readonly edges: ReadonlyMap<number, ReadonlySet<number>>;
   /** One tree per root consent, in the order the roots were given. */
   readonly trees: readonly ConsentTree[];
-  readonly #byId = new Map<number, Consent>();
+  readonly #byId: ReadonlyMap<number, Consent>;
 
   /**
    * @param consents - already validated consents (see {@link parseConsent} and
@@ -278,24 +350,11 @@ export class ConsentForest {
    */
   constructor(consents: Iterable<Consent>) {
     const nodes = [...consents];
-    const edges = new Map<number, Set<number>>();
-    for (const node of nodes) {
-      this.#byId.set(node.id, node);
-      if (!edges.has(node.id)) edges.set(node.id, new Set());
-    }
-    for (const node of nodes) {
-      const path = node.dependency_path;
-      if (path.length < 2) continue;
-      const parentId = path[path.length - 2] as number;
-      const siblings = edges.get(parentId);
-      if (siblings === undefined) throw new ConsentTreeConstructionError(node.id, parentId);
-      siblings.add(node.id);
-    }
+    const graph = consentGraph(nodes);
+    this.#byId = graph.byId;
     this.nodes = Object.freeze(nodes);
-    this.edges = edges;
-    this.trees = Object.freeze(
-      nodes.filter((node) => node.dependency_path.length === 1).map((root) => new ConsentTree(root.id, this)),
-    );
+    this.edges = graph.edges;
+    this.trees = Object.freeze(graph.roots.map((root) => new ConsentTree(root.id, this)));
   }
 
   /**
@@ -310,11 +369,7 @@ export class ConsentForest {
    * ```
    */
   static fromConsentsResponse(body: unknown): ConsentForest {
-    const result = v.safeParse(ConsentsBodySchema, body);
-    if (!result.success || Array.isArray(body)) {
-      throw new ConsentParseError("Failed to load consents: expected a JSON object with a 'consents' array.");
-    }
-    return new ConsentForest(result.output.consents.map(parseConsent));
+    return new ConsentForest(parseConsentsResponse(body));
   }
 
   /** The consent with this id, if any (the last one given wins for a duplicated id). */

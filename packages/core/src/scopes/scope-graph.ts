@@ -32,164 +32,67 @@ function isSpecial(c: number): boolean {
 }
 
 /**
- * The intermediate representation of parsed scopes: one node per scope name, with every occurrence
- * of a name sharing one dependency set (the union), as Globus Auth treats a request.
- *
- * - An optional edge yields to a required edge for the same parent → child (`a[b *b]` → `a[b]`).
- * - Top-level entries are distinct per (name, optional): `a *a` keeps both.
- * - Everything is kept in first-appearance order, so output is deterministic (the Python SDK's is
- *   set-ordered).
- * - Cycles are rejected with {@link ScopeCycleError}; every walk is iterative, so a chain thousands
- *   of levels deep costs linear time and no call stack.
- *
- * Mostly internal: {@link ScopeParser} builds `Scope`s from it. `toString()` renders Graphviz DOT
- * for debugging, in the Python SDK's layout.
- *
- * @example
- * ```ts
- * const graph = ScopeGraph.from(["a[b *c]", "a[c]"]);
- * graph.edges.get("a"); // Map { "b" => false, "c" => false }  (child → optional)
- * ```
+ * A parsed scope graph as plain data: what the parser needs, without {@link ScopeGraph}'s methods,
+ * so parsing scopes does not bring the class (and its debug output) into every bundle.
+ * @internal
  */
-export class ScopeGraph {
+export interface ScopeGraphData {
   /** Top-level scopes in first-appearance order, keyed by `*name` or `name`. */
-  readonly #roots = new Map<string, ScopeGraphRoot>();
+  readonly roots: Map<string, ScopeGraphRoot>;
   /** parent name → (child name → optional), both maps in first-appearance order. */
-  readonly #edges = new Map<string, Map<string, boolean>>();
-  /** Names in post-order (dependencies before dependents), filled by the cycle check. */
-  #order: string[] = [];
+  readonly edges: Map<string, Map<string, boolean>>;
+  /** Names in post-order (dependencies before dependents). */
+  readonly order: string[];
+}
 
-  private constructor() {}
-
-  /**
-   * Parses scope strings and merges scope trees into one graph.
-   *
-   * @param items - scope strings (space separated, `*` optional, `[…]` dependencies) and scope
-   *   trees (`Scope` objects), in order of precedence for output order.
-   * @throws {ScopeParseError} a string breaks the grammar.
-   * @throws {ScopeCycleError} the union of all items contains a cycle.
-   * @example
-   * ```ts
-   * ScopeGraph.from(["foo[bar]", Scope.parse("foo[baz]")]).roots; // [{ name: "foo", optional: false }]
-   * ```
-   */
-  static from(items: Iterable<string | ScopeTreeLike>): ScopeGraph {
-    const graph = new ScopeGraph();
-    for (const item of items) {
-      if (typeof item === "string") graph.#addString(item);
-      else graph.#addTree(item);
+/**
+ * Parses scope strings and merges scope trees into one graph (see {@link ScopeGraph.from}).
+ * @internal
+ */
+export function parseScopeGraph(items: Iterable<string | ScopeTreeLike>): ScopeGraphData {
+  const roots = new Map<string, ScopeGraphRoot>();
+  const edges = new Map<string, Map<string, boolean>>();
+  const children = (name: string): Map<string, boolean> => {
+    let map = edges.get(name);
+    if (map === undefined) {
+      map = new Map();
+      edges.set(name, map);
     }
-    graph.#checkCycles();
-    return graph;
-  }
-
-  /** Top-level scopes in first-appearance order. */
-  get roots(): readonly ScopeGraphRoot[] {
-    return [...this.#roots.values()];
-  }
-
-  /** Every scope name that appears anywhere, in first-appearance order. */
-  get nodes(): readonly string[] {
-    return [...this.#edges.keys()];
-  }
-
-  /** parent name → (child name → optional); read-only views of the graph's own maps. */
-  get edges(): ReadonlyMap<string, ReadonlyMap<string, boolean>> {
-    return this.#edges;
-  }
-
-  /**
-   * Builds one value per distinct (name, optional) reachable from the roots, dependencies first,
-   * and returns the roots' values in order. A value is built once and shared wherever it recurs.
-   *
-   * @param make - called with the scope name, its optional flag and its already-built dependencies
-   *   (in first-appearance order).
-   * @example
-   * ```ts
-   * graph.build((name, optional, deps) => new Scope(name, { optional, dependencies: deps }));
-   * ```
-   */
-  build<T>(make: (name: string, optional: boolean, dependencies: T[]) => T): T[] {
-    const depsOf = new Map<string, T[]>();
-    const made = new Map<string, T>();
-    const get = (name: string, optional: boolean): T => {
-      const key = optional ? `*${name}` : name;
-      let value = made.get(key);
-      if (value === undefined) {
-        value = make(name, optional, depsOf.get(name) ?? []);
-        made.set(key, value);
-      }
-      return value;
-    };
-    // Post-order guarantees every child's dependency list exists before its parents ask for it.
-    for (const name of this.#order) {
-      const deps: T[] = [];
-      for (const [child, optional] of this.#edges.get(name) ?? []) deps.push(get(child, optional));
-      depsOf.set(name, deps);
-    }
-    return [...this.#roots.values()].map((root) => get(root.name, root.optional));
-  }
-
-  /** Graphviz DOT of the graph (for debugging), in the Python SDK's layout but stable order. */
-  toString(): string {
-    const lines = ["digraph scopes {", '  rankdir="LR";', ""];
-    for (const root of this.#roots.values()) lines.push(`  ${root.optional ? "*" : ""}${root.name}`);
-    lines.push("");
-    for (const wantOptional of [false, true]) {
-      for (const [parent, children] of this.#edges) {
-        for (const [child, optional] of children) {
-          if (optional !== wantOptional) continue;
-          lines.push(
-            optional ? `  ${parent} -> ${child} [ label = "optional" ];` : `  ${parent} -> ${child};`,
-          );
-        }
-      }
-    }
-    lines.push("", "}");
-    return lines.join("\n");
-  }
-
-  #addNode(name: string): void {
-    if (!this.#edges.has(name)) this.#edges.set(name, new Map());
-  }
-
-  #addRoot(name: string, optional: boolean): void {
+    return map;
+  };
+  const addRoot = (name: string, optional: boolean): void => {
     const key = optional ? `*${name}` : name;
-    if (!this.#roots.has(key)) this.#roots.set(key, { name, optional });
-    this.#addNode(name);
-  }
-
-  #addEdge(parent: string, child: string, optional: boolean): void {
-    this.#addNode(child);
-    let children = this.#edges.get(parent);
-    if (children === undefined) {
-      children = new Map();
-      this.#edges.set(parent, children);
-    }
-    const existing = children.get(child);
+    if (!roots.has(key)) roots.set(key, { name, optional });
+    children(name);
+  };
+  const addEdge = (parent: string, child: string, optional: boolean): void => {
+    children(child);
+    const siblings = children(parent);
+    const existing = siblings.get(child);
     // Map.set on an existing key keeps its position: a required edge takes over an optional one
     // without reordering.
-    if (existing === undefined || (existing && !optional)) children.set(child, optional);
-  }
+    if (existing === undefined || (existing && !optional)) siblings.set(child, optional);
+  };
 
-  #addTree(root: ScopeTreeLike): void {
-    this.#addRoot(root.scopeString, root.optional);
-    // Scope objects may share sub-trees; expanding each object once keeps DAGs linear.
-    const seen = new Set<ScopeTreeLike>([root]);
-    const stack: ScopeTreeLike[] = [root];
-    while (stack.length > 0) {
-      const node = stack.pop() as ScopeTreeLike;
-      for (const dep of node.dependencies) {
-        this.#addEdge(node.scopeString, dep.scopeString, dep.optional);
-        if (!seen.has(dep)) {
-          seen.add(dep);
-          stack.push(dep);
+  for (const item of items) {
+    if (typeof item !== "string") {
+      addRoot(item.scopeString, item.optional);
+      // Scope objects may share sub-trees; expanding each object once keeps DAGs linear.
+      const seen = new Set<ScopeTreeLike>([item]);
+      const stack: ScopeTreeLike[] = [item];
+      while (stack.length > 0) {
+        const node = stack.pop() as ScopeTreeLike;
+        for (const dep of node.dependencies) {
+          addEdge(node.scopeString, dep.scopeString, dep.optional);
+          if (!seen.has(dep)) {
+            seen.add(dep);
+            stack.push(dep);
+          }
         }
       }
+      continue;
     }
-  }
-
-  #addString(text: string): void {
+    const text = item;
     const n = text.length;
     const parents: string[] = [];
     let prev: "none" | "name" | "star" | "open" | "close" = "none";
@@ -239,8 +142,8 @@ export class ScopeGraph {
         while (i < n && !isSpecial(text.charCodeAt(i))) i++;
         const name = text.slice(start, i);
         const parent = parents[parents.length - 1];
-        if (parent === undefined) this.#addRoot(name, optional);
-        else this.#addEdge(parent, name, optional);
+        if (parent === undefined) addRoot(name, optional);
+        else addEdge(parent, name, optional);
         optional = false;
         lastName = name;
         prev = "name";
@@ -253,36 +156,152 @@ export class ScopeGraph {
     if (parents.length > 0) throw new ScopeParseError("unclosed brackets, missing ']'");
   }
 
-  #checkCycles(): void {
-    // Iterative three-colour depth-first search: 1 = on the current path, 2 = finished.
-    const state = new Map<string, 1 | 2>();
-    const order: string[] = [];
-    for (const start of this.#edges.keys()) {
-      if (state.has(start)) continue;
-      state.set(start, 1);
-      const stack: Array<[string, Iterator<string>]> = [[start, this.#children(start)]];
-      while (stack.length > 0) {
-        const top = stack[stack.length - 1] as [string, Iterator<string>];
-        const step = top[1].next();
-        if (step.done) {
-          state.set(top[0], 2);
-          order.push(top[0]);
-          stack.pop();
-          continue;
-        }
-        const child = step.value;
-        const seen = state.get(child);
-        if (seen === 1) throw new ScopeCycleError(`A cycle was found involving '${child}'`);
-        if (seen === undefined) {
-          state.set(child, 1);
-          stack.push([child, this.#children(child)]);
+  // Cycle check, an iterative three-colour depth-first search (1 = on the current path, 2 =
+  // finished) that also yields the post-order `build` needs.
+  const state = new Map<string, 1 | 2>();
+  const order: string[] = [];
+  for (const start of edges.keys()) {
+    if (state.has(start)) continue;
+    state.set(start, 1);
+    const stack: Array<[string, Iterator<string>]> = [[start, children(start).keys()]];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1] as [string, Iterator<string>];
+      const step = top[1].next();
+      if (step.done) {
+        state.set(top[0], 2);
+        order.push(top[0]);
+        stack.pop();
+        continue;
+      }
+      const child = step.value;
+      const seen = state.get(child);
+      if (seen === 1) throw new ScopeCycleError(`A cycle was found involving '${child}'`);
+      if (seen === undefined) {
+        state.set(child, 1);
+        stack.push([child, children(child).keys()]);
+      }
+    }
+  }
+  return { roots, edges, order };
+}
+
+/**
+ * Builds one value per distinct (name, optional) of a graph (see {@link ScopeGraph.build}).
+ * @internal
+ */
+export function buildFromScopeGraph<T>(
+  graph: ScopeGraphData,
+  make: (name: string, optional: boolean, dependencies: T[]) => T,
+): T[] {
+  const depsOf = new Map<string, T[]>();
+  const made = new Map<string, T>();
+  const get = (name: string, optional: boolean): T => {
+    const key = optional ? `*${name}` : name;
+    let value = made.get(key);
+    if (value === undefined) {
+      value = make(name, optional, depsOf.get(name) ?? []);
+      made.set(key, value);
+    }
+    return value;
+  };
+  // Post-order guarantees every child's dependency list exists before its parents ask for it.
+  for (const name of graph.order) {
+    const deps: T[] = [];
+    for (const [child, optional] of graph.edges.get(name) ?? []) deps.push(get(child, optional));
+    depsOf.set(name, deps);
+  }
+  return [...graph.roots.values()].map((root) => get(root.name, root.optional));
+}
+
+/**
+ * The intermediate representation of parsed scopes: one node per scope name, with every occurrence
+ * of a name sharing one dependency set (the union), as Globus Auth treats a request.
+ *
+ * - An optional edge yields to a required edge for the same parent → child (`a[b *b]` → `a[b]`).
+ * - Top-level entries are distinct per (name, optional): `a *a` keeps both.
+ * - Everything is kept in first-appearance order, so output is deterministic (the Python SDK's is
+ *   set-ordered).
+ * - Cycles are rejected with {@link ScopeCycleError}; every walk is iterative, so a chain thousands
+ *   of levels deep costs linear time and no call stack.
+ *
+ * Mostly internal: {@link ScopeParser} builds `Scope`s from the same parse. `toString()` renders
+ * Graphviz DOT for debugging, in the Python SDK's layout.
+ *
+ * @example
+ * ```ts
+ * const graph = ScopeGraph.from(["a[b *c]", "a[c]"]);
+ * graph.edges.get("a"); // Map { "b" => false, "c" => false }  (child → optional)
+ * ```
+ */
+export class ScopeGraph {
+  readonly #graph: ScopeGraphData;
+
+  private constructor(graph: ScopeGraphData) {
+    this.#graph = graph;
+  }
+
+  /**
+   * Parses scope strings and merges scope trees into one graph.
+   *
+   * @param items - scope strings (space separated, `*` optional, `[…]` dependencies) and scope
+   *   trees (`Scope` objects), in order of precedence for output order.
+   * @throws {ScopeParseError} a string breaks the grammar.
+   * @throws {ScopeCycleError} the union of all items contains a cycle.
+   * @example
+   * ```ts
+   * ScopeGraph.from(["foo[bar]", Scope.parse("foo[baz]")]).roots; // [{ name: "foo", optional: false }]
+   * ```
+   */
+  static from(items: Iterable<string | ScopeTreeLike>): ScopeGraph {
+    return new ScopeGraph(parseScopeGraph(items));
+  }
+
+  /** Top-level scopes in first-appearance order. */
+  get roots(): readonly ScopeGraphRoot[] {
+    return [...this.#graph.roots.values()];
+  }
+
+  /** Every scope name that appears anywhere, in first-appearance order. */
+  get nodes(): readonly string[] {
+    return [...this.#graph.edges.keys()];
+  }
+
+  /** parent name → (child name → optional); read-only views of the graph's own maps. */
+  get edges(): ReadonlyMap<string, ReadonlyMap<string, boolean>> {
+    return this.#graph.edges;
+  }
+
+  /**
+   * Builds one value per distinct (name, optional) reachable from the roots, dependencies first,
+   * and returns the roots' values in order. A value is built once and shared wherever it recurs.
+   *
+   * @param make - called with the scope name, its optional flag and its already-built dependencies
+   *   (in first-appearance order).
+   * @example
+   * ```ts
+   * graph.build((name, optional, deps) => new Scope(name, { optional, dependencies: deps }));
+   * ```
+   */
+  build<T>(make: (name: string, optional: boolean, dependencies: T[]) => T): T[] {
+    return buildFromScopeGraph(this.#graph, make);
+  }
+
+  /** Graphviz DOT of the graph (for debugging), in the Python SDK's layout but stable order. */
+  toString(): string {
+    const lines = ["digraph scopes {", '  rankdir="LR";', ""];
+    for (const root of this.#graph.roots.values()) lines.push(`  ${root.optional ? "*" : ""}${root.name}`);
+    lines.push("");
+    for (const wantOptional of [false, true]) {
+      for (const [parent, children] of this.#graph.edges) {
+        for (const [child, optional] of children) {
+          if (optional !== wantOptional) continue;
+          lines.push(
+            optional ? `  ${parent} -> ${child} [ label = "optional" ];` : `  ${parent} -> ${child};`,
+          );
         }
       }
     }
-    this.#order = order;
-  }
-
-  #children(name: string): Iterator<string> {
-    return (this.#edges.get(name) ?? new Map<string, boolean>()).keys();
+    lines.push("", "}");
+    return lines.join("\n");
   }
 }

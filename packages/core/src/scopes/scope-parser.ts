@@ -1,6 +1,6 @@
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import { parseScopes, Scope, type ScopeLike, scopesFromGraph } from "./scope.ts";
-import { ScopeGraph } from "./scope-graph.ts";
+import { parseScopeGraph } from "./scope-graph.ts";
 
 /** One scope, or any iterable (array, set, generator) of scope strings and `Scope`s. */
 export type ScopesInput = ScopeLike | Iterable<ScopeLike>;
@@ -77,7 +77,7 @@ export function normalizeScopes(input: ScopesInput): Scope[] {
 export function mergeScopes(...inputs: ScopesInput[]): Scope[] {
   const all: ScopeLike[] = [];
   for (const input of inputs) for (const item of items(input)) all.push(item);
-  return scopesFromGraph(ScopeGraph.from(all));
+  return scopesFromGraph(parseScopeGraph(all));
 }
 
 /**

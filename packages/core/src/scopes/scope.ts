@@ -1,5 +1,5 @@
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
-import { ScopeGraph } from "./scope-graph.ts";
+import { buildFromScopeGraph, parseScopeGraph, type ScopeGraphData } from "./scope-graph.ts";
 import { ScopeParseError } from "./scope-parse-error.ts";
 
 /** A scope given either as a scope string (parsed when needed) or as a {@link Scope}. */
@@ -219,8 +219,11 @@ function canonicalId(root: Scope, table: Map<string, number>): number {
  * Builds `Scope`s from a graph; each distinct (name, optional) becomes one shared object.
  * @internal
  */
-export function scopesFromGraph(graph: ScopeGraph): Scope[] {
-  return graph.build((name, optional, dependencies) => new Scope(name, { optional, dependencies }));
+export function scopesFromGraph(graph: ScopeGraphData): Scope[] {
+  return buildFromScopeGraph(
+    graph,
+    (name, optional, dependencies) => new Scope(name, { optional, dependencies }),
+  );
 }
 
 /**
@@ -241,5 +244,5 @@ export function parseScopes(scopeString: string): Scope[] {
   if (typeof scopeString !== "string") {
     throw new GlobusSDKUsageError(`Scope strings must be strings; got '${typeName(scopeString as unknown)}'`);
   }
-  return scopesFromGraph(ScopeGraph.from([scopeString]));
+  return scopesFromGraph(parseScopeGraph([scopeString]));
 }

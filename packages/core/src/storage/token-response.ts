@@ -1,11 +1,11 @@
 import * as v from "valibot";
-import type { TokenStorageData } from "./token-storage-data.ts";
+import { finiteNumber, type TokenStorageData } from "./token-storage-data.ts";
 
 /** Valibot schema of one token object of a Globus Auth token response. */
 export const GlobusTokenSchema = v.looseObject({
   access_token: v.string(),
   scope: v.string(),
-  expires_in: v.pipe(v.number(), v.finite()),
+  expires_in: finiteNumber,
   token_type: v.nullish(v.string()),
   resource_server: v.string(),
   refresh_token: v.nullish(v.string()),
