@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+// Bundle size: our browser entry (bench/bundle: `UserApp` with IndexedDB + redirect login) next to the
+// equivalent entries of four peers (bench/peers/<name>), all built in this one process by Vite with
+// bench/bundle/vite.config.ts (minified, es2022), every JavaScript chunk gzipped at level 9 the way
+// bench/bundle/measure.mjs does it. Which of our modules weigh most comes from measure.mjs --json.
+
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import { build } from "vite";
+import { attempt, BENCH_DIR, log, report } from "./lib/util.mjs";
+
+const CONFIG = path.join(BENCH_DIR, "bundle", "vite.config.ts");
+
+export const TARGETS = [
+  { name: "globus-app", what: "`UserApp` (IndexedDB, redirect)", root: path.join(BENCH_DIR, "bundle") },
+  {
+    name: "@globus/sdk 6.2.0",
+    what: "`authorization.create`",
+    root: path.join(BENCH_DIR, "peers/globus-sdk"),
+  },
+  { name: "oidc-client-ts 3.5.0", what: "`UserManager`", root: path.join(BENCH_DIR, "peers/oidc-client-ts") },
+  {
+    name: "@auth0/auth0-spa-js 2.28.3",
+    what: "`createAuth0Client`",
+    root: path.join(BENCH_DIR, "peers/auth0-spa-js"),
+  },
+  {
+    name: "@azure/msal-browser 5.30.0",
+    what: "`PublicClientApplication`",
+    root: path.join(BENCH_DIR, "peers/msal-browser"),
+  },
+];
+
+let gzipTool = "gzip -9";
+function gzipSize(data) {
+  if (gzipTool === "gzip -9") {
+    const run = spawnSync("gzip", ["-9", "-c"], { input: data, maxBuffer: 64 * 1024 * 1024 });
+    if (run.status === 0) return run.stdout.length;
+    gzipTool = "zlib level 9";
+  }
+  return gzipSync(data, { level: 9 }).length;
+}
+
+async function measure(target) {
+  const started = performance.now();
+  const result = await build({
+    configFile: CONFIG,
+    root: target.root,
+    logLevel: "error",
+    // Same settings as measure.mjs (sourcemaps on, nothing written).
+    build: { write: false, sourcemap: true },
+  });
+  const outputs = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output);
+  const chunks = outputs
+    .filter((o) => o.type === "chunk")
+    .map((chunk) => {
+      const code = Buffer.from(chunk.code);
+      return { file: chunk.fileName, minified: code.length, gzip: gzipSize(code) };
+    });
+  return {
+    name: target.name,
+    what: target.what,
+    chunks: chunks.length,
+    minified: chunks.reduce((s, c) => s + c.minified, 0),
+    gzip: chunks.reduce((s, c) => s + c.gzip, 0),
+    buildMs: Math.round(performance.now() - started),
+  };
+}
+
+const entries = [];
+for (const target of TARGETS) {
+  log(`bundle: building ${target.name}`);
+  const measured = await attempt(() => measure(target));
+  entries.push(measured.error ? { name: target.name, what: target.what, error: measured.error } : measured);
+}
+
+// Our module breakdown, from the bundle engineer's tool (read-only use).
+const breakdown = await attempt(() => {
+  const run = spawnSync(process.execPath, [path.join(BENCH_DIR, "bundle", "measure.mjs"), "--json"], {
+    encoding: "utf8",
+    timeout: 120_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  // measure.mjs exits 1 only when over --max-bytes, which is not passed here.
+  if (run.error) throw run.error;
+  const start = run.stdout.indexOf("{");
+  if (start < 0)
+    throw new Error(`measure.mjs printed no JSON (exit ${run.status}): ${run.stderr.slice(0, 500)}`);
+  const json = JSON.parse(run.stdout.slice(start));
+  return {
+    gzip: json.gzip,
+    minified: json.minified,
+    gzipTool: json.gzipTool,
+    modules: json.modules.slice(0, 12),
+  };
+});
+
+report({
+  gzipTool,
+  budget: { ceilingBytes: 15 * 1024, goalBytes: 10 * 1024 },
+  entries,
+  ourModules: breakdown,
+});
