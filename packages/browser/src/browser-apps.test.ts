@@ -1,4 +1,9 @@
-import { isGlobusSDKUsageError, MemoryTokenStorage, NativeAppAuthClient } from "@globus-app/core";
+import {
+  ConfidentialAppAuthClient,
+  isGlobusSDKUsageError,
+  MemoryTokenStorage,
+  NativeAppAuthClient,
+} from "@globus-app/core";
 import { describe, expect, it } from "vitest";
 
 // Node has no window, location, sessionStorage or (in Node 20) navigator: the login flows, the
@@ -57,6 +62,20 @@ describe("browser login flows and apps in Node", () => {
     expect(await app.loginRequired()).toBe(true);
 
     expect(() => new ClientApp("svc", { clientId: "c", clientSecret: "s" })).toThrow(/browser platform/);
+    // A UserApp must not hold a secret in a browser either, however it is given.
+    const secretApp = () =>
+      new UserApp("portal", { clientId: "c", clientSecret: "s", config: { tokenStorage: "memory" } });
+    expect(secretApp).toThrow(
+      expect.objectContaining({ code: "USAGE_ERROR", message: expect.stringMatching(/client secret/) }),
+    );
+    const confidential = new ConfidentialAppAuthClient({
+      clientId: "c",
+      clientSecret: "s",
+      baseUrl: "http://127.0.0.1:9/",
+    });
+    expect(
+      () => new UserApp("portal", { loginClient: confidential, config: { tokenStorage: "memory" } }),
+    ).toThrow(/client secret/);
   });
 });
 

@@ -31,7 +31,7 @@ export interface GlobusAppPlatform {
   readonly defaultTokenStorage: string;
   /** Default login-flow name of UserApp, if the platform has one. */
   readonly defaultLoginFlowManager: string | undefined;
-  /** Whether a ClientApp (which holds a client secret) may run here. */
+  /** Whether client secrets may be used here: a ClientApp, or a UserApp with a confidential client. */
   readonly allowsClientApp: boolean;
   /** Wires platform features into a new app; returns a function run by `close()`. */
   attach?(app: GlobusApp, hooks: GlobusAppPlatformHooks): (() => void | Promise<void>) | undefined;

@@ -57,7 +57,12 @@ function unsupportedLoginFlowManager(value: unknown, platform: GlobusAppPlatform
 export class UserApp extends GlobusApp {
   #flow: LoginFlowManager | undefined;
 
-  protected checkOptions(_options: GlobusAppOptions): void {
+  protected checkOptions(options: GlobusAppOptions): void {
+    if (!this.platform.allowsClientApp && (options.clientSecret || options.loginClient?.isConfidential)) {
+      throw new GlobusSDKUsageError(
+        `A UserApp on the ${this.platform.name} platform cannot use a client secret: it would be shipped to every visitor. Register a native (public) client.`,
+      );
+    }
     // The flow is built on first use, but a misspelt name should fail where the app is made.
     const value = this.config.loginFlowManager;
     if (typeof value === "string" && !Object.hasOwn(this.platform.loginFlowManagers, value)) {
