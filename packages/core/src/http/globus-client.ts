@@ -2,7 +2,8 @@ import type { AfterResponseState, BeforeErrorState, KyInstance, Options as KyOpt
 import type { GlobusApp } from "../app/globus-app.ts";
 import type { GlobusAuthorizer } from "../authorizers/globus-authorizer.ts";
 import { getServiceUrl } from "../config/environment.ts";
-import { GlobusAPIError, GlobusNetworkError, globusAPIErrorFromBody } from "../errors/api-error.ts";
+import { GlobusNetworkError, globusAPIErrorFromBody } from "../errors/api-error.ts";
+import { isGlobusError } from "../errors/globus-error.ts";
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import type { GARE } from "../gare/gare.ts";
 import { toGare, toGares } from "../gare/to-gare.ts";
@@ -203,21 +204,8 @@ export class GlobusClient {
       const text = await response.text();
       return (text ? JSON.parse(text) : undefined) as T;
     } catch (error) {
-      if (
-        error instanceof GlobusAPIError ||
-        error instanceof GlobusNetworkError ||
-        error instanceof GlobusSDKUsageError
-      ) {
-        throw error;
-      }
-      if (
-        error instanceof Error &&
-        error.name.endsWith("Error") &&
-        "code" in error &&
-        typeof error.code === "string"
-      ) {
-        throw error; // already one of ours (e.g. a TokenValidationError from the app)
-      }
+      // Ours already (an API error, or a TokenValidationError/LoginFlowError from the app): keep it.
+      if (isGlobusError(error)) throw error;
       throw new GlobusNetworkError(
         `${method.toUpperCase()} ${this.baseUrl}${path} failed: ${(error as Error).message}`,
         {
