@@ -17,6 +17,7 @@ import {
   startEmulator,
 } from "@globus-app/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { capturedOutput } from "../test-support/captured-output.ts";
 import {
   CommandLineLoginFlowManager,
   defaultLoginOutput,
@@ -43,25 +44,14 @@ function nativeClient() {
 /** A scripted terminal: an input to type into and an output whose text the test reads. */
 function terminal() {
   const input = new PassThrough();
-  const output = new PassThrough();
-  let text = "";
-  output.on("data", (chunk: Buffer) => {
-    text += chunk.toString("utf8");
-  });
+  const captured = capturedOutput();
   return {
     input,
-    output,
+    output: captured.stream,
     get text() {
-      return text;
+      return captured.text;
     },
-    async waitFor(pattern: RegExp): Promise<RegExpExecArray> {
-      for (let i = 0; i < 200; i++) {
-        const match = pattern.exec(text);
-        if (match) return match;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      throw new Error(`output never matched ${pattern}: ${JSON.stringify(text)}`);
-    },
+    waitFor: (pattern: RegExp) => captured.waitFor(pattern),
     async printedUrl(): Promise<string> {
       const [, url] = await this.waitFor(new RegExp(`${DASHES}\\n(\\S+)\\n${DASHES}\\n\\n${PROMPT}`));
       return url ?? "";

@@ -19,6 +19,7 @@ import {
   startEmulator,
 } from "@globus-app/emulator";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { capturedOutput } from "../test-support/captured-output.ts";
 import {
   browserUnavailableReason,
   type LocalServerLandingPage,
@@ -58,29 +59,6 @@ function autoBrowser() {
   return { openBrowser, pages, urls };
 }
 
-/** Captures everything written to an output stream. */
-function capture() {
-  const stream = new PassThrough();
-  let text = "";
-  stream.on("data", (chunk: Buffer) => {
-    text += chunk.toString("utf8");
-  });
-  return {
-    stream,
-    get text() {
-      return text;
-    },
-    async waitFor(pattern: RegExp): Promise<RegExpExecArray> {
-      for (let i = 0; i < 200; i++) {
-        const match = pattern.exec(text);
-        if (match) return match;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      throw new Error(`output never matched ${pattern}: ${JSON.stringify(text)}`);
-    },
-  };
-}
-
 function redirectOf(authorizeUrl: string): URL {
   return new URL(new URL(authorizeUrl).searchParams.get("redirect_uri") ?? "");
 }
@@ -109,7 +87,7 @@ function capturingOpener() {
 describe("LocalServerLoginFlowManager against the emulator", () => {
   it("receives the code on 127.0.0.1, exchanges it, shows the landing page and closes the port", async () => {
     const browser = autoBrowser();
-    const out = capture();
+    const out = capturedOutput();
     const flow = new LocalServerLoginFlowManager(nativeClient(), {
       openBrowser: browser.openBrowser,
       output: out.stream,
@@ -314,7 +292,7 @@ describe("LocalServerLoginFlowManager against the emulator", () => {
 
   it("prints the URL with an SSH hint when the opener declines or fails, and still completes", async () => {
     for (const openBrowser of [async () => false, async () => Promise.reject(new Error("no xdg-open"))]) {
-      const out = capture();
+      const out = capturedOutput();
       const flow = new LocalServerLoginFlowManager(nativeClient(), { openBrowser, output: out.stream });
       const result = flow.runLoginFlow(AUTH_PARAMS);
       const [, url] = await out.waitFor(/-{37}\n(\S+)\n-{37}\n/);
@@ -330,7 +308,7 @@ describe("LocalServerLoginFlowManager against the emulator", () => {
   });
 
   it("does not try the system browser in an SSH session: prints the URL and keeps waiting", async () => {
-    const out = capture();
+    const out = capturedOutput();
     const flow = new LocalServerLoginFlowManager(nativeClient(), {
       output: out.stream,
       env: { SSH_CONNECTION: "10.0.0.1 50000 10.0.0.2 22", DISPLAY: ":0" },
@@ -349,7 +327,7 @@ describe("LocalServerLoginFlowManager against the emulator", () => {
       void fetch(url, { redirect: "manual" }).then((r) => fetch(r.headers.get("location") ?? "missing"));
       return { on() {} };
     });
-    const out = capture();
+    const out = capturedOutput();
     const flow = new LocalServerLoginFlowManager(nativeClient(), {
       output: out.stream,
       env: { DISPLAY: ":0", WAYLAND_DISPLAY: "wayland-0" },
