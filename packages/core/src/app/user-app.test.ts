@@ -242,3 +242,21 @@ describe("UserApp against the emulator", () => {
     expect(authParams).toEqual({ session_message: "hello", required_scopes: ["openid"] });
   });
 });
+
+describe("short-lived tokens", () => {
+  it("uses a renewed token that lives less than the renewal margin instead of renewing in a loop", async () => {
+    const { app } = makeApp({ requestRefreshTokens: true });
+    await using _ = app;
+    emu.control.setTokenLifetimes({ accessToken: 30 });
+    try {
+      await app.login();
+      const authorizer = await app.getAuthorizer(TRANSFER);
+      const header = await authorizer.getAuthorizationHeader();
+      expect(header).toMatch(/^Bearer /);
+      // The stored token expires within the 60 s margin, so one refresh ran, and only one.
+      expect(emu.control.requestCounts()["token:refresh_token"]).toBe(1);
+    } finally {
+      emu.control.setTokenLifetimes({ accessToken: 172800 });
+    }
+  });
+});

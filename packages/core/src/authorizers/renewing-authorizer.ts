@@ -77,13 +77,18 @@ export abstract class RenewingAuthorizer implements GlobusAuthorizer {
 
   /** Makes sure a usable access token is held, renewing it (once for all callers) if needed. */
   async ensureValidToken(): Promise<string> {
-    while (!this.#isUsable(this.#accessToken, this.#expiresAtSeconds)) {
-      this.#inflight ??= this.#renew().finally(() => {
-        this.#inflight = undefined;
-      });
-      await this.#inflight;
+    if (this.#isUsable(this.#accessToken, this.#expiresAtSeconds)) return this.#accessToken;
+    this.#inflight ??= this.#renew().finally(() => {
+      this.#inflight = undefined;
+    });
+    await this.#inflight;
+    // One renewal per call: a token that lives shorter than the renewal margin is still used rather
+    // than renewed again in a loop.
+    const token = this.#accessToken;
+    if (token === undefined || token === this.#rejectedToken) {
+      throw new GlobusError("The token renewal did not produce a usable access token.");
     }
-    return this.#accessToken as string;
+    return token;
   }
 
   async #renew(): Promise<void> {
