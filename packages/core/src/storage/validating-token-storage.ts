@@ -93,7 +93,15 @@ export class ValidatingTokenStorage implements TokenStorage {
    * @throws MissingTokenError when none is stored; any validator's `TokenValidationError`.
    */
   async getTokenData(resourceServer: string): Promise<TokenStorageData> {
-    const record = await this.tokenStorage.getTokenData(resourceServer);
+    let record: TokenStorageData | null;
+    if (this.#identityId === undefined) {
+      // The identity is not known yet: one read of everything serves both it and the record.
+      const all = await this.tokenStorage.getTokenDataByResourceServer();
+      this.#identityId = identityOf(all);
+      record = all[resourceServer] ?? null;
+    } else {
+      record = await this.tokenStorage.getTokenData(resourceServer);
+    }
     if (!record) throw new MissingTokenError(`No token data for ${resourceServer}`, resourceServer);
     const data = { [resourceServer]: record };
     await this.#afterRetrieve(data);
