@@ -101,20 +101,30 @@ export function handleToken(ctx: RequestContext): void {
   }
 }
 
+/**
+ * The values of required form parameters, or undefined after answering `invalid_request` for the
+ * first one that is missing or blank.
+ */
+function requiredParams(ctx: RequestContext, ...names: string[]): string[] | undefined {
+  const values: string[] = [];
+  for (const name of names) {
+    const value = ctx.form.get(name);
+    if (!value?.trim()) {
+      ctx.respond.oauthError(400, "invalid_request", `${name} is required`);
+      return undefined;
+    }
+    values.push(value);
+  }
+  return values;
+}
+
 function authorizationCodeGrant(ctx: RequestContext): void {
   const { form, state, respond } = ctx;
   const auth = authenticateClient(ctx, { requireBasic: false });
   if (!auth) return;
-  const code = form.get("code");
-  const redirectUri = form.get("redirect_uri");
-  if (!code) {
-    respond.oauthError(400, "invalid_request", "code is required");
-    return;
-  }
-  if (!redirectUri) {
-    respond.oauthError(400, "invalid_request", "redirect_uri is required");
-    return;
-  }
+  const params = requiredParams(ctx, "code", "redirect_uri");
+  if (!params) return;
+  const [code, redirectUri] = params as [string, string];
   const invalidGrant = (description: string): void => respond.oauthError(401, "invalid_grant", description);
 
   const record = state.codes.get(code);
@@ -173,14 +183,11 @@ function authorizationCodeGrant(ctx: RequestContext): void {
 }
 
 function refreshTokenGrant(ctx: RequestContext): void {
-  const { form, state, respond } = ctx;
+  const { state, respond } = ctx;
   const auth = authenticateClient(ctx, { requireBasic: false });
   if (!auth) return;
-  const token = form.get("refresh_token");
-  if (!token) {
-    respond.oauthError(400, "invalid_request", "refresh_token is required");
-    return;
-  }
+  const [token] = requiredParams(ctx, "refresh_token") ?? [];
+  if (!token) return;
   const record = state.activeRefreshToken(token);
   if (!record || record.clientId !== auth.client.id) {
     respond.oauthError(401, "invalid_grant", "refresh token is invalid, expired or revoked");
@@ -190,14 +197,12 @@ function refreshTokenGrant(ctx: RequestContext): void {
 }
 
 function clientCredentialsGrant(ctx: RequestContext): void {
-  const { form, state, respond } = ctx;
+  const { state, respond } = ctx;
   const auth = authenticateClient(ctx, { requireBasic: true });
   if (!auth) return;
-  if (!form.get("scope")?.trim()) {
-    respond.oauthError(400, "invalid_request", "scope is required");
-    return;
-  }
-  const scopes = parseRequestedScopes(form.get("scope"));
+  const [scope] = requiredParams(ctx, "scope") ?? [];
+  if (!scope) return;
+  const scopes = parseRequestedScopes(scope);
   if (typeof scopes === "string") {
     respond.oauthError(400, "invalid_scope", scopes);
     return;
@@ -212,11 +217,8 @@ function dependentTokenGrant(ctx: RequestContext): void {
   const { form, state, respond } = ctx;
   const auth = authenticateClient(ctx, { requireBasic: true });
   if (!auth) return;
-  const token = form.get("token");
-  if (!token) {
-    respond.oauthError(400, "invalid_request", "token is required");
-    return;
-  }
+  const [token] = requiredParams(ctx, "token") ?? [];
+  if (!token) return;
   const accessType = form.get("access_type") ?? "online";
   if (accessType !== "online" && accessType !== "offline") {
     respond.oauthError(400, "invalid_request", "access_type must be online or offline");
@@ -257,13 +259,10 @@ function dependentTokenGrant(ctx: RequestContext): void {
 /** `POST /v2/oauth2/token/revoke`: always `{"active": false}` for a well-formed request. */
 export function handleRevoke(ctx: RequestContext): void {
   if (!checkForm(ctx)) return;
-  const token = ctx.form.get("token");
   const auth = authenticateClient(ctx, { requireBasic: false });
   if (!auth) return;
-  if (!token) {
-    ctx.respond.oauthError(400, "invalid_request", "token is required");
-    return;
-  }
+  const [token] = requiredParams(ctx, "token") ?? [];
+  if (!token) return;
   // RFC 7009: a token of another client is silently left alone, and the answer is the same.
   ctx.state.revokeToken(token, auth.client.id);
   ctx.respond.json(200, { active: false });
@@ -275,11 +274,8 @@ export function handleIntrospect(ctx: RequestContext): void {
   const { form, state, respond } = ctx;
   const auth = authenticateClient(ctx, { requireBasic: true });
   if (!auth) return;
-  const token = form.get("token");
-  if (!token) {
-    respond.oauthError(400, "invalid_request", "token is required");
-    return;
-  }
+  const [token] = requiredParams(ctx, "token") ?? [];
+  if (!token) return;
   const record = state.activeAccessToken(token);
   if (!record) {
     respond.json(200, { active: false });
