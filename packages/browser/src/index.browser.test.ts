@@ -1,4 +1,5 @@
 import { expect, it } from "vitest";
+import { PUBLIC_EXPORTS } from "../test-support/public-exports.ts";
 
 /**
  * Runs `body` (module code) in a fresh module Worker, where `INDEX` is the URL of this package's
@@ -48,23 +49,7 @@ it("imports in a Worker without touching IndexedDB, Web Locks, BroadcastChannel 
     }
   `);
   expect(result).toEqual({
-    exports: [
-      "ClientApp",
-      "CrossTabChannel",
-      "CrossTabMessageSchema",
-      "FallbackTokenStorage",
-      "IndexedDBTokenStorage",
-      "LocalStorageTokenStorage",
-      "POPUP_CALLBACK_MESSAGE_TYPE",
-      "PopupLoginFlowManager",
-      "RedirectLoginFlowManager",
-      "UserApp",
-      "browserPlatform",
-      "completePopupLogin",
-      "isIndexedDBAvailable",
-      "isWebLocksAvailable",
-      "withWebLock",
-    ],
+    exports: PUBLIC_EXPORTS,
     touched: [],
   });
 });

@@ -1,29 +1,14 @@
 import { isTokenStorageError } from "@globus-app/core";
 import { sampleTokenData } from "@globus-app/core/testing";
 import { describe, expect, it } from "vitest";
+import { PUBLIC_EXPORTS } from "../test-support/public-exports.ts";
 
 // Node has no IndexedDB, localStorage or (in Node 20) navigator: importing must still work, and
 // each piece must fail or degrade only when used.
 describe("@globus-app/browser in Node", () => {
   it("imports without touching browser globals", async () => {
     const module = await import("./index.ts");
-    expect(Object.keys(module).sort()).toEqual([
-      "ClientApp",
-      "CrossTabChannel",
-      "CrossTabMessageSchema",
-      "FallbackTokenStorage",
-      "IndexedDBTokenStorage",
-      "LocalStorageTokenStorage",
-      "POPUP_CALLBACK_MESSAGE_TYPE",
-      "PopupLoginFlowManager",
-      "RedirectLoginFlowManager",
-      "UserApp",
-      "browserPlatform",
-      "completePopupLogin",
-      "isIndexedDBAvailable",
-      "isWebLocksAvailable",
-      "withWebLock",
-    ]);
+    expect(Object.keys(module).sort()).toEqual(PUBLIC_EXPORTS);
   });
 
   it("reports a missing IndexedDB on use, and the fallback storage switches to memory", async () => {
