@@ -1,5 +1,8 @@
 import type { GARE } from "./gare.ts";
-import type { GlobusAuthorizationParameters } from "./globus-authorization-parameters.ts";
+import {
+  AUTHORIZATION_PARAMETER_KEYS,
+  type GlobusAuthorizationParameters,
+} from "./globus-authorization-parameters.ts";
 
 /** Options of {@link gareToJSON} and {@link authorizationParametersToJSON}. */
 export interface GareToJSONOptions {
@@ -7,15 +10,7 @@ export interface GareToJSONOptions {
   includeExtra?: boolean;
 }
 
-const PARAM_KEYS = [
-  "session_message",
-  "session_required_identities",
-  "session_required_policies",
-  "session_required_single_domain",
-  "session_required_mfa",
-  "required_scopes",
-  "prompt",
-] as const;
+const PARAM_KEYS = AUTHORIZATION_PARAMETER_KEYS;
 
 /**
  * The canonical wire form of authorization parameters (the Python SDK's `to_dict`): snake_case

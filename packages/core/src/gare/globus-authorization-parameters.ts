@@ -32,3 +32,14 @@ export interface GlobusAuthorizationParameters {
   /** Unknown keys found when parsing, kept verbatim. */
   extra?: Record<string, unknown> | undefined;
 }
+
+/** The known keys of {@link GlobusAuthorizationParameters}, in the wire (Python `to_dict`) order. */
+export const AUTHORIZATION_PARAMETER_KEYS = [
+  "session_message",
+  "session_required_identities",
+  "session_required_policies",
+  "session_required_single_domain",
+  "session_required_mfa",
+  "required_scopes",
+  "prompt",
+] as const;

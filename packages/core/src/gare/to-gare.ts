@@ -1,6 +1,9 @@
 import * as v from "valibot";
 import type { GARE } from "./gare.ts";
-import type { GlobusAuthorizationParameters } from "./globus-authorization-parameters.ts";
+import {
+  AUTHORIZATION_PARAMETER_KEYS,
+  type GlobusAuthorizationParameters,
+} from "./globus-authorization-parameters.ts";
 
 type JsonObject = Record<string, unknown>;
 
@@ -8,15 +11,7 @@ function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-const PARAM_KEYS = [
-  "session_message",
-  "session_required_identities",
-  "session_required_policies",
-  "session_required_single_domain",
-  "session_required_mfa",
-  "required_scopes",
-  "prompt",
-] as const;
+const PARAM_KEYS = AUTHORIZATION_PARAMETER_KEYS;
 
 const optString = v.nullish(v.string());
 const stringList = v.array(v.string());
