@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { type Emulator, SAMPLE_IDENTITIES, SAMPLE_NATIVE_CLIENT, startEmulator } from "@globus-app/emulator";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { NativeAppAuthClient } from "../auth/native-app-auth-client.ts";
@@ -188,7 +189,13 @@ describe("UserApp against the emulator", () => {
     await transfer.endpointSearch("x");
     expect(emu.control.requestCounts().transfer).toBe(3);
     emu.control.injectFault({ endpoint: "transfer", kind: "drop-connection", count: 10 });
-    await expect(transfer.endpointSearch("x")).rejects.toMatchObject({ name: "GlobusNetworkError" });
+    const error = await transfer.endpointSearch("x").catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "GlobusNetworkError" });
+    // Logging the error in full (cause included) must not print the Bearer token of the request.
+    const token = (await (await app.getAuthorizer(TRANSFER)).getAuthorizationHeader()).slice(
+      "Bearer ".length,
+    );
+    expect(inspect(error, { depth: 20, showHidden: true })).not.toContain(token);
     emu.control.clearFaults();
   });
 

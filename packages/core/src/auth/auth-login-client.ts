@@ -2,7 +2,7 @@ import * as oauth from "oauth4webapi";
 import * as v from "valibot";
 import { getAuthUrl, resolveEnvironment } from "../config/environment.ts";
 import { GlobusAPIError, GlobusNetworkError, globusAPIErrorFromBody } from "../errors/api-error.ts";
-import { GlobusError } from "../errors/globus-error.ts";
+import { GlobusError, safeCause } from "../errors/globus-error.ts";
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import type { GlobusAuthorizationParameters } from "../gare/globus-authorization-parameters.ts";
 import { toAuthorizeQuery } from "../gare/to-authorize-query.ts";
@@ -71,13 +71,6 @@ function isLoopbackHttp(url: URL): boolean {
 }
 
 /** Strips a thrown value down to what may be shown: oauth4webapi attaches response bodies (tokens). */
-function safeCause(error: unknown): Error {
-  if (!(error instanceof Error)) return new Error(String(error));
-  const safe = new Error(error.message);
-  safe.name = error.name;
-  return safe;
-}
-
 /**
  * Base of {@link NativeAppAuthClient} and {@link ConfidentialAppAuthClient}: the OAuth calls a
  * GlobusApp makes to Globus Auth, all through oauth4webapi (authorize URL with PKCE and a random

@@ -125,3 +125,15 @@ export function isGlobusError(value: unknown): value is GlobusError {
       ALL_CODES.has((value as { code?: unknown }).code as string))
   );
 }
+
+/**
+ * A stand-in for a thrown value that keeps only its name and message, for use as a `cause`: HTTP and
+ * OAuth libraries attach requests (with `Authorization` headers) and response bodies (with tokens) to
+ * their errors, and `console.log(error)` prints causes in full.
+ */
+export function safeCause(error: unknown): Error {
+  if (!(error instanceof Error)) return new Error(String(error));
+  const safe = new Error(error.message);
+  safe.name = error.name;
+  return safe;
+}

@@ -3,7 +3,7 @@ import type { GlobusApp } from "../app/globus-app.ts";
 import type { GlobusAuthorizer } from "../authorizers/globus-authorizer.ts";
 import { getServiceUrl } from "../config/environment.ts";
 import { GlobusNetworkError, globusAPIErrorFromBody } from "../errors/api-error.ts";
-import { isGlobusError } from "../errors/globus-error.ts";
+import { isGlobusError, safeCause } from "../errors/globus-error.ts";
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import type { GARE } from "../gare/gare.ts";
 import { toGare, toGares } from "../gare/to-gare.ts";
@@ -209,7 +209,7 @@ export class GlobusClient {
       throw new GlobusNetworkError(
         `${method.toUpperCase()} ${this.baseUrl}${path} failed: ${(error as Error).message}`,
         {
-          cause: error,
+          cause: safeCause(error),
         },
       );
     }
@@ -243,7 +243,9 @@ async function toGlobusError(
 ): Promise<Error> {
   const url = request.url.split("?")[0] as string;
   if (!isHTTPError(error)) {
-    return new GlobusNetworkError(`${request.method} ${url} failed: ${error.message}`, { cause: error });
+    return new GlobusNetworkError(`${request.method} ${url} failed: ${error.message}`, {
+      cause: safeCause(error),
+    });
   }
   const body =
     error.data !== undefined
