@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Emulator, SAMPLE_CONFIDENTIAL_CLIENT, startEmulator } from "@globus-app/emulator";
+import { SQLiteTokenStorage } from "@globus-app/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // What users get: the packed tarballs installed into a fresh project, imported through package
@@ -64,6 +65,14 @@ afterAll(async () => {
   if (project) await rm(project, { recursive: true, force: true });
 });
 
+// Node 20 has no node:sqlite, and the smoke project does not install better-sqlite3: there the SQLite
+// storage must fail with a usage error. Deno and Bun bring their own SQLite.
+const NODE_SQLITE = "node:sqlite";
+const nodeHasSqlite = await import(NODE_SQLITE).then(
+  () => true,
+  () => false,
+);
+
 const runtimes: Array<[string, string, string[]]> = [
   ["node", process.execPath, []],
   ["deno", bin("deno"), ["run", "--allow-all"]],
@@ -75,6 +84,7 @@ describe("the packed globus-app under each runtime", () => {
     "%s imports it through package exports and gets tokens",
     async (runtime, command, args) => {
       const script = path.join(project, "smoke.mjs");
+      const database = path.join(project, `${runtime}-tokens.db`);
       await writeFile(
         script,
         await readFile(path.join(here, "..", "test-support", "runtime-smoke.mjs"), "utf8"),
@@ -84,10 +94,26 @@ describe("the packed globus-app under each runtime", () => {
         SMOKE_CLIENT_ID: SAMPLE_CONFIDENTIAL_CLIENT.id,
         SMOKE_CLIENT_SECRET: SAMPLE_CONFIDENTIAL_CLIENT.secret,
         SMOKE_TOKEN_FILE: path.join(project, `${runtime}-tokens.json`),
+        SMOKE_DATABASE_FILE: database,
         NO_COLOR: "1",
       });
       const line = out.trim().split("\n").pop() as string;
-      expect(JSON.parse(line)).toEqual({ runtime, memory: true, json: true, userAppIsNodeBuild: "node" });
+      const sqlite = runtime !== "node" || nodeHasSqlite ? true : "GlobusSDKUsageError";
+      expect(JSON.parse(line)).toEqual({
+        runtime,
+        memory: true,
+        json: true,
+        sqlite,
+        userAppIsNodeBuild: "node",
+      });
+      if (sqlite === true) {
+        // The database another runtime wrote reads here (Node, through better-sqlite3).
+        const storage = new SQLiteTokenStorage(database);
+        const record = await storage.getTokenData("transfer.api.globus.org");
+        await storage.close();
+        expect(record?.scope).toBe("urn:globus:auth:scope:transfer.api.globus.org:all");
+        expect(record?.access_token).toMatch(/\S/);
+      }
     },
     60_000,
   );

@@ -1,15 +1,17 @@
 // Runs under Node, Deno and Bun from a project that installed the packed tarballs: imports
 // globus-app through its package exports and gets a service token from the emulator with a
-// ClientApp over memory storage and over a JSON token file. Prints one JSON line.
+// ClientApp over memory storage, a JSON token file and a SQLite database (through the runtime's own
+// SQLite: node:sqlite or bun:sqlite; better-sqlite3 is not installed here). Prints one JSON line.
 import { ClientApp, ConfidentialAppAuthClient, MemoryTokenStorage } from "globus-app";
-import { JSONTokenStorage } from "globus-app/node";
+import { JSONTokenStorage, SQLiteTokenStorage } from "globus-app/node";
 
 const env = globalThis.process?.env ?? {};
-const [authUrl, clientId, clientSecret, tokenFile] = [
+const [authUrl, clientId, clientSecret, tokenFile, databaseFile] = [
   env.SMOKE_AUTH_URL,
   env.SMOKE_CLIENT_ID,
   env.SMOKE_CLIENT_SECRET,
   env.SMOKE_TOKEN_FILE,
+  env.SMOKE_DATABASE_FILE,
 ];
 const TRANSFER = "transfer.api.globus.org";
 
@@ -29,12 +31,24 @@ async function header(tokenStorage) {
 const memory = await header(new MemoryTokenStorage());
 const json = await header(new JSONTokenStorage(tokenFile));
 const stored = await new JSONTokenStorage(tokenFile).getTokenData(TRANSFER);
+
+// A runtime without SQLite must say so with a usage error, never a crash in a driver.
+let sqlite;
+try {
+  const database = new SQLiteTokenStorage(databaseFile);
+  const sqliteHeader = await header(database);
+  sqlite = sqliteHeader === `Bearer ${(await database.getTokenData(TRANSFER))?.access_token}`;
+  await database.close();
+} catch (error) {
+  sqlite = error?.name;
+}
 const runtime = globalThis.Deno ? "deno" : globalThis.Bun ? "bun" : "node";
 console.log(
   JSON.stringify({
     runtime,
     memory: memory.startsWith("Bearer "),
     json: json === `Bearer ${stored?.access_token}`,
+    sqlite,
     userAppIsNodeBuild: ClientApp.platform.name,
   }),
 );
