@@ -1,5 +1,4 @@
 import os from "node:os";
-import process from "node:process";
 import { createInterface } from "node:readline";
 import {
   type AuthLoginClient,

@@ -1,6 +1,5 @@
 import os from "node:os";
 import path from "node:path";
-import process from "node:process";
 import { GlobusSDKUsageError } from "@globus-app/core";
 
 // The characters Windows forbids in file names; the Python SDK maps each to "+".

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { TokenStorageError } from "@globus-app/core";
@@ -130,7 +129,9 @@ async function acquire(target: string, options: FileLockOptions): Promise<() => 
  * The slug keeps the name readable in a directory listing; the hash of namespace and key keeps
  * distinct keys (`refresh:x`, `refresh_x`) and namespaces apart.
  */
-export function lockTargetForKey(filePath: string, namespace: string, key: string): string {
+export async function lockTargetForKey(filePath: string, namespace: string, key: string): Promise<string> {
+  // Imported here, not at the top: node:crypto costs a cold start ~3 ms, and most runs never lock.
+  const { createHash } = await import("node:crypto");
   const slug = key.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 48);
   const hash = createHash("sha256").update(`${namespace}\0${key}`).digest("hex").slice(0, 12);
   return `${filePath}.${slug}.${hash}`;

@@ -139,8 +139,8 @@ export class JSONTokenStorage extends BaseTokenStorage {
    *
    * @throws TokenStorageError when the lock is not free within `lockTimeoutMs`.
    */
-  override withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    return withFileLock(lockTargetForKey(this.filePath, this.namespace, key), fn, {
+  override async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    return withFileLock(await lockTargetForKey(this.filePath, this.namespace, key), fn, {
       timeoutMs: this.#lockTimeoutMs,
       location: this.filePath,
     });

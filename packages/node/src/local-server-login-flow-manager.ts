@@ -1,8 +1,6 @@
-import { timingSafeEqual } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import os from "node:os";
-import process from "node:process";
 import {
   type AuthLoginClient,
   type AuthorizationRequest,
@@ -335,11 +333,8 @@ const PAGE_HEADERS = {
 
 const encoder = new TextEncoder();
 
-function stateMatches(received: string, expected: string): boolean {
-  const a = encoder.encode(received);
-  const b = encoder.encode(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
+/** Compares `state`s in constant time, with node:crypto's `timingSafeEqual`. */
+type StateMatcher = (received: string, expected: string) => boolean;
 
 /** The loopback server of one login: answers the callback, then closes with every connection. */
 class CallbackServer {
@@ -347,6 +342,7 @@ class CallbackServer {
   readonly #sockets: Set<Socket>;
   readonly #callbackPath: string;
   readonly #render: (page: LocalServerLandingPage) => string;
+  readonly #stateMatches: StateMatcher;
   #expectedState: string | undefined;
   #done = false;
   #resolve!: (code: string) => void;
@@ -362,8 +358,10 @@ class CallbackServer {
     port: number,
     callbackPath: string,
     render: (page: LocalServerLandingPage) => string,
+    stateMatches: StateMatcher,
   ) {
     this.#server = server;
+    this.#stateMatches = stateMatches;
     this.#sockets = sockets;
     this.port = port;
     this.#callbackPath = callbackPath;
@@ -377,11 +375,21 @@ class CallbackServer {
     this.code.catch(() => {});
   }
 
-  static listen(
+  static async listen(
     port: number,
     callbackPath: string,
     render: (page: LocalServerLandingPage) => string,
   ): Promise<CallbackServer> {
+    // Imported at the first local-server login: together they cost every cold start ~6 ms otherwise.
+    const [{ createServer }, { timingSafeEqual }] = await Promise.all([
+      import("node:http"),
+      import("node:crypto"),
+    ]);
+    const stateMatches: StateMatcher = (received, expected) => {
+      const a = encoder.encode(received);
+      const b = encoder.encode(expected);
+      return a.length === b.length && timingSafeEqual(a, b);
+    };
     return new Promise<CallbackServer>((resolve, reject) => {
       const sockets = new Set<Socket>();
       let instance: CallbackServer | undefined;
@@ -417,7 +425,7 @@ class CallbackServer {
       const onListening = (): void => {
         server.off("error", onError);
         const bound = (server.address() as AddressInfo).port;
-        instance = new CallbackServer(server, sockets, bound, callbackPath, render);
+        instance = new CallbackServer(server, sockets, bound, callbackPath, render, stateMatches);
         // A server error after listening (rare: EMFILE) fails the login instead of crashing.
         const created = instance;
         server.on("error", (error) =>
@@ -503,7 +511,7 @@ class CallbackServer {
       repeated !== undefined ||
       state === null ||
       this.#expectedState === undefined ||
-      !stateMatches(state, this.#expectedState)
+      !this.#stateMatches(state, this.#expectedState)
     ) {
       // Not this login's answer (another tab, an old link, a forgery): refuse it and keep waiting.
       send(
