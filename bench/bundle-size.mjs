@@ -92,6 +92,7 @@ const breakdown = await attempt(() => {
     gzip: json.gzip,
     minified: json.minified,
     gzipTool: json.gzipTool,
+    thirdPartyGzip: json.thirdPartyGzip,
     modules: json.modules.slice(0, 12),
   };
 });

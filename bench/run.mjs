@@ -225,6 +225,13 @@ function bundleSection(r) {
     lines.push(`globus-app: ${ours.gzip} B gzip — ${verdict}.`, "");
   }
   const mods = r.ourModules;
+  if (mods?.thirdPartyGzip) {
+    lines.push(
+      `Of that, the third-party modules alone (oauth4webapi, valibot, idb-keyval; their minified code cut out of the chunk`,
+      `by sourcemap) gzip to ${kib(mods.thirdPartyGzip)}; our code adds ${kib(mods.gzip - mods.thirdPartyGzip)}.`,
+      "",
+    );
+  }
   if (mods?.modules) {
     lines.push(
       `Heaviest modules of ours (minified bytes, by sourcemap, from \`bench/bundle/measure.mjs --json\`; total ${kib(mods.minified)} minified):`,
