@@ -3,15 +3,17 @@
 // IndexedDB + redirect login, as an app would import it) with Vite, sums the gzip -9 size of every
 // JavaScript chunk, and attributes the minified bytes to source modules through the sourcemaps.
 //
-//   node bench/bundle/measure.mjs [--max-bytes <n>] [--top <n>] [--json] [--out-dir <dir>]
+//   node bench/bundle/measure.mjs [--max-bytes <n>] [--top <n>] [--json] [--marginal] [--out-dir <dir>]
 //
 // --max-bytes  exit 1 when the gzip total is above n (the size check of `npm test`)
 // --top        how many modules the table lists (default 15; --json lists every module)
 // --json       print one JSON object instead of the table (for `npm run bench`)
+// --marginal   also give each module's marginal gzip bytes: how much smaller the gzipped chunks get
+//              when that module's minified code is cut out of them (what dropping it would save)
+// --out-dir    also write the build there (default: nothing is written)
 //
 // Also reported: the gzip size of the third-party modules' minified code alone (oauth4webapi,
 // valibot, idb-keyval: the floor under our own code) and what our code adds on top of it.
-// --out-dir    also write the build there (default: nothing is written)
 //
 // Gzip sizes come from the `gzip -9` command where there is one (fed on stdin, so its header holds
 // no file name: `gzip -9 -c file | wc -c` reads about 20 bytes more per chunk), else from zlib at
@@ -31,6 +33,7 @@ const { values } = parseArgs({
     "max-bytes": { type: "string" },
     top: { type: "string", default: "15" },
     json: { type: "boolean", default: false },
+    marginal: { type: "boolean", default: false },
     "out-dir": { type: "string" },
   },
 });
@@ -118,6 +121,8 @@ const thirdPartyText = [];
 let totalGzip = 0;
 let totalMinified = 0;
 const chunkSizes = [];
+// Per chunk, its mapped code as [module, text] pieces in order (for --marginal).
+const chunkPieces = [];
 for (const chunk of chunks) {
   const code = Buffer.from(chunk.code);
   const gzip = gzipSize(code);
@@ -127,12 +132,15 @@ for (const chunk of chunks) {
   if (!chunk.map) continue;
   const sources = chunk.map.sources.map(moduleName);
   const lines = chunk.code.split("\n");
+  const pieces = [];
+  chunkPieces.push({ gzip, pieces });
   decodeMappings(chunk.map.mappings).forEach((segments, lineIndex) => {
     const lineLength = lines[lineIndex]?.length ?? 0;
     segments.forEach(([column, source], i) => {
       const end = i + 1 < segments.length ? segments[i + 1][0] : lineLength;
       const name = source >= 0 ? sources[source] : "(no source)";
       bytesByModule.set(name, (bytesByModule.get(name) ?? 0) + Math.max(0, end - column));
+      pieces.push([name, lines[lineIndex].slice(column, end)]);
       if (source >= 0 && chunk.map.sources[source].includes("node_modules/")) {
         thirdPartyText.push(lines[lineIndex].slice(column, end));
       }
@@ -141,8 +149,23 @@ for (const chunk of chunks) {
 }
 
 const thirdPartyGzip = gzipSize(Buffer.from(thirdPartyText.join("")));
+/** How many gzip bytes the chunks lose when `module`'s code is cut out of them. */
+function marginalGzip(module) {
+  let saved = 0;
+  for (const { gzip, pieces } of chunkPieces) {
+    if (!pieces.some(([name]) => name === module)) continue;
+    const rest = pieces.filter(([name]) => name !== module).map(([, text]) => text);
+    saved += gzip - gzipSize(Buffer.from(rest.join("")));
+  }
+  return saved;
+}
+
 const modules = [...bytesByModule]
-  .map(([module, minified]) => ({ module, minified }))
+  .map(([module, minified]) => ({
+    module,
+    minified,
+    ...(values.marginal ? { marginalGzip: marginalGzip(module) } : {}),
+  }))
   .sort((a, b) => b.minified - a.minified);
 const withinBudget = maxBytes === undefined || totalGzip <= maxBytes;
 
@@ -167,8 +190,10 @@ if (values.json) {
     console.log(`${chunk.file}: ${chunk.minified} B minified, ${chunk.gzip} B gzip`);
   }
   console.log(`\nTop ${Math.min(top, modules.length)} modules by minified bytes (of ${totalMinified}):`);
-  for (const { module, minified } of modules.slice(0, top)) {
-    console.log(`${String(minified).padStart(8)}  ${module}`);
+  if (values.marginal) console.log("minified  marginal gzip  module");
+  for (const { module, minified, marginalGzip: marginal } of modules.slice(0, top)) {
+    const extra = marginal === undefined ? "" : `${String(marginal).padStart(15)}`;
+    console.log(`${String(minified).padStart(8)}${extra}  ${module}`);
   }
   console.log(
     `\nTotal: ${totalGzip} B gzip -9 (${(totalGzip / 1024).toFixed(1)} KiB) in ${chunks.length} chunk(s), by ${gzipTool}`,
