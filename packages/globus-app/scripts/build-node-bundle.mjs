@@ -4,10 +4,13 @@
 // (measured ~100 ms → ~50 ms). The browser entries stay per-file for bundlers to tree-shake. Run by
 // `prepack` and `npm run build`; Node built-ins and most third-party packages stay external.
 //
-// valibot and oauth4webapi are bundled in, tree-shaken: Node would otherwise parse their whole
-// single-file builds (~300 KB) on every start, ~7 ms of a ~30 ms import (median of 31 fresh
-// processes). Both are pinned to exact versions in @globus-app/core, so bundling them changes no
-// update path; their licences are written next to the bundle (THIRD-PARTY-LICENSES.md).
+// valibot is bundled in, tree-shaken: Node would otherwise parse its whole single-file build
+// (~200 KB) on every start, ~6 ms of a ~30 ms import (median of 31 fresh processes). It is pinned to
+// an exact version in @globus-app/core, so bundling it changes no update path; its licence is
+// written next to the bundle (THIRD-PARTY-LICENSES.md). oauth4webapi stays external although
+// bundling it would save ~2 ms more: its options are keyed by per-copy symbols (`customFetch`,
+// `allowInsecureRequests`), and a subclass of AuthLoginClient that adds a grant with the app's own
+// oauth4webapi must get the same copy as ours.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import path from "node:path";
@@ -17,7 +20,7 @@ import { build } from "vite";
 const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = path.join(pkg, "dist", "node");
 const entry = (name) => path.join(pkg, "src", `${name}.ts`);
-const BUNDLED = ["valibot", "oauth4webapi"];
+const BUNDLED = ["valibot"];
 const isExternal = (id) =>
   id.startsWith("node:") ||
   builtinModules.includes(id) ||
