@@ -104,6 +104,7 @@ describe("the packed globus-app under each runtime", () => {
         memory: true,
         json: true,
         sqlite,
+        subclassGrant: true,
         userAppIsNodeBuild: "node",
       });
       if (sqlite === true) {

@@ -4,6 +4,7 @@
 // SQLite: node:sqlite or bun:sqlite; better-sqlite3 is not installed here). Prints one JSON line.
 import { ClientApp, ConfidentialAppAuthClient, MemoryTokenStorage } from "globus-app";
 import { JSONTokenStorage, SQLiteTokenStorage } from "globus-app/node";
+import * as oauth from "oauth4webapi";
 
 const env = globalThis.process?.env ?? {};
 const [authUrl, clientId, clientSecret, tokenFile, databaseFile] = [
@@ -42,6 +43,23 @@ try {
 } catch (error) {
   sqlite = error?.name;
 }
+// A login client that adds a grant with the app's own oauth4webapi (the extension point of
+// AuthLoginClient.tokenGrant): the options it is handed (custom fetch, http allowed for the local
+// emulator) are keyed by oauth4webapi's symbols, so the library must use this same copy.
+class GrantingClient extends ConfidentialAppAuthClient {
+  clientCredentialsAgain(scope) {
+    return this.tokenGrant(
+      "client_credentials",
+      (as, client, auth, options) =>
+        oauth.clientCredentialsGrantRequest(as, client, auth, new URLSearchParams({ scope }), options),
+      oauth.processClientCredentialsResponse,
+    );
+  }
+}
+const granted = await new GrantingClient({ clientId, clientSecret, baseUrl: authUrl }).clientCredentialsAgain(
+  "urn:globus:auth:scope:transfer.api.globus.org:all",
+);
+
 const runtime = globalThis.Deno ? "deno" : globalThis.Bun ? "bun" : "node";
 console.log(
   JSON.stringify({
@@ -49,6 +67,7 @@ console.log(
     memory: memory.startsWith("Bearer "),
     json: json === `Bearer ${stored?.access_token}`,
     sqlite,
+    subclassGrant: Object.keys(granted.byResourceServer).includes(TRANSFER),
     userAppIsNodeBuild: ClientApp.platform.name,
   }),
 );
