@@ -73,27 +73,35 @@ const nodeHasSqlite = await import(NODE_SQLITE).then(
   () => false,
 );
 
-const runtimes: Array<[string, string, string[]]> = [
-  ["node", process.execPath, []],
-  ["deno", bin("deno"), ["run", "--allow-all"]],
-  ["bun", bin("bun"), ["run"]],
+// [label, runtime, command, arguments, whether imports use `npm:` specifiers (Deno's own way)]
+const runtimes: Array<[string, string, string, string[], boolean]> = [
+  ["node", "node", process.execPath, [], false],
+  ["deno", "deno", bin("deno"), ["run", "--allow-all"], false],
+  ["deno with npm: specifiers", "deno", bin("deno"), ["run", "--allow-all"], true],
+  ["bun", "bun", bin("bun"), ["run"], false],
 ];
+
+/** The smoke script, its bare imports turned into `npm:` specifiers when asked. */
+async function smokeScript(npmSpecifiers: boolean): Promise<string> {
+  const source = await readFile(path.join(here, "..", "test-support", "runtime-smoke.mjs"), "utf8");
+  return npmSpecifiers ? source.replace(/from "(globus-app[^"]*|oauth4webapi)"/g, 'from "npm:$1"') : source;
+}
 
 describe("the packed globus-app under each runtime", () => {
   it.each(runtimes)(
     "%s imports it through package exports and gets tokens",
-    async (runtime, command, args) => {
-      const script = path.join(project, "smoke.mjs");
-      const database = path.join(project, `${runtime}-tokens.db`);
-      await writeFile(
-        script,
-        await readFile(path.join(here, "..", "test-support", "runtime-smoke.mjs"), "utf8"),
-      );
+    async (label, runtime, command, args, npmSpecifiers) => {
+      const name = label.replace(/\W+/g, "-");
+      const script = path.join(project, `smoke-${name}.mjs`);
+      const database = path.join(project, `${name}-tokens.db`);
+      const source = await smokeScript(npmSpecifiers);
+      if (npmSpecifiers) expect(source).toContain('from "npm:globus-app"');
+      await writeFile(script, source);
       const out = await run(command, [...args, script], project, {
         SMOKE_AUTH_URL: emu.url,
         SMOKE_CLIENT_ID: SAMPLE_CONFIDENTIAL_CLIENT.id,
         SMOKE_CLIENT_SECRET: SAMPLE_CONFIDENTIAL_CLIENT.secret,
-        SMOKE_TOKEN_FILE: path.join(project, `${runtime}-tokens.json`),
+        SMOKE_TOKEN_FILE: path.join(project, `${name}-tokens.json`),
         SMOKE_DATABASE_FILE: database,
         NO_COLOR: "1",
       });
