@@ -7,6 +7,8 @@ import { type Emulator, startEmulator } from "./start-emulator.ts";
 const [ADA, GRACE, ALAN] = SAMPLE_IDENTITIES;
 const TRANSFER = "urn:globus:auth:scope:transfer.api.globus.org:all";
 const LOOPBACK = "http://127.0.0.1:53682/callback";
+const COLLECTION = "96348e9e-93dd-432f-93b9-b015d71f2fbb";
+const POLICY = "7c2d0f5e-3a41-4a8e-8f4b-2c7e1d9a6b30";
 
 let emu: Emulator;
 beforeEach(async () => {
@@ -224,6 +226,7 @@ describe("consent page", () => {
     expect(html).toContain("Please &lt;b&gt;re-authenticate&lt;/b&gt;");
     expect(html).toContain('value="My &quot;laptop&quot;"');
     expect(html).toContain("<code>policy-1</code>");
+    expect(html).toContain("signing in here satisfies them");
     expect(html).not.toContain(challenge);
     expect(transactionOf(html)).toMatch(/^[0-9a-f-]{36}$/);
   });
@@ -320,7 +323,7 @@ describe("auto-approve and sessions", () => {
   /** Signs in and exchanges the code; returns the id_token claims and the transfer token. */
   async function login(
     overrides: Record<string, string | null> = {},
-  ): Promise<{ claims: Record<string, unknown>; transfer: string }> {
+  ): Promise<{ claims: Record<string, unknown>; transfer: string; transferRefresh: string }> {
     const { verifier, challenge } = pkce();
     const page = await get(authorizeUrl({ code_challenge: challenge, ...overrides }));
     expect(page.status).toBe(302);
@@ -336,12 +339,24 @@ describe("auto-approve and sessions", () => {
         redirect_uri: LOOPBACK,
       }),
     });
-    const body = (await response.json()) as { id_token: string; other_tokens: { access_token: string }[] };
+    const body = (await response.json()) as {
+      id_token: string;
+      other_tokens: { access_token: string; refresh_token: string }[];
+    };
     const payload = body.id_token.split(".")[1] as string;
     return {
       claims: JSON.parse(Buffer.from(payload, "base64url").toString()) as Record<string, unknown>,
       transfer: body.other_tokens[0]?.access_token as string,
+      transferRefresh: body.other_tokens[0]?.refresh_token as string,
     };
+  }
+
+  /** The status and body of the fake Transfer `ls` of COLLECTION. */
+  async function ls(token: string): Promise<{ status: number; body: Record<string, unknown> }> {
+    const response = await fetch(new URL(`transfer/v0.10/operation/endpoint/${COLLECTION}/ls`, emu.url), {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   }
 
   it("redirects at once as the first identity, or the configured one", async () => {
@@ -388,6 +403,58 @@ describe("auto-approve and sessions", () => {
     const mfa = await login({ session_required_mfa: "True" });
     expect((await introspect(mfa.transfer)).session_info.authentications[ADA.id]?.amr).toEqual(["mfa"]);
     expect(mfa.claims.last_authentication).toBeGreaterThanOrEqual(plain.claims.last_authentication as number);
+  });
+
+  it("satisfies a collection's policies with a session_required_policies login", async () => {
+    emu.control.setAutoApprove(true);
+    emu.control.requirePolicies(COLLECTION, [POLICY]);
+    const plain = await login();
+    const denied = await ls(plain.transfer);
+    expect(denied).toMatchObject({
+      status: 403,
+      body: { authorization_parameters: { session_required_policies: [POLICY] } },
+    });
+    // Reusing the session that never satisfied the policy does not satisfy it either.
+    emu.control.advanceClock(120);
+    const reused = await login();
+    expect(reused.claims.last_authentication).toBe(plain.claims.last_authentication);
+    expect((await ls(reused.transfer)).status).toBe(403);
+
+    const stepUp = await login({ session_required_policies: `other-policy, ${POLICY}` });
+    expect(stepUp.claims.last_authentication).toBeGreaterThanOrEqual(
+      (plain.claims.last_authentication as number) + 120,
+    );
+    expect((await ls(stepUp.transfer)).status).toBe(200);
+    // Now the session has satisfied the policy, so later logins reuse it, even without asking.
+    emu.control.advanceClock(60);
+    const again = await login({ session_required_policies: POLICY });
+    expect(again.claims.last_authentication).toBe(stepUp.claims.last_authentication);
+    expect((await ls((await login()).transfer)).status).toBe(200);
+    // A forced fresh sign-in keeps what the session satisfied, as MFA is kept.
+    expect((await ls((await login({ prompt: "login" })).transfer)).status).toBe(200);
+  });
+
+  it("keeps the policies of the original login across refreshes", async () => {
+    emu.control.setAutoApprove(true);
+    emu.control.requirePolicies(COLLECTION, [POLICY]);
+    const refresh = async (token: string): Promise<string> => {
+      const response = await fetch(new URL("v2/oauth2/token", emu.url), {
+        method: "POST",
+        body: new URLSearchParams({
+          client_id: SAMPLE_NATIVE_CLIENT.id,
+          grant_type: "refresh_token",
+          refresh_token: token,
+        }),
+      });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { access_token: string }).access_token;
+    };
+    const plain = await login();
+    const stepUp = await login({ session_required_policies: POLICY });
+    emu.control.advanceClock(3 * 86400);
+    expect((await ls(await refresh(stepUp.transferRefresh))).status).toBe(200);
+    // The session has since satisfied the policy, but the older grant had not.
+    expect((await ls(await refresh(plain.transferRefresh))).status).toBe(403);
   });
 
   it("preselects the identity already signed in", async () => {

@@ -262,13 +262,20 @@ function approve(
   const session = state.signIn(identityId, {
     promptLogin: details.promptLogin,
     mfaRequired: details.mfaRequired,
+    policies: details.policies,
   });
   state.recordConsent(identityId, details.clientId, details.scopes, {
     autoApproved,
     allowsRefresh: details.offline,
   });
   const code = state.createCode(
-    { clientId: details.clientId, subject: identityId, mfa: session.mfa, authTime: session.authTime },
+    {
+      clientId: details.clientId,
+      subject: identityId,
+      mfa: session.mfa,
+      policies: session.policies,
+      authTime: session.authTime,
+    },
     {
       redirectUri: details.redirectUri,
       codeChallenge: details.codeChallenge,

@@ -51,7 +51,9 @@ export function renderConsentPage(options: {
     const items = transaction.policies
       .map((policy) => `<li><code>${escapeHtml(policy)}</code></li>`)
       .join("");
-    parts.push(`<p>Authentication policies required by the app:</p><ul>${items}</ul>`);
+    parts.push(
+      `<div class="note"><p>This app requires these authentication policies; signing in here satisfies them:</p><ul>${items}</ul></div>`,
+    );
   }
   parts.push('<form method="post" action="/v2/oauth2/authorize">');
   parts.push(`<input type="hidden" name="transaction" value="${escapeHtml(transaction.id)}">`);

@@ -138,7 +138,9 @@ describe("HTTP control routes", () => {
   it("sets and clears collection requirements", async () => {
     await control("POST", "requirements/mfa", { collectionId: COLLECTION });
     const { body } = await control("POST", "requirements/data-access", { collectionId: COLLECTION });
-    expect(body.requirements).toEqual([{ collectionId: COLLECTION, mfa: true, dataAccess: true }]);
+    expect(body.requirements).toEqual([
+      { collectionId: COLLECTION, mfa: true, dataAccess: true, policies: [] },
+    ]);
     const token = emu.control.issueTokens({
       clientId: SAMPLE_NATIVE_CLIENT.id,
       scope: TRANSFER,
@@ -153,6 +155,47 @@ describe("HTTP control routes", () => {
     );
     expect((await ls()).status).toBe(200);
     expect((await control("POST", "requirements/mfa", {})).status).toBe(400);
+  });
+
+  it("sets policy requirements and mints tokens that satisfy them", async () => {
+    const set = await control("POST", "requirements/policies", {
+      collectionId: COLLECTION,
+      policies: ["p1"],
+    });
+    expect(set).toEqual({
+      status: 200,
+      body: { requirements: [{ collectionId: COLLECTION, mfa: false, dataAccess: false, policies: ["p1"] }] },
+    });
+    for (const policies of [undefined, [], "p1", [""], ["p".repeat(129)], [null]]) {
+      const bad = await control("POST", "requirements/policies", { collectionId: COLLECTION, policies });
+      expect(bad).toMatchObject({ status: 400, body: { error: "invalid_request" } });
+    }
+    expect((await control("POST", "requirements/policies", { policies: ["p1"] })).status).toBe(400);
+    const ls = async (policies?: string[]): Promise<number> => {
+      const minted = await control("POST", "tokens", {
+        clientId: SAMPLE_NATIVE_CLIENT.id,
+        scope: TRANSFER,
+        policies,
+      });
+      const response = await fetch(new URL(`transfer/v0.10/operation/endpoint/${COLLECTION}/ls`, emu.url), {
+        headers: { Authorization: `Bearer ${minted.body.access_token}` },
+      });
+      return response.status;
+    };
+    expect(await ls()).toBe(403);
+    expect(await ls(["p1"])).toBe(200);
+    expect(
+      (
+        await control("POST", "tokens", {
+          clientId: SAMPLE_NATIVE_CLIENT.id,
+          scope: TRANSFER,
+          policies: "p1",
+        })
+      ).status,
+    ).toBe(400);
+    expect((await control("GET", "requirements")).body.requirements).toEqual(set.body.requirements);
+    const routes = (await control("GET", "")).body.routes as { path: string }[];
+    expect(routes.map((route) => route.path)).toContain("/_emulator/requirements/policies");
   });
 
   it("switches auto-approve", async () => {

@@ -139,6 +139,16 @@ export const CONTROL_ROUTES: readonly ControlRoute[] = [
     },
   },
   {
+    path: "/_emulator/requirements/policies",
+    summary: "POST {collectionId, policies}: the fake Transfer ls demands a login satisfying these policies",
+    methods: {
+      POST: action((body, { control }) => {
+        control.requirePolicies(body.collectionId as string, body.policies as string[]);
+        return { requirements: control.requirements() };
+      }),
+    },
+  },
+  {
     path: "/_emulator/requirements",
     summary: "GET: list requirements; DELETE [?collectionId=…]: clear them",
     methods: {
@@ -191,7 +201,8 @@ export const CONTROL_ROUTES: readonly ControlRoute[] = [
   },
   {
     path: "/_emulator/tokens",
-    summary: "POST {clientId, scope, identity?, refreshTokens?, mfa?}: mint tokens (token-endpoint JSON)",
+    summary:
+      "POST {clientId, scope, identity?, refreshTokens?, mfa?, policies?}: mint tokens (token-endpoint JSON)",
     methods: { POST: action((body, { control }) => control.issueTokens(body as never)) },
   },
   {

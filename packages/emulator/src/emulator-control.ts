@@ -34,6 +34,8 @@ export interface IssueTokensRequest {
   readonly refreshTokens?: boolean | undefined;
   /** Whether the tokens count as coming from an MFA login (exactly this, whatever the session was); default `false`. */
   readonly mfa?: boolean | undefined;
+  /** Ids of the authentication policies the tokens count as satisfying (exactly these); default none. */
+  readonly policies?: readonly string[] | undefined;
 }
 
 /**
@@ -58,6 +60,12 @@ export interface EmulatorControl {
   requireMfa(collectionId: string): void;
   /** Makes the fake Transfer API demand `data_access` consent (under transfer:all) for a collection. */
   requireDataAccess(collectionId: string): void;
+  /**
+   * Makes the fake Transfer API demand a sign-in that satisfied every one of these authentication
+   * policies (`session_required_policies`) for a collection; adds to any it already demands.
+   * @throws {ControlError} unless `policyIds` is a non-empty list of 1–128 character strings.
+   */
+  requirePolicies(collectionId: string, policyIds: readonly string[]): void;
   /** Clears the requirements of one collection, or of all. */
   clearRequirements(collectionId?: string): void;
   /** The configured collection requirements. */
@@ -89,6 +97,18 @@ const checkCollection = (collectionId: unknown): string => {
   return collectionId.toLowerCase();
 };
 
+const checkPolicies = (policyIds: unknown): string[] => {
+  if (
+    !Array.isArray(policyIds) ||
+    !policyIds.every((id) => typeof id === "string" && id.length > 0 && id.length <= 128)
+  ) {
+    throw new ControlError(
+      "policies must be a list of policy ids (non-empty strings of at most 128 characters)",
+    );
+  }
+  return [...new Set(policyIds as string[])];
+};
+
 const checkSeconds = (value: unknown, what: string, min: number): number => {
   if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > 1e10) {
     throw new ControlError(
@@ -111,10 +131,18 @@ export function resolveAutoApprove(state: EmulatorState, value: unknown): AutoAp
 
 /** @internal */
 export function createControl(state: EmulatorState, faults: FaultInjector, log: RequestLog): EmulatorControl {
-  const setRequirement = (collectionId: unknown, change: Partial<CollectionRequirements>): void => {
+  const setRequirement = (
+    collectionId: unknown,
+    change: (current: CollectionRequirements) => Partial<CollectionRequirements>,
+  ): void => {
     const id = checkCollection(collectionId);
-    const current = state.requirements.get(id) ?? { collectionId: id, mfa: false, dataAccess: false };
-    state.requirements.set(id, { ...current, ...change });
+    const current = state.requirements.get(id) ?? {
+      collectionId: id,
+      mfa: false,
+      dataAccess: false,
+      policies: [],
+    };
+    state.requirements.set(id, { ...current, ...change(current) });
   };
   return {
     registerClient: (client) => state.registerClient(client),
@@ -138,13 +166,24 @@ export function createControl(state: EmulatorState, faults: FaultInjector, log: 
     },
     now: () => state.now(),
     revokeAll: () => state.revokeAll(),
-    requireMfa: (collectionId) => setRequirement(collectionId, { mfa: true }),
-    requireDataAccess: (collectionId) => setRequirement(collectionId, { dataAccess: true }),
+    requireMfa: (collectionId) => setRequirement(collectionId, () => ({ mfa: true })),
+    requireDataAccess: (collectionId) => setRequirement(collectionId, () => ({ dataAccess: true })),
+    requirePolicies(collectionId, policyIds) {
+      const policies = checkPolicies(policyIds);
+      if (policies.length === 0) throw new ControlError("policies must name at least one policy");
+      setRequirement(collectionId, (current) => ({
+        policies: [...new Set([...current.policies, ...policies])],
+      }));
+    },
     clearRequirements(collectionId) {
       if (collectionId === undefined) state.requirements.clear();
       else state.requirements.delete(checkCollection(collectionId));
     },
-    requirements: () => [...state.requirements.values()].map((requirement) => ({ ...requirement })),
+    requirements: () =>
+      [...state.requirements.values()].map((requirement) => ({
+        ...requirement,
+        policies: [...requirement.policies],
+      })),
     setAutoApprove(autoApprove) {
       state.autoApprove = resolveAutoApprove(state, autoApprove);
     },
@@ -155,7 +194,15 @@ export function createControl(state: EmulatorState, faults: FaultInjector, log: 
     requestLog: (limit) => log.recent(limit),
     resetCounts: () => log.reset(),
     issueTokens(request) {
-      const { clientId, scope, identity, refreshTokens, mfa } = request as Partial<IssueTokensRequest>;
+      const {
+        clientId,
+        scope,
+        identity,
+        refreshTokens,
+        mfa,
+        policies: policyIds = [],
+      } = request as Partial<IssueTokensRequest>;
+      const policies = checkPolicies(policyIds);
       if (typeof clientId !== "string" || !state.clients.has(clientId))
         throw new ControlError("unknown clientId");
       const scopes = parseRequestedScopes(typeof scope === "string" ? scope : null);
@@ -167,12 +214,12 @@ export function createControl(state: EmulatorState, faults: FaultInjector, log: 
       if (subject === undefined) throw new ControlError("unknown identity");
       const offline = refreshTokens === true;
       state.recordConsent(subject, clientId, scopes, { autoApproved: true, allowsRefresh: offline });
-      const session =
+      const authTime =
         subject === clientId
-          ? { authTime: state.nowSeconds(), mfa: mfa === true }
-          : state.signIn(subject, { promptLogin: false, mfaRequired: mfa === true });
-      // The caller states the MFA flag outright, whatever the emulated browser session remembers.
-      return state.issueTokens({ clientId, subject, mfa: mfa === true, authTime: session.authTime }, scopes, {
+          ? state.nowSeconds()
+          : state.signIn(subject, { promptLogin: false, mfaRequired: mfa === true, policies }).authTime;
+      // The caller states the MFA flag and policies outright, whatever the emulated browser session remembers.
+      return state.issueTokens({ clientId, subject, mfa: mfa === true, policies, authTime }, scopes, {
         offline,
       });
     },

@@ -82,6 +82,8 @@ export interface Grant {
   /** Identity id, or the client id for client-credentials grants. */
   readonly subject: string;
   readonly mfa: boolean;
+  /** Ids of the authentication policies the sign-in satisfied (`session_required_policies`). */
+  readonly policies: readonly string[];
   /** Emulator-clock seconds of the sign-in (`last_authentication`). */
   readonly authTime: number;
 }
@@ -138,6 +140,8 @@ export interface ConsentRecord {
 export interface SignInSession {
   readonly authTime: number;
   readonly mfa: boolean;
+  /** Every policy this identity's sign-ins have satisfied so far. */
+  readonly policies: readonly string[];
 }
 
 /** @internal A consent page waiting for the user's decision. */
@@ -164,6 +168,8 @@ export interface CollectionRequirements {
   readonly collectionId: string;
   readonly mfa: boolean;
   readonly dataAccess: boolean;
+  /** Authentication policies the token's sign-in must have satisfied; empty for none. */
+  readonly policies: readonly string[];
 }
 
 /** What {@link EmulatorState.revokeAll} removed. */
@@ -535,13 +541,28 @@ export class EmulatorState {
   }
 
   /**
-   * Signs `identityId` in: reuses the emulated browser's session unless a fresh login is forced or
-   * MFA is required and the session had none.
+   * Signs `identityId` in: reuses the emulated browser's session unless a fresh login is forced, or
+   * MFA or a policy is required that the session has not satisfied. A fresh sign-in keeps what the
+   * old session had satisfied (MFA and policies alike): the browser's session only ever gains.
    */
-  signIn(identityId: string, options: { promptLogin: boolean; mfaRequired: boolean }): SignInSession {
+  signIn(
+    identityId: string,
+    options: { promptLogin: boolean; mfaRequired: boolean; policies: readonly string[] },
+  ): SignInSession {
     const existing = this.sessions.get(identityId);
-    if (existing && !options.promptLogin && (existing.mfa || !options.mfaRequired)) return existing;
-    const session = { authTime: this.nowSeconds(), mfa: options.mfaRequired || (existing?.mfa ?? false) };
+    if (
+      existing &&
+      !options.promptLogin &&
+      (existing.mfa || !options.mfaRequired) &&
+      options.policies.every((policy) => existing.policies.includes(policy))
+    ) {
+      return existing;
+    }
+    const session = {
+      authTime: this.nowSeconds(),
+      mfa: options.mfaRequired || (existing?.mfa ?? false),
+      policies: [...new Set([...(existing?.policies ?? []), ...options.policies])],
+    };
     this.sessions.set(identityId, session);
     this.onChange();
     return session;
@@ -644,6 +665,7 @@ const grantOf = (grant: Grant): Grant => ({
   clientId: grant.clientId,
   subject: grant.subject,
   mfa: grant.mfa,
+  policies: grant.policies,
   authTime: grant.authTime,
 });
 

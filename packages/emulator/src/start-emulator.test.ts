@@ -162,6 +162,85 @@ describe("state file", () => {
     }
   });
 
+  it("keeps the policies of tokens and sessions, and loads files written before policies", async () => {
+    const stateFile = join(dir, "policies.json");
+    const collection = "96348e9e-93dd-432f-93b9-b015d71f2fbb";
+    const first = await startEmulator({ stateFile });
+    const minted = first.control.issueTokens({
+      clientId: SAMPLE_NATIVE_CLIENT.id,
+      scope: TRANSFER,
+      refreshTokens: true,
+      policies: ["p1"],
+    });
+    await first.close();
+    const saved = JSON.parse(readFileSync(stateFile, "utf8")) as {
+      accessTokens: { policies?: string[] }[];
+      refreshTokens: { policies?: string[] }[];
+      sessions: Record<string, { policies?: string[] }>;
+    };
+    expect(saved.accessTokens[0]?.policies).toEqual(["p1"]);
+    expect(saved.refreshTokens[0]?.policies).toEqual(["p1"]);
+    expect(saved.sessions[ADA.id]?.policies).toEqual(["p1"]);
+
+    const ls = async (emu: Emulator, token: string): Promise<number> =>
+      (
+        await fetch(new URL(`transfer/v0.10/operation/endpoint/${collection}/ls`, emu.url), {
+          headers: { Authorization: `Bearer ${token}` },
+        })
+      ).status;
+    const refresh = async (emu: Emulator): Promise<string> => {
+      const response = await fetch(new URL("v2/oauth2/token", emu.url), {
+        method: "POST",
+        body: new URLSearchParams({
+          grant_type: "refresh_token",
+          refresh_token: minted.refresh_token as string,
+          client_id: SAMPLE_NATIVE_CLIENT.id,
+        }),
+      });
+      return ((await response.json()) as { access_token: string }).access_token;
+    };
+    const authorize = async (emu: Emulator): Promise<number> => {
+      const url = new URL("v2/oauth2/authorize", emu.url);
+      url.search = new URLSearchParams({
+        client_id: SAMPLE_NATIVE_CLIENT.id,
+        redirect_uri: "http://127.0.0.1:53682/callback",
+        scope: TRANSFER,
+        response_type: "code",
+        code_challenge: "a".repeat(43),
+        code_challenge_method: "S256",
+        session_required_policies: "p2",
+      }).toString();
+      return (await fetch(url, { redirect: "manual" })).status;
+    };
+
+    const second = await startEmulator({ stateFile, autoApprove: true });
+    try {
+      second.control.requirePolicies(collection, ["p1"]);
+      expect(await ls(second, minted.access_token)).toBe(200);
+      expect(await ls(second, await refresh(second))).toBe(200);
+      expect(await authorize(second)).toBe(302);
+    } finally {
+      await second.close();
+    }
+
+    // A file from before policies were emulated: no `policies` anywhere.
+    const old = JSON.parse(readFileSync(stateFile, "utf8")) as typeof saved;
+    for (const record of [...old.accessTokens, ...old.refreshTokens, ...Object.values(old.sessions)])
+      delete record.policies;
+    const oldFile = join(dir, "old.json");
+    writeFileSync(oldFile, JSON.stringify(old));
+    const third = await startEmulator({ stateFile: oldFile, autoApprove: true });
+    try {
+      expect(await ls(third, minted.access_token)).toBe(200);
+      third.control.requirePolicies(collection, ["p1"]);
+      expect(await ls(third, minted.access_token)).toBe(403);
+      expect(await ls(third, await refresh(third))).toBe(403);
+      expect(await authorize(third)).toBe(302);
+    } finally {
+      await third.close();
+    }
+  });
+
   it("refuses a corrupt state file and leaves it alone", async () => {
     const stateFile = join(dir, "corrupt.json");
     writeFileSync(stateFile, "{ not json");

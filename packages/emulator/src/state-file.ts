@@ -24,6 +24,11 @@ import type { ScopeNode } from "./scope-tree.ts";
 
 const FORMAT = "globus-auth-emulator-state";
 
+/** Files written before policies were emulated lack `policies`; loading reads that as none. */
+type Stored<T extends { readonly policies: readonly string[] }> = Omit<T, "policies"> & {
+  readonly policies?: readonly string[];
+};
+
 /** @internal What a state file holds (version 1). */
 export interface StateSnapshot {
   format: typeof FORMAT;
@@ -33,9 +38,9 @@ export interface StateSnapshot {
   identities: EmulatorIdentity[];
   consents: ConsentRecord[];
   nextConsentId: number;
-  accessTokens: AccessTokenRecord[];
-  refreshTokens: RefreshTokenRecord[];
-  sessions: Record<string, SignInSession>;
+  accessTokens: Stored<AccessTokenRecord>[];
+  refreshTokens: Stored<RefreshTokenRecord>[];
+  sessions: Record<string, Stored<SignInSession>>;
 }
 
 /** Thrown when a state file exists but cannot be used; the emulator never overwrites such a file. */
@@ -114,11 +119,14 @@ export function applySnapshot(state: EmulatorState, snapshot: StateSnapshot): vo
   for (const identity of snapshot.identities) state.registerIdentity(identity);
   state.consents = snapshot.consents;
   state.nextConsentId = snapshot.nextConsentId;
-  for (const record of snapshot.accessTokens) state.accessTokens.set(record.token, record);
-  for (const record of snapshot.refreshTokens) state.refreshTokens.set(record.token, record);
+  for (const record of snapshot.accessTokens) state.accessTokens.set(record.token, withPolicies(record));
+  for (const record of snapshot.refreshTokens) state.refreshTokens.set(record.token, withPolicies(record));
   for (const [identityId, session] of Object.entries(snapshot.sessions))
-    state.sessions.set(identityId, session);
+    state.sessions.set(identityId, withPolicies(session));
 }
+
+const withPolicies = <T extends { readonly policies: readonly string[] }>(record: Stored<T>): T =>
+  ({ ...record, policies: record.policies ?? [] }) as T;
 
 // Structural checks only: enough that a hand-edited or truncated file fails loudly at start-up
 // instead of crashing a request later.
@@ -146,7 +154,8 @@ const shape =
     isObject(v) && Object.entries(fields).every(([key, check]) => check(v[key]));
 const scopeNode: Check = (v) =>
   shape({ scope: str, optional: bool, dependencies: listOf(scopeNode) })(v as ScopeNode);
-const grant = { clientId: str, subject: str, mfa: bool, authTime: num };
+const policies = optional(listOf(str));
+const grant = { clientId: str, subject: str, mfa: bool, policies, authTime: num };
 
 const isSnapshot = shape({
   format: (v) => v === FORMAT,
@@ -200,5 +209,5 @@ const isSnapshot = shape({
       lastUsedAt: num,
     }),
   ),
-  sessions: (v) => isObject(v) && Object.values(v).every(shape({ authTime: num, mfa: bool })),
+  sessions: (v) => isObject(v) && Object.values(v).every(shape({ authTime: num, mfa: bool, policies })),
 }) as (value: unknown) => value is StateSnapshot;

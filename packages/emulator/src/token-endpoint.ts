@@ -209,7 +209,7 @@ function clientCredentialsGrant(ctx: RequestContext): void {
   }
   const clientId = auth.client.id;
   state.recordConsent(clientId, clientId, scopes, { autoApproved: true, allowsRefresh: false });
-  const grant = { clientId, subject: clientId, mfa: false, authTime: state.nowSeconds() };
+  const grant = { clientId, subject: clientId, mfa: false, policies: [], authTime: state.nowSeconds() };
   respond.json(200, state.issueTokens(grant, scopes, { offline: false }));
 }
 
@@ -242,6 +242,7 @@ function dependentTokenGrant(ctx: RequestContext): void {
     clientId: auth.client.id,
     subject: record.subject,
     mfa: record.mfa,
+    policies: record.policies,
     authTime: record.authTime,
   };
   const response = state.issueTokens(grant, dependencies, { offline: accessType === "offline" });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ControlError } from "./emulator-control.ts";
 import { SAMPLE_CONFIDENTIAL_CLIENT, SAMPLE_NATIVE_CLIENT } from "./sample-data.ts";
 import { type Emulator, startEmulator } from "./start-emulator.ts";
 import { SAMPLE_COLLECTIONS } from "./transfer-routes.ts";
@@ -7,6 +8,8 @@ const TRANSFER = "urn:globus:auth:scope:transfer.api.globus.org:all";
 const COLLECTION = "96348e9e-93dd-432f-93b9-b015d71f2fbb";
 const DATA = `https://auth.globus.org/scopes/${COLLECTION}/data_access`;
 const LS = `transfer/v0.10/operation/endpoint/${COLLECTION}/ls`;
+const POLICY = "1b1a7e43-6b4c-4c4e-9b7f-4f5c1c2d3e4f";
+const OTHER_POLICY = "site-policy";
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -26,11 +29,15 @@ async function get(path: string, token?: string): Promise<{ status: number; body
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-const transferToken = (scope = TRANSFER, options: { mfa?: boolean; clientId?: string } = {}): string => {
+const transferToken = (
+  scope = TRANSFER,
+  options: { mfa?: boolean; policies?: string[]; clientId?: string } = {},
+): string => {
   const issued = emu.control.issueTokens({
     clientId: options.clientId ?? SAMPLE_NATIVE_CLIENT.id,
     scope,
     mfa: options.mfa,
+    policies: options.policies,
   });
   return [issued, ...issued.other_tokens].find((t) => t.resource_server === "transfer.api.globus.org")
     ?.access_token as string;
@@ -150,7 +157,71 @@ describe("operation/endpoint/<id>/ls", () => {
       code: "AuthorizationRequired",
       authorization_parameters: { required_scopes: [`${TRANSFER}[*${DATA}]`] },
     });
-    expect(emu.control.requirements()).toEqual([{ collectionId: COLLECTION, mfa: true, dataAccess: true }]);
+    expect(emu.control.requirements()).toEqual([
+      { collectionId: COLLECTION, mfa: true, dataAccess: true, policies: [] },
+    ]);
+  });
+
+  it("answers 403 AuthorizationRequired naming the policies the token's login has not satisfied", async () => {
+    emu.control.requirePolicies(COLLECTION, [POLICY, OTHER_POLICY]);
+    const { status, body } = await get(LS, transferToken());
+    expect(status).toBe(403);
+    expect(body).toMatchObject({
+      code: "AuthorizationRequired",
+      message: expect.stringContaining(COLLECTION),
+      authorization_parameters: {
+        session_message: expect.stringContaining(COLLECTION),
+        session_required_policies: [POLICY, OTHER_POLICY],
+        required_scopes: [TRANSFER],
+      },
+    });
+    expect(body.authorization_parameters).not.toHaveProperty("session_required_mfa");
+    const partly = await get(LS, transferToken(TRANSFER, { policies: [POLICY] }));
+    expect(partly.body).toMatchObject({
+      authorization_parameters: { session_required_policies: [OTHER_POLICY] },
+    });
+    const both = transferToken(TRANSFER, { policies: [OTHER_POLICY, POLICY, "unrelated"] });
+    expect((await get(LS, both)).status).toBe(200);
+    emu.control.clearRequirements(COLLECTION);
+    expect((await get(LS, transferToken())).status).toBe(200);
+  });
+
+  it("checks MFA, then policies, then data_access", async () => {
+    emu.control.requireDataAccess(COLLECTION);
+    emu.control.requirePolicies(COLLECTION, [POLICY]);
+    emu.control.requireMfa(COLLECTION);
+    const gare = async (options: { mfa?: boolean; policies?: string[] }): Promise<unknown> =>
+      (await get(LS, transferToken(TRANSFER, options))).body;
+    expect(await gare({ policies: [POLICY] })).toMatchObject({
+      authorization_parameters: { session_required_mfa: true },
+    });
+    expect(await gare({ mfa: true })).toMatchObject({
+      code: "AuthorizationRequired",
+      authorization_parameters: {
+        session_required_policies: [POLICY],
+        required_scopes: [`${TRANSFER}[*${DATA}]`],
+      },
+    });
+    expect(await gare({ mfa: true, policies: [POLICY] })).toMatchObject({ code: "ConsentRequired" });
+  });
+
+  it("adds policies to a collection's requirements and validates them", () => {
+    emu.control.requirePolicies(COLLECTION, [POLICY]);
+    emu.control.requirePolicies(COLLECTION.toUpperCase(), [OTHER_POLICY, POLICY]);
+    emu.control.requireMfa(COLLECTION);
+    expect(emu.control.requirements()).toEqual([
+      { collectionId: COLLECTION, mfa: true, dataAccess: false, policies: [POLICY, OTHER_POLICY] },
+    ]);
+    for (const bad of [[], [""], ["x".repeat(129)], [7], "policy", undefined]) {
+      expect(() => emu.control.requirePolicies(COLLECTION, bad as never)).toThrow(ControlError);
+    }
+    expect(() => emu.control.requirePolicies("", [POLICY])).toThrow(ControlError);
+    expect(() =>
+      emu.control.issueTokens({ clientId: SAMPLE_NATIVE_CLIENT.id, scope: TRANSFER, policies: [""] }),
+    ).toThrow(ControlError);
+    expect(emu.control.requirePolicies(COLLECTION, ["x".repeat(128)])).toBeUndefined();
+    emu.control.clearRequirements();
+    expect(emu.control.requirements()).toEqual([]);
   });
 
   it("answers 404 for non-UUID collections and unknown Transfer paths", async () => {

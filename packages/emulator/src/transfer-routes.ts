@@ -36,7 +36,8 @@ export const SAMPLE_COLLECTIONS: readonly SampleCollection[] = [
   {
     id: "96348e9e-93dd-432f-93b9-b015d71f2fbb",
     displayName: "Emulator High Assurance Collection",
-    description: "Sample mapped collection; pair it with control.requireMfa() or requireDataAccess()",
+    description:
+      "Sample mapped collection; pair it with control.requireMfa(), requirePolicies() or requireDataAccess()",
     ownerString: "alan@example.net",
     highAssurance: true,
   },
@@ -135,9 +136,21 @@ export function handleEndpoint(ctx: RequestContext): void {
   ctx.respond.json(200, endpointDocument(collection));
 }
 
+/** Transfer's 403 GARE for a session that lacks what the collection requires. */
+function authorizationRequired(
+  ctx: RequestContext,
+  message: string,
+  parameters: Record<string, unknown>,
+): void {
+  transferError(ctx, 403, "AuthorizationRequired", message, {
+    authorization_parameters: { session_message: message, ...parameters },
+  });
+}
+
 /**
  * `GET /transfer/v0.10/operation/endpoint/<id>/ls`: 401 without a live Transfer token, 403 with a
- * GARE when the collection's configured MFA or data_access requirement is unmet, else a listing.
+ * GARE when the collection's configured MFA, policy or data_access requirement is unmet (checked in
+ * that order), else a listing.
  */
 export function handleLs(ctx: RequestContext): void {
   const record = authenticate(ctx);
@@ -151,14 +164,20 @@ export function handleLs(ctx: RequestContext): void {
   const dataAccessScopeString = `${TRANSFER_ALL_SCOPE}[*${dataAccessScope(id)}]`;
   const requiredScopes = [requirement?.dataAccess ? dataAccessScopeString : TRANSFER_ALL_SCOPE];
   if (requirement?.mfa && !record.mfa) {
-    const message = `Collection ${id} requires a multi-factor authentication session`;
-    transferError(ctx, 403, "AuthorizationRequired", message, {
-      authorization_parameters: {
-        session_message: message,
-        session_required_mfa: true,
-        required_scopes: requiredScopes,
-      },
+    authorizationRequired(ctx, `Collection ${id} requires a multi-factor authentication session`, {
+      session_required_mfa: true,
+      required_scopes: requiredScopes,
     });
+    return;
+  }
+  // Only the unmet policies: the ones already satisfied need no new login.
+  const missingPolicies = requirement?.policies.filter((policy) => !record.policies.includes(policy)) ?? [];
+  if (missingPolicies.length > 0) {
+    authorizationRequired(
+      ctx,
+      `Collection ${id} requires a session satisfying the authentication policies ${missingPolicies.join(", ")}`,
+      { session_required_policies: missingPolicies, required_scopes: requiredScopes },
+    );
     return;
   }
   if (

@@ -164,6 +164,24 @@ describe("UserApp against the emulator", () => {
     expect(JSON.stringify(error)).not.toMatch(/Bearer/);
   });
 
+  it("satisfies a collection's authentication policy by logging in with the GARE's parameters", async () => {
+    const policy = "0a4e2c3b-8d1f-4b6a-9c7e-5f3d2a1b0c9e";
+    emu.control.requirePolicies(COLLECTION, [policy]);
+    const { app } = makeApp();
+    await using _ = app;
+    await app.login();
+    const transfer = new TransferClient({ app, baseUrl: `${emu.url}transfer/` });
+    const error = await transfer.operationLs(COLLECTION).catch((e: unknown) => e);
+    expect(isGlobusAPIError(error), String(error)).toBe(true);
+    const gare = (error as { gares: GARE[] }).gares[0] as GARE;
+    expect(gare.authorization_parameters.session_required_policies).toEqual([policy]);
+    await app.login({ authParams: gare.authorization_parameters });
+    const authorize = emu.control.requestLog().filter((r) => r.endpoint === "authorize")[1];
+    expect(authorize?.params.session_required_policies).toBe(policy);
+    const listing = await transfer.operationLs(COLLECTION);
+    expect(Array.isArray(listing.DATA)).toBe(true);
+  });
+
   it("renews once after a 401 and retries (refresh-token mode)", async () => {
     const { app, storage } = makeApp({ requestRefreshTokens: true });
     await using _ = app;
