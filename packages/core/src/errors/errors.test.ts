@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GlobusAPIError, isGlobusAPIError } from "./api-error.ts";
-import { isGlobusError } from "./globus-error.ts";
+import { isGlobusError, safeCause } from "./globus-error.ts";
 import {
   isLoginDeniedError,
   isLoginFlowError,
@@ -71,5 +71,21 @@ describe("error hierarchy", () => {
     expect(api.body).toEqual({ refresh_token: secret });
     expect(JSON.stringify(api)).not.toContain(secret);
     expect(api.message).toBe("POST https://auth.globus.org/v2/oauth2/token failed with 400 invalid_grant");
+  });
+
+  it("never quotes a body that failed to parse as JSON: the parser's message holds part of it", () => {
+    const body = '{"access_token":"AgSECRET-token-7890","x":undefined}';
+    let parseError: unknown;
+    try {
+      JSON.parse(body);
+    } catch (error) {
+      parseError = error;
+    }
+    // The premise: the JavaScript engine's own message quotes the text around the fault.
+    expect((parseError as Error).message).toContain("7890");
+    const cause = safeCause(parseError);
+    expect(cause.name).toBe("SyntaxError");
+    expect(cause.message).toMatch(/not valid JSON/);
+    expect(cause.message).not.toContain("7890");
   });
 });

@@ -127,13 +127,19 @@ export function isGlobusError(value: unknown): value is GlobusError {
 }
 
 /**
- * A stand-in for a thrown value that keeps only its name and message, for use as a `cause`: HTTP and
- * OAuth libraries attach requests (with `Authorization` headers) and response bodies (with tokens) to
- * their errors, and `console.log(error)` prints causes in full.
+ * A stand-in for a thrown value that keeps only its name and message, for use as a `cause` (and its
+ * message inside ours): HTTP and OAuth libraries attach requests (with `Authorization` headers) and
+ * response bodies (with tokens) to their errors, and `console.log(error)` prints causes in full. A
+ * `SyntaxError`'s message is replaced: JSON parsers quote the text around the fault, which in a
+ * token response is part of a token.
  */
 export function safeCause(error: unknown): Error {
   if (!(error instanceof Error)) return new Error(String(error));
-  const safe = new Error(error.message);
+  const safe = new Error(
+    error.name === "SyntaxError"
+      ? "the body is not valid JSON (the parser's message, which quotes it, is left out)"
+      : error.message,
+  );
   safe.name = error.name;
   return safe;
 }

@@ -207,7 +207,7 @@ export class GlobusClient {
       // Ours already (an API error, or a TokenValidationError/LoginFlowError from the app): keep it.
       if (isGlobusError(error)) throw error;
       throw new GlobusNetworkError(
-        `${method.toUpperCase()} ${this.baseUrl}${path} failed: ${(error as Error).message}`,
+        `${method.toUpperCase()} ${this.baseUrl}${path} failed: ${safeCause(error).message}`,
         {
           cause: safeCause(error),
         },
@@ -243,7 +243,7 @@ async function toGlobusError(
 ): Promise<Error> {
   const url = request.url.split("?")[0] as string;
   if (!isHTTPError(error)) {
-    return new GlobusNetworkError(`${request.method} ${url} failed: ${error.message}`, {
+    return new GlobusNetworkError(`${request.method} ${url} failed: ${safeCause(error).message}`, {
       cause: safeCause(error),
     });
   }
