@@ -1,4 +1,5 @@
 import {
+  assertStorableTokenData,
   BaseTokenStorage,
   DEFAULT_NAMESPACE,
   isTokenStorageError,
@@ -140,6 +141,7 @@ export class IndexedDBTokenStorage extends BaseTokenStorage {
   }
 
   async storeTokenDataByResourceServer(data: Readonly<Record<string, TokenStorageData>>): Promise<void> {
+    assertStorableTokenData(data);
     const entries = Object.entries(data).map(([resourceServer, record]): [IDBValidKey, unknown] => [
       this.#key(resourceServer),
       tokenStorageDataToJSON(record),

@@ -1,4 +1,5 @@
 import {
+  assertStorableTokenData,
   BaseTokenStorage,
   DEFAULT_NAMESPACE,
   isTokenStorageError,
@@ -83,6 +84,7 @@ export class LocalStorageTokenStorage extends BaseTokenStorage {
   }
 
   async storeTokenDataByResourceServer(data: Readonly<Record<string, TokenStorageData>>): Promise<void> {
+    assertStorableTokenData(data);
     const storage = this.#area();
     const written: [key: string, previous: string | null][] = [];
     try {

@@ -185,6 +185,7 @@ export type { TokenStorage } from "./storage/token-storage.ts";
 export { BaseTokenStorage, DEFAULT_NAMESPACE } from "./storage/token-storage.ts";
 export type { TokenStorageData } from "./storage/token-storage-data.ts";
 export {
+  assertStorableTokenData,
   copyTokenStorageData,
   parseTokenStorageData,
   TokenStorageDataSchema,

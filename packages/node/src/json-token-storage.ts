@@ -2,6 +2,7 @@ import { readdir, readFile, stat, unlink } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
+  assertStorableTokenData,
   BaseTokenStorage,
   DEFAULT_NAMESPACE,
   isTokenStorageError,
@@ -110,6 +111,7 @@ export class JSONTokenStorage extends BaseTokenStorage {
 
   /** @throws TokenStorageError when the file cannot be read, understood, locked or written. */
   async storeTokenDataByResourceServer(data: Readonly<Record<string, TokenStorageData>>): Promise<void> {
+    assertStorableTokenData(data);
     const entries = Object.entries(data);
     if (entries.length === 0) return;
     await this.#update((namespaces) => {

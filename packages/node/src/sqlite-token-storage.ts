@@ -1,6 +1,7 @@
 import { chmod, open } from "node:fs/promises";
 import path from "node:path";
 import {
+  assertStorableTokenData,
   BaseTokenStorage,
   DEFAULT_NAMESPACE,
   GlobusSDKUsageError,
@@ -151,6 +152,7 @@ export class SQLiteTokenStorage extends BaseTokenStorage {
 
   /** Stores every record in one transaction. @throws TokenStorageError when the write fails. */
   async storeTokenDataByResourceServer(data: Readonly<Record<string, TokenStorageData>>): Promise<void> {
+    assertStorableTokenData(data);
     const entries = Object.entries(data);
     if (entries.length === 0) return;
     const db = await this.#db();

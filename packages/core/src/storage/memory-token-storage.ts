@@ -1,5 +1,9 @@
 import { BaseTokenStorage, DEFAULT_NAMESPACE } from "./token-storage.ts";
-import { copyTokenStorageData, type TokenStorageData } from "./token-storage-data.ts";
+import {
+  assertStorableTokenData,
+  copyTokenStorageData,
+  type TokenStorageData,
+} from "./token-storage-data.ts";
 
 /** Options of {@link MemoryTokenStorage}. */
 export interface MemoryTokenStorageOptions {
@@ -44,6 +48,7 @@ export class MemoryTokenStorage extends BaseTokenStorage {
   }
 
   async storeTokenDataByResourceServer(data: Readonly<Record<string, TokenStorageData>>): Promise<void> {
+    assertStorableTokenData(data);
     const records = this.#records();
     for (const [resourceServer, record] of Object.entries(data)) {
       records.set(resourceServer, copyTokenStorageData(record));

@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { TokenStorageError } from "../errors/token-storage-error.ts";
+import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 
 /**
  * The tokens stored for one resource server. Field names are the Python SDK's (and its files'), so
@@ -72,9 +73,7 @@ export const TokenStorageDataSchema = v.looseObject({
 export function parseTokenStorageData(value: unknown, location: string): TokenStorageData {
   const result = v.safeParse(TokenStorageDataSchema, value);
   if (!result.success) {
-    const issue = result.issues[0];
-    const key = issue.path?.map((p) => String(p.key)).join(".") ?? "(record)";
-    throw new TokenStorageError(`Invalid token data in ${location}: '${key}' ${describeExpectation(issue)}`, {
+    throw new TokenStorageError(`Invalid token data in ${location}: ${describeIssue(result.issues[0])}`, {
       location,
     });
   }
@@ -92,6 +91,39 @@ export function parseTokenStorageData(value: unknown, location: string): TokenSt
   const extra = Object.entries(result.output).filter(([key]) => !KNOWN_KEYS.has(key));
   if (extra.length > 0) data.extra = Object.fromEntries(extra);
   return data;
+}
+
+/**
+ * Checks records before a storage writes them: each must read back as it was stored (no NaN or
+ * missing field, which JSON would turn into null or drop) and sit under its own `resource_server`.
+ * Storages call it first, so a bad record never replaces a good one, nor leaves a file that every
+ * later read refuses.
+ *
+ * @throws GlobusSDKUsageError naming the resource server and the field (never a token value).
+ * @example
+ * ```ts
+ * assertStorableTokenData({ "transfer.api.globus.org": record }); // then write
+ * ```
+ */
+export function assertStorableTokenData(data: Readonly<Record<string, TokenStorageData>>): void {
+  for (const [resourceServer, record] of Object.entries(data)) {
+    let problem: string | undefined;
+    if (typeof record !== "object" || record === null) problem = "it is not a token record";
+    else {
+      const result = v.safeParse(TokenStorageDataSchema, tokenStorageDataToJSON(record));
+      if (!result.success) problem = describeIssue(result.issues[0]);
+      else if (record.resource_server !== resourceServer)
+        problem = "its resource_server is not the key it is stored under";
+    }
+    if (problem) {
+      throw new GlobusSDKUsageError(`Cannot store the tokens of '${resourceServer}': ${problem}.`);
+    }
+  }
+}
+
+/** `'field' must be …`: the field and what it must be, never the value found. */
+function describeIssue(issue: v.BaseIssue<unknown>): string {
+  return `'${issue.path?.map((p) => String(p.key)).join(".") ?? "(record)"}' ${describeExpectation(issue)}`;
 }
 
 function describeExpectation(issue: v.BaseIssue<unknown>): string {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isTokenStorageError } from "../errors/token-storage-error.ts";
+import { isGlobusSDKUsageError } from "../errors/usage-error.ts";
 import { tokenResponseFromBody } from "../storage/token-response.ts";
 import type { TokenStorage } from "../storage/token-storage.ts";
 import type { TokenStorageData } from "../storage/token-storage-data.ts";
@@ -270,6 +271,35 @@ export function describeTokenStorageConformance(label: string, harness: TokenSto
         const text = `${(error as Error).message} ${JSON.stringify(error)}`;
         expect(text).not.toContain("access-a");
         expect(text).not.toContain("refresh-a");
+      }),
+    );
+
+    it(
+      "refuses a record that would not read back, before writing anything, and keeps what was stored",
+      run(async ({ create }) => {
+        const storage = await create("DEFAULT");
+        const stored = { a: sampleTokenData("a"), b: sampleTokenData("b") };
+        await storage.storeTokenDataByResourceServer(stored);
+        const bad: Array<Record<string, TokenStorageData>> = [
+          // JSON writes NaN as null and drops undefined: the file would be unreadable afterwards.
+          { a: sampleTokenData("a", { expires_at_seconds: Number.NaN }) },
+          { a: sampleTokenData("a", { access_token: undefined as unknown as string }) },
+          { c: sampleTokenData("c"), a: sampleTokenData("elsewhere") },
+          { c: null as unknown as TokenStorageData },
+        ];
+        for (const data of bad) {
+          const error = await storage.storeTokenDataByResourceServer(data).then(
+            () => null,
+            (e: unknown) => e,
+          );
+          expect(isGlobusSDKUsageError(error), String(error)).toBe(true);
+          expect(`${(error as Error).message} ${JSON.stringify(error)}`).not.toContain("access-");
+        }
+        // All or nothing: the valid record of a refused call was not written either.
+        expect(await storage.getTokenDataByResourceServer()).toEqual(stored);
+        await storage.storeTokenDataByResourceServer({ c: sampleTokenData("c") });
+        expect(await storage.removeTokenData("a")).toBe(true);
+        expect(await storage.getTokenData("b")).toEqual(stored.b);
       }),
     );
 
