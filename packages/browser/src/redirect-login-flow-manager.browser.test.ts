@@ -241,6 +241,27 @@ describe("RedirectLoginFlowManager against the emulator", () => {
     expect(pendingKeys()).toEqual([]);
   });
 
+  it("removes a stale attempt's code and state from the address bar, though it completes nothing", async () => {
+    const { loginClient, capture } = await setup();
+    const flow = new RedirectLoginFlowManager(loginClient, {
+      redirectUri: callbackUrl(),
+      navigate: capture.navigate,
+      maxAgeMs: 1,
+    });
+    void flow.runLoginFlow({ required_scopes: SCOPES });
+    const callback = new URL(await navigateInFrame(await capture.next()));
+    callback.searchParams.set("keep", "me");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const after = await atAddress(callback.href, async () => {
+      expect(flow.isRedirectCallback()).toBe(false);
+      return new URL(location.href);
+    });
+    expect(after.searchParams.has("code")).toBe(false);
+    expect(after.searchParams.has("state")).toBe(false);
+    expect(after.searchParams.get("keep")).toBe("me");
+    expect(pendingKeys()).toEqual([]);
+  });
+
   it("defaults the redirect URI to this page and the return URL to this address; refuses other origins", async () => {
     const { loginClient, capture } = await setup();
     const flow = new RedirectLoginFlowManager(loginClient, { navigate: capture.navigate });

@@ -63,7 +63,7 @@ export interface RedirectLoginFlowManagerOptions extends BaseLoginFlowManagerOpt
   /** Sends the browser to the authorize URL. @default `url => location.assign(url)` */
   navigate?: ((url: string) => void) | undefined;
   /**
-   * The same-origin page to come back to after the login, returned by
+   * The same-origin http(s) page to come back to after the login, returned by
    * {@link RedirectLoginFlowManager.completeRedirect}. A function is called at login time.
    * @default `location.href` at login time
    */
@@ -180,8 +180,9 @@ export class RedirectLoginFlowManager extends BaseLoginFlowManager {
    * `options.signal` aborts (after navigation the callback may still complete the login).
    *
    * @throws LoginCancelledError when `signal` is aborted.
-   * @throws GlobusSDKUsageError when `authParams.required_scopes` is empty, or `returnUrl` (or, with
-   *   the default storage, `redirectUri`) is not on this page's origin.
+   * @throws GlobusSDKUsageError when `authParams.required_scopes` is empty, `returnUrl` is not an
+   *   http(s) URL, or `returnUrl` (or, with the default storage, `redirectUri`) is not on this page's
+   *   origin.
    * @throws LoginFlowError when sessionStorage cannot be used.
    */
   async runLoginFlow(
@@ -304,14 +305,23 @@ export class RedirectLoginFlowManager extends BaseLoginFlowManager {
     } catch {
       throw new GlobusSDKUsageError(`${OWNER}: returnUrl must be a URL.`);
     }
-    // The return URL is handed back for the app to navigate to; another origin would be an open redirect.
+    // The return URL is handed back for the app to navigate to: a `javascript:` or `data:` URL would
+    // run script (their origin is "null", as is a sandboxed page's), another origin would be an
+    // open redirect.
+    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
+      throw new GlobusSDKUsageError(`${OWNER}: returnUrl must be an http or https URL.`);
+    }
     if (location && parsed.origin !== location.origin) {
       throw new GlobusSDKUsageError(`${OWNER}: returnUrl must be on this page's origin.`);
     }
     return parsed.href;
   }
 
-  /** Reads a valid, fresh pending login of this client; removes it if it is stale or unreadable. */
+  /**
+   * Reads a valid, fresh pending login of this client. One that is stale or unreadable is removed,
+   * and so are its code and state from the address bar: nothing will complete that login, and a
+   * code must not linger in the history.
+   */
   #read(storage: Storage, state: string): PendingLogin | undefined {
     const key = PENDING_LOGIN_KEY_PREFIX + state;
     const raw = storage.getItem(key);
@@ -319,6 +329,7 @@ export class RedirectLoginFlowManager extends BaseLoginFlowManager {
     const entry = this.#parse(raw);
     if (!entry || entry.state !== state || this.#isStale(entry)) {
       storage.removeItem(key);
+      this.#cleanAddressBar(state);
       return undefined;
     }
     return entry.clientId === this.loginClient.clientId ? entry : undefined;
