@@ -405,6 +405,7 @@ export abstract class GlobusApp {
   protected renewalHooks(resourceServer: string) {
     const inner = this.tokenStorage.tokenStorage;
     return {
+      resourceServer,
       onRefresh: async (response: TokenResponse) => {
         await this.tokenStorage.storeTokenResponse(response);
         this.emit("refresh", { resourceServer, source: "local" });

@@ -3,6 +3,7 @@ import { type Emulator, SAMPLE_IDENTITIES, SAMPLE_NATIVE_CLIENT, startEmulator }
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { NativeAppAuthClient } from "../auth/native-app-auth-client.ts";
 import { isGlobusAPIError } from "../errors/api-error.ts";
+import { isGlobusError } from "../errors/globus-error.ts";
 import { isIdentityMismatchError, isMissingTokenError } from "../errors/token-validation-errors.ts";
 import { isGlobusSDKUsageError } from "../errors/usage-error.ts";
 import type { GARE } from "../gare/gare.ts";
@@ -30,8 +31,16 @@ afterEach(() => {
   emu.control.revokeAll();
 });
 
-function makeApp(config: GlobusAppConfigInput = {}, storage = new MemoryTokenStorage()) {
-  const loginClient = new NativeAppAuthClient({ clientId: SAMPLE_NATIVE_CLIENT.id, baseUrl: emu.url });
+function makeApp(
+  config: GlobusAppConfigInput = {},
+  storage = new MemoryTokenStorage(),
+  fetchWith: typeof fetch = fetch,
+) {
+  const loginClient = new NativeAppAuthClient({
+    clientId: SAMPLE_NATIVE_CLIENT.id,
+    baseUrl: emu.url,
+    fetch: fetchWith,
+  });
   const flow = new EmulatorAutoApproveLoginFlow(loginClient, {
     requestRefreshTokens: config.requestRefreshTokens ?? false,
   });
@@ -41,6 +50,25 @@ function makeApp(config: GlobusAppConfigInput = {}, storage = new MemoryTokenSto
     config: { tokenStorage: storage, loginFlowManager: flow, ...config },
   });
   return { app, flow, storage };
+}
+
+/**
+ * A fetch that lets the emulator answer and then rewrites the JSON of its refresh-token answers:
+ * how a misbehaving Auth (or a proxy) is played, since the emulator itself answers correctly.
+ */
+function rewritingRefreshAnswers(rewrite: (body: Record<string, unknown>) => Record<string, unknown>) {
+  return (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const response = await fetch(input, init);
+    const form = new URLSearchParams(
+      init?.body instanceof URLSearchParams ? init.body : String(init?.body ?? ""),
+    );
+    if (!response.ok || form.get("grant_type") !== "refresh_token") return response;
+    const body = rewrite((await response.json()) as Record<string, unknown>);
+    return new Response(JSON.stringify(body), {
+      status: 200,
+      headers: { "content-type": "application/json" },
+    });
+  }) as typeof fetch;
 }
 
 describe("UserApp against the emulator", () => {
@@ -269,6 +297,41 @@ describe("UserApp against the emulator", () => {
 });
 
 describe("short-lived tokens", () => {
+  it("refuses a refresh answer for another resource server, and leaves that server's tokens alone", async () => {
+    const storage = new MemoryTokenStorage();
+    const { app } = makeApp(
+      { requestRefreshTokens: true },
+      storage,
+      rewritingRefreshAnswers((body) => ({ ...body, resource_server: "auth.globus.org" })),
+    );
+    await using _ = app;
+    await app.login();
+    const before = await storage.getTokenDataByResourceServer();
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 3 * 86_400_000 });
+    const error = await (await app.getAuthorizer(TRANSFER)).getAuthorizationHeader().catch((e: unknown) => e);
+    expect(isGlobusError(error), String(error)).toBe(true);
+    expect(String(error)).toMatch(/returned a token for auth\.globus\.org/);
+    expect(await storage.getTokenDataByResourceServer()).toEqual(before);
+  });
+
+  it("keeps the stored refresh token when a refresh answer brings none (it stays valid)", async () => {
+    const storage = new MemoryTokenStorage();
+    const { app } = makeApp(
+      { requestRefreshTokens: true },
+      storage,
+      rewritingRefreshAnswers(({ refresh_token: _dropped, ...body }) => body),
+    );
+    await using _ = app;
+    await app.login();
+    const before = await storage.getTokenData(TRANSFER);
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 3 * 86_400_000 });
+    await (await app.getAuthorizer(TRANSFER)).getAuthorizationHeader();
+    expect(emu.control.requestCounts()["token:refresh_token"]).toBe(1);
+    const after = await storage.getTokenData(TRANSFER);
+    expect(after?.access_token).not.toBe(before?.access_token);
+    expect(after?.refresh_token).toBe(before?.refresh_token);
+  });
+
   it("uses a renewed token that lives less than the renewal margin instead of renewing in a loop", async () => {
     const { app } = makeApp({ requestRefreshTokens: true });
     await using _ = app;

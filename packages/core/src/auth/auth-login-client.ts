@@ -201,13 +201,22 @@ export abstract class AuthLoginClient {
     );
   }
 
-  /** Renews an access token with a refresh token (one resource server per call). */
-  refreshToken(refreshToken: string): Promise<TokenResponse> {
-    return this.tokenGrant(
+  /**
+   * Renews an access token with a refresh token (one resource server per call). When Globus answers
+   * without a new refresh token, the one used stays valid (RFC 6749 §6), so the response carries it:
+   * storing the response must not erase it.
+   */
+  async refreshToken(refreshToken: string): Promise<TokenResponse> {
+    const response = await this.tokenGrant(
       "refresh_token",
       (as, client, auth, options) => oauth.refreshTokenGrantRequest(as, client, auth, refreshToken, options),
       oauth.processRefreshTokenResponse,
     );
+    const records = Object.entries(response.byResourceServer).map(([rs, record]) => [
+      rs,
+      record.refresh_token === null ? { ...record, refresh_token: refreshToken } : record,
+    ]);
+    return { ...response, byResourceServer: Object.fromEntries(records) };
   }
 
   /** Revokes an access or refresh token. Revoking an unknown token succeeds, as in OAuth. */

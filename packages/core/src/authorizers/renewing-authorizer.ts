@@ -27,6 +27,11 @@ export interface RenewingAuthorizerOptions {
    * meanwhile, the authorizer adopts it instead of asking Globus again.
    */
   reload?: () => Promise<TokenStorageData | null>;
+  /**
+   * The resource server the renewed token must be for. A renewal that answers for another is
+   * refused before anything is adopted or stored: storing it would replace that server's tokens.
+   */
+  resourceServer?: string;
 }
 
 function nowSeconds(): number {
@@ -118,6 +123,12 @@ export abstract class RenewingAuthorizer implements GlobusAuthorizer {
         );
       }
       const record = records[0] as TokenStorageData;
+      const expected = this.#options.resourceServer;
+      if (expected !== undefined && record.resource_server !== expected) {
+        throw new GlobusError(
+          `A token renewal for ${expected} returned a token for ${record.resource_server}; it was not used or stored.`,
+        );
+      }
       this.#accessToken = record.access_token;
       this.#expiresAtSeconds = record.expires_at_seconds;
       this.adoptRefreshToken(record);
