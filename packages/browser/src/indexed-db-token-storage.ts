@@ -155,7 +155,7 @@ export class IndexedDBTokenStorage extends BaseTokenStorage {
   override async getTokenData(resourceServer: string): Promise<TokenStorageData | null> {
     const key = this.#key(resourceServer);
     const value = await this.#guard("read tokens", () => get<unknown>(key, this.#store));
-    return value === undefined ? null : parseTokenStorageData(value, this.#location(key));
+    return value === undefined ? null : parseTokenStorageData(value, this.#location(key), resourceServer);
   }
 
   async getTokenDataByResourceServer(): Promise<Record<string, TokenStorageData>> {
@@ -180,7 +180,7 @@ export class IndexedDBTokenStorage extends BaseTokenStorage {
           },
         );
       }
-      out[resourceServer] = parseTokenStorageData(values[index], this.#location(key));
+      out[resourceServer] = parseTokenStorageData(values[index], this.#location(key), resourceServer);
     });
     return out;
   }

@@ -113,7 +113,7 @@ export class LocalStorageTokenStorage extends BaseTokenStorage {
   override async getTokenData(resourceServer: string): Promise<TokenStorageData | null> {
     const key = this.#key(resourceServer);
     const raw = this.#read(key);
-    return raw === null ? null : this.#parse(key, raw);
+    return raw === null ? null : this.#parse(key, raw, resourceServer);
   }
 
   async getTokenDataByResourceServer(): Promise<Record<string, TokenStorageData>> {
@@ -133,7 +133,8 @@ export class LocalStorageTokenStorage extends BaseTokenStorage {
       const raw = this.#read(key);
       // Removed by another tab since it was listed.
       if (raw === null) continue;
-      out[this.#resourceServer(key)] = this.#parse(key, raw);
+      const resourceServer = this.#resourceServer(key);
+      out[resourceServer] = this.#parse(key, raw, resourceServer);
     }
     return out;
   }
@@ -188,7 +189,7 @@ export class LocalStorageTokenStorage extends BaseTokenStorage {
     }
   }
 
-  #parse(key: string, raw: string): TokenStorageData {
+  #parse(key: string, raw: string, resourceServer: string): TokenStorageData {
     let value: unknown;
     try {
       value = JSON.parse(raw);
@@ -198,7 +199,7 @@ export class LocalStorageTokenStorage extends BaseTokenStorage {
         location: `localStorage key "${key}"`,
       });
     }
-    return parseTokenStorageData(value, `localStorage key "${key}"`);
+    return parseTokenStorageData(value, `localStorage key "${key}"`, resourceServer);
   }
 
   #resourceServer(key: string): string {

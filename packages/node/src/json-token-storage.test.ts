@@ -299,6 +299,12 @@ describe("JSONTokenStorage", () => {
         /at data\.DEFAULT\.a: 'access_token' /,
       ],
       [
+        // Its tokens would be handed out for the wrong server, past the scope check of the key's.
+        "a record filed under another resource server",
+        '{"data": {"DEFAULT": {"a": {"resource_server": "b", "scope": "s", "access_token": "secret-at", "expires_at_seconds": 1}}}, "format_version": "2.0"}',
+        /at data\.DEFAULT\.a: 'resource_server' is not the resource server it is stored under/,
+      ],
+      [
         "a non-string globus-sdk.version",
         '{"data": {}, "format_version": "2.0", "globus-sdk.version": 3}',
         /'globus-sdk\.version' must be a string/,

@@ -210,7 +210,7 @@ export class JSONTokenStorage extends BaseTokenStorage {
     for (const [resourceServer, value] of namespaces.get(this.namespace) ?? []) {
       const where = `'${this.filePath}' at data.${this.namespace}.${resourceServer}`;
       try {
-        out.set(resourceServer, parseTokenStorageData(value, where));
+        out.set(resourceServer, parseTokenStorageData(value, where, resourceServer));
       } catch (error) {
         // Same message, but `location` is the file alone so callers can act on it.
         if (isTokenStorageError(error)) throw this.#error(error.message);

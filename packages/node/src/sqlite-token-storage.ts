@@ -290,7 +290,7 @@ export class SQLiteTokenStorage extends BaseTokenStorage {
       throw this.#error(`Invalid token data in ${where}: not valid JSON`);
     }
     try {
-      return parseTokenStorageData(value, where);
+      return parseTokenStorageData(value, where, resourceServer);
     } catch (error) {
       if (isTokenStorageError(error)) throw this.#error(error.message);
       throw error;

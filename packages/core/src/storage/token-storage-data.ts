@@ -45,6 +45,8 @@ const KNOWN_KEYS = new Set([
 
 const nullableString = v.nullish(v.string(), null);
 
+const MISFILED = "'resource_server' is not the resource server it is stored under";
+
 /**
  * A number that is not NaN or ±Infinity. A `check` rather than valibot's `finite()`: every
  * refinement the browser bundle uses is a `check`, so it carries one action instead of several.
@@ -68,14 +70,23 @@ export const TokenStorageDataSchema = v.looseObject({
  * {@link TokenStorageData}, with unknown keys moved to `extra`.
  *
  * @param location - where the record was read from, for the error message.
+ * @param resourceServer - the resource server the record is stored under, when the store keys it:
+ *   a record for another one is refused, since its tokens would be handed out for the wrong server.
  * @throws TokenStorageError naming the location and the bad field (never a token value).
  */
-export function parseTokenStorageData(value: unknown, location: string): TokenStorageData {
+export function parseTokenStorageData(
+  value: unknown,
+  location: string,
+  resourceServer?: string,
+): TokenStorageData {
   const result = v.safeParse(TokenStorageDataSchema, value);
-  if (!result.success) {
-    throw new TokenStorageError(`Invalid token data in ${location}: ${describeIssue(result.issues[0])}`, {
-      location,
-    });
+  const problem = !result.success
+    ? describeIssue(result.issues[0])
+    : resourceServer !== undefined && result.output.resource_server !== resourceServer
+      ? MISFILED
+      : undefined;
+  if (!result.success || problem) {
+    throw new TokenStorageError(`Invalid token data in ${location}: ${problem}`, { location });
   }
   const { resource_server, identity_id, scope, access_token, refresh_token, expires_at_seconds, token_type } =
     result.output;
@@ -112,8 +123,7 @@ export function assertStorableTokenData(data: Readonly<Record<string, TokenStora
     else {
       const result = v.safeParse(TokenStorageDataSchema, tokenStorageDataToJSON(record));
       if (!result.success) problem = describeIssue(result.issues[0]);
-      else if (record.resource_server !== resourceServer)
-        problem = "its resource_server is not the key it is stored under";
+      else if (record.resource_server !== resourceServer) problem = MISFILED;
     }
     if (problem) {
       throw new GlobusSDKUsageError(`Cannot store the tokens of '${resourceServer}': ${problem}.`);
