@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Hot path in Node: `await (await app.getAuthorizer(rs)).getAuthorizationHeader()` with a valid
 // stored token, over MemoryTokenStorage and JSONTokenStorage, side by side in one process (the
-// storages take turns, repetition by repetition). Counts file reads (fs/promises readFile, patched
-// before the packages load) and storage reads (the storage's read methods, wrapped) during the timed
+// storages take turns, repetition by repetition). Counts file reads (fs/promises open and readFile,
+// patched before the packages load) and storage reads (the storage's read methods, wrapped) during the timed
 // calls, and requests at the emulator the app's login client points at (must stay 0).
 
 import { mkdirSync, rmSync } from "node:fs";
@@ -24,12 +24,15 @@ import {
   totalRequests,
 } from "./lib/util.mjs";
 
+// A read is an `open` (how JSONTokenStorage reads its file) or a `readFile` by path.
 let fileReads = 0;
-const originalReadFile = fsp.readFile;
-fsp.readFile = function countingReadFile(...args) {
-  fileReads++;
-  return originalReadFile.apply(this, args);
-};
+for (const name of ["open", "readFile"]) {
+  const original = fsp[name];
+  fsp[name] = function counting(...args) {
+    fileReads++;
+    return original.apply(this, args);
+  };
+}
 syncBuiltinESMExports();
 
 const { UserApp, NativeAppAuthClient, MemoryTokenStorage } = await import("globus-app");

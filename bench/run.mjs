@@ -270,7 +270,7 @@ function hotPathSection(node, browser) {
     "Sequential awaited calls after a warm-up; storages take turns within one process (one page in Chromium).",
     "_First call_ builds and caches the authorizer (one storage read, validation) and is timed apart.",
     "Reads are counted during the timed calls: storage reads by wrapping the storage's read methods, file reads",
-    "by patching `fs/promises.readFile` (the first call, for comparison: storage reads / file reads in brackets).",
+    "by patching `fs/promises` `open` and `readFile` (the first call, for comparison: storage reads / file reads in brackets).",
     "",
   ];
   const rows = [];

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -320,6 +321,25 @@ describe("JSONTokenStorage", () => {
       await expectRefused(() => storage.storeTokenDataByResourceServer({ good }));
       await expectRefused(() => storage.removeTokenData("a"));
     });
+
+    it.skipIf(process.platform === "win32")(
+      "refuses a path that is not a regular file (a FIFO would block every read)",
+      async () => {
+        await mkdir(path.dirname(file), { recursive: true });
+        execFileSync("mkfifo", [file]);
+        const storage = new JSONTokenStorage(file);
+        for (const call of [
+          () => storage.getTokenDataByResourceServer(),
+          () => storage.storeTokenDataByResourceServer({ good }),
+          () => storage.removeTokenData("a"),
+        ]) {
+          const error = await call().catch((e: unknown) => e);
+          expect(isTokenStorageError(error), String(error)).toBe(true);
+          expect((error as Error).message).toMatch(/is not a regular file/);
+        }
+        expect((await stat(file)).isFIFO()).toBe(true);
+      },
+    );
 
     it("does not refuse a file whose bad record is in another namespace, and keeps that record", async () => {
       const content = '{"data": {"other": {"a": {"scope": 5}}}, "format_version": "2.0"}';

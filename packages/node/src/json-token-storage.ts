@@ -1,4 +1,5 @@
-import { readdir, readFile, stat, unlink } from "node:fs/promises";
+import { constants } from "node:fs";
+import { open, readdir, readFile, stat, unlink } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
@@ -181,19 +182,40 @@ export class JSONTokenStorage extends BaseTokenStorage {
     );
   }
 
+  /** The file's text, or undefined when there is no file. */
+  async #readText(): Promise<string | undefined> {
+    let handle: Awaited<ReturnType<typeof open>>;
+    try {
+      // Non-blocking, so a FIFO at the path cannot hang every read until a writer appears.
+      handle = await open(this.filePath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    } catch (error) {
+      if (errorCode(error) === "ENOENT") return undefined;
+      throw this.#error(
+        `Could not read token storage file '${this.filePath}' (${errorCode(error) ?? "error"})`,
+        error,
+      );
+    }
+    try {
+      if (!(await handle.stat()).isFile()) {
+        throw this.#error(`Token storage path '${this.filePath}' is not a regular file`);
+      }
+      return await handle.readFile("utf8");
+    } catch (error) {
+      if (isTokenStorageError(error)) throw error;
+      throw this.#error(
+        `Could not read token storage file '${this.filePath}' (${errorCode(error) ?? "error"})`,
+        error,
+      );
+    } finally {
+      await handle.close();
+    }
+  }
+
   async #read(): Promise<Namespaces> {
     let previous: string | undefined;
     for (let attempt = 0; ; attempt++) {
-      let text: string;
-      try {
-        text = await readFile(this.filePath, "utf8");
-      } catch (error) {
-        if (errorCode(error) === "ENOENT") return new Map();
-        throw this.#error(
-          `Could not read token storage file '${this.filePath}' (${errorCode(error) ?? "error"})`,
-          error,
-        );
-      }
+      const text = await this.#readText();
+      if (text === undefined) return new Map();
       try {
         return parseTokenFile(text, this.filePath);
       } catch (error) {
