@@ -143,7 +143,41 @@ describe("login client", () => {
   });
 });
 
+/** A fetch that lets the emulator answer code exchanges and then rewrites the JSON of the answer. */
+function rewritingTokenAnswers(rewrite: (body: Record<string, unknown>) => unknown) {
+  return (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const response = await fetch(input, init);
+    if (!String(input).endsWith("/v2/oauth2/token") || !response.ok) return response;
+    const body = rewrite((await response.json()) as Record<string, unknown>);
+    return new Response(JSON.stringify(body), {
+      status: 200,
+      headers: { "content-type": "application/json" },
+    });
+  }) as typeof fetch;
+}
+
 describe("login client errors", () => {
+  it.each([
+    [
+      "two tokens for one resource server",
+      (b: Record<string, unknown>) => ({ ...b, other_tokens: [b, ...(b.other_tokens as unknown[])] }),
+    ],
+    ["an empty resource server", (b: Record<string, unknown>) => ({ ...b, resource_server: "" })],
+    [
+      "a resource server named __proto__",
+      (b: Record<string, unknown>) => ({ ...b, resource_server: "__proto__" }),
+    ],
+  ])("refuses a token answer with %s as unreadable, whatever else it holds", async (_label, rewrite) => {
+    const client = new NativeAppAuthClient({
+      clientId: SAMPLE_NATIVE_CLIENT.id,
+      baseUrl: emu.url,
+      fetch: rewritingTokenAnswers(rewrite),
+    });
+    const { request, code } = await authorize(client);
+    const error = await exchange(client, request, code).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "GlobusNetworkError" });
+  });
+
   it("reports a 5xx from the token endpoint as a GlobusAPIError with its status", async () => {
     const client = new NativeAppAuthClient({ clientId: SAMPLE_NATIVE_CLIENT.id, baseUrl: emu.url });
     const { request, code } = await authorize(client);

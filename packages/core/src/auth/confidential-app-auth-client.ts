@@ -2,7 +2,12 @@ import * as oauth from "oauth4webapi";
 import * as v from "valibot";
 import { GlobusNetworkError } from "../errors/api-error.ts";
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
-import { GlobusTokenSchema, type TokenResponse, tokenResponseFromBody } from "../storage/token-response.ts";
+import {
+  GlobusTokenSchema,
+  hasDistinctResourceServers,
+  type TokenResponse,
+  tokenResponseFromBody,
+} from "../storage/token-response.ts";
 import { AuthLoginClient, type AuthLoginClientOptions } from "./auth-login-client.ts";
 
 /** Options of {@link ConfidentialAppAuthClient}. */
@@ -68,7 +73,13 @@ export class ConfidentialAppAuthClient extends AuthLoginClient {
       ),
     );
     // Globus answers this grant with a JSON array of tokens, which oauth4webapi does not process.
-    const parsed = v.safeParse(v.array(GlobusTokenSchema), body);
+    const parsed = v.safeParse(
+      v.pipe(
+        v.array(GlobusTokenSchema),
+        v.check((tokens) => hasDistinctResourceServers(tokens)),
+      ),
+      body,
+    );
     if (!parsed.success) {
       throw new GlobusNetworkError("Globus Auth sent a dependent-token response this library cannot read.");
     }

@@ -7,17 +7,32 @@ export const GlobusTokenSchema = v.looseObject({
   scope: v.string(),
   expires_in: finiteNumber,
   token_type: v.nullish(v.string()),
-  resource_server: v.string(),
+  // Records are keyed by it: an empty name or `__proto__` could not be stored as a key.
+  resource_server: v.pipe(
+    v.string(),
+    v.check((name) => name !== "" && name !== "__proto__"),
+  ),
   refresh_token: v.nullish(v.string()),
   id_token: v.nullish(v.string()),
   state: v.nullish(v.string()),
 });
 
-/** Valibot schema of a whole Globus Auth token response (top-level token plus `other_tokens`). */
-export const GlobusTokenResponseSchema = v.looseObject({
-  ...GlobusTokenSchema.entries,
-  other_tokens: v.optional(v.array(GlobusTokenSchema), []),
-});
+/**
+ * Valibot schema of a whole Globus Auth token response (top-level token plus `other_tokens`), one
+ * token per resource server: a second one for the same server would silently replace the first.
+ */
+export const GlobusTokenResponseSchema = v.pipe(
+  v.looseObject({
+    ...GlobusTokenSchema.entries,
+    other_tokens: v.optional(v.array(GlobusTokenSchema), []),
+  }),
+  v.check((body) => hasDistinctResourceServers([body, ...body.other_tokens])),
+);
+
+/** Whether no two tokens are for the same resource server (their records would collide). */
+export function hasDistinctResourceServers(tokens: readonly { resource_server: string }[]): boolean {
+  return new Set(tokens.map((token) => token.resource_server)).size === tokens.length;
+}
 
 /** A Globus Auth token response body as sent on the wire. */
 export type GlobusTokenResponseBody = v.InferOutput<typeof GlobusTokenResponseSchema>;
