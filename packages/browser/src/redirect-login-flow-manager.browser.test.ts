@@ -150,6 +150,14 @@ describe("RedirectLoginFlowManager against the emulator", () => {
     stateless.searchParams.delete("state");
     await expect(flow.completeRedirect(stateless)).rejects.toSatisfy(isLoginStateMismatchError);
 
+    // Which of two codes (or states) would count is a guess: such a callback is nobody's.
+    for (const name of ["code", "state"]) {
+      const repeated = new URL(real);
+      repeated.searchParams.append(name, "another");
+      expect(flow.isRedirectCallback(repeated)).toBe(false);
+      await expect(flow.completeRedirect(repeated)).rejects.toSatisfy(isLoginStateMismatchError);
+    }
+
     // Another app's flow (another client) does not claim it, and does not consume it.
     expect(other.flow.isRedirectCallback(real)).toBe(false);
     await expect(other.flow.completeRedirect(real)).rejects.toSatisfy(isLoginStateMismatchError);

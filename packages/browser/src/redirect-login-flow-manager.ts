@@ -18,6 +18,7 @@ import {
   callbackState,
   checkFlowOptions,
   pageLocation,
+  repeatsCallbackParams,
 } from "./internal/login-callback.ts";
 
 /** Prefix of the sessionStorage keys of pending redirect logins; one key per `state`. */
@@ -92,7 +93,9 @@ function parseUrl(url: string | URL): URL {
 
 function stateOf(url: URL): string | undefined {
   const state = url.searchParams.get("state");
-  return state && state.length <= MAX_STATE_LENGTH ? state : undefined;
+  return state && state.length <= MAX_STATE_LENGTH && !repeatsCallbackParams(url.searchParams)
+    ? state
+    : undefined;
 }
 
 /** The callback URL without its OAuth parameters; other parameters and the hash stay. */

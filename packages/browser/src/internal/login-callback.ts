@@ -16,6 +16,14 @@ export function pageLocation(owner: string, what: string): Location {
   return location;
 }
 
+/**
+ * Whether a callback repeats `state`, `code` or `error`: which one counts would be a guess (and the
+ * local-server flow refuses the same), so such a callback is nobody's.
+ */
+export function repeatsCallbackParams(query: URLSearchParams): boolean {
+  return ["state", "code", "error"].some((name) => query.getAll(name).length > 1);
+}
+
 /** The `state` of a login callback URL (`state` with `code` or `error`); undefined for any other URL. */
 export function callbackState(url: string | URL): string | undefined {
   let parsed: URL;
@@ -26,7 +34,9 @@ export function callbackState(url: string | URL): string | undefined {
   }
   const query = parsed.searchParams;
   const state = query.get("state");
-  return state && (query.has("code") || query.has("error")) ? state : undefined;
+  return state && (query.has("code") || query.has("error")) && !repeatsCallbackParams(query)
+    ? state
+    : undefined;
 }
 
 /**

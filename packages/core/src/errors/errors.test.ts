@@ -88,4 +88,10 @@ describe("error hierarchy", () => {
     expect(cause.message).toMatch(/not valid JSON/);
     expect(cause.message).not.toContain("7890");
   });
+
+  it("keeps a denied login's message short whatever the callback carried", () => {
+    const error = new LoginDeniedError("access_denied", "x".repeat(1_000_000));
+    expect(error.message.length).toBeLessThan(400);
+    expect(error.errorDescription).toHaveLength(1_000_000);
+  });
 });

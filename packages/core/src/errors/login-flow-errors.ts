@@ -56,8 +56,10 @@ export class LoginDeniedError extends LoginFlowError {
   /** Globus's `error_description`, if it sent one. */
   readonly errorDescription: string | undefined;
   constructor(error: string, errorDescription?: string, options: GlobusErrorOptions = {}) {
+    // The callback's text, from the address bar: keep a message (and logs) a sane length.
+    const shown = (text: string) => (text.length > 300 ? `${text.slice(0, 300)}…` : text);
     super(
-      `Globus Auth refused the login: ${error}${errorDescription ? ` (${errorDescription})` : ""}`,
+      `Globus Auth refused the login: ${shown(error)}${errorDescription ? ` (${shown(errorDescription)})` : ""}`,
       "LOGIN_DENIED",
       options,
     );
