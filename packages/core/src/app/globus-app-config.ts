@@ -100,6 +100,51 @@ const CONFIG_KEYS = new Set<keyof GlobusAppConfig>([
 ]);
 
 /**
+ * Whether `value` is an object (or function) with a method `name`: how instances and providers are
+ * told apart.
+ * @internal
+ */
+export function hasMethod(value: unknown, name: string): boolean {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as Record<string, unknown>)[name] === "function"
+  );
+}
+
+/** What each option may be, beyond undefined: checked where the app is built, not at first use. */
+const CONFIG_SHAPES: ReadonlyArray<[keyof GlobusAppConfig, (value: unknown) => boolean, string]> = [
+  ["requestRefreshTokens", (value) => typeof value === "boolean", "a boolean"],
+  ["autoRedriveGares", (value) => typeof value === "boolean", "a boolean"],
+  ["environment", (value) => typeof value === "string", "a string"],
+  ["loginRedirectUri", (value) => typeof value === "string", "a string"],
+  [
+    "loginFlowManager",
+    (value) =>
+      typeof value === "string" || hasMethod(value, "runLoginFlow") || hasMethod(value, "forGlobusApp"),
+    "a name, a LoginFlowManager or a provider",
+  ],
+  [
+    "tokenStorage",
+    (value) =>
+      typeof value === "string" ||
+      hasMethod(value, "getTokenDataByResourceServer") ||
+      hasMethod(value, "forGlobusApp"),
+    "a name, a TokenStorage or a provider",
+  ],
+  [
+    "tokenValidationErrorHandler",
+    (value) => value === null || typeof value === "function",
+    "a function or null",
+  ],
+  [
+    "idTokenDecoder",
+    (value) => hasMethod(value, "decode") || hasMethod(value, "forGlobusApp"),
+    "an IdTokenDecoder or a provider",
+  ],
+];
+
+/**
  * Fills defaults into a config and freezes it.
  *
  * @throws GlobusSDKUsageError for an unknown key or environment, or a value of the wrong type.
@@ -108,15 +153,17 @@ export function resolveGlobusAppConfig(
   input: GlobusAppConfigInput = {},
   defaultTokenStorage = "memory",
 ): GlobusAppConfig {
-  if (typeof input !== "object" || input === null) throw new GlobusSDKUsageError("config must be an object.");
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    throw new GlobusSDKUsageError("config must be an object.");
+  }
   for (const key of Object.keys(input)) {
     if (!CONFIG_KEYS.has(key as keyof GlobusAppConfig)) {
       throw new GlobusSDKUsageError(`Unknown GlobusAppConfig option "${key}".`);
     }
   }
-  for (const key of ["requestRefreshTokens", "autoRedriveGares"] as const) {
-    if (input[key] !== undefined && typeof input[key] !== "boolean") {
-      throw new GlobusSDKUsageError(`GlobusAppConfig.${key} must be a boolean.`);
+  for (const [key, accepts, expected] of CONFIG_SHAPES) {
+    if (input[key] !== undefined && !accepts(input[key])) {
+      throw new GlobusSDKUsageError(`GlobusAppConfig.${key} must be ${expected}.`);
     }
   }
   if (input.loginRedirectUri !== undefined) {

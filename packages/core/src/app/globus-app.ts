@@ -16,6 +16,7 @@ import { ValidatingTokenStorage } from "../storage/validating-token-storage.ts";
 import {
   type GlobusAppConfig,
   type GlobusAppConfigInput,
+  hasMethod,
   resolveGlobusAppConfig,
   type TokenStorageProvider,
 } from "./globus-app-config.ts";
@@ -62,19 +63,19 @@ const AUTH_RS = "auth.globus.org";
 
 function isTokenStorage(value: unknown): value is TokenStorage {
   return (
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as TokenStorage).getTokenDataByResourceServer === "function" &&
-    typeof (value as TokenStorage).storeTokenDataByResourceServer === "function"
+    hasMethod(value, "getTokenDataByResourceServer") && hasMethod(value, "storeTokenDataByResourceServer")
   );
 }
 
 function hasForGlobusApp(value: unknown): value is { forGlobusApp(context: never): unknown } {
-  return (
-    (typeof value === "object" || typeof value === "function") &&
-    value !== null &&
-    typeof (value as { forGlobusApp?: unknown }).forGlobusApp === "function"
-  );
+  return hasMethod(value, "forGlobusApp");
+}
+
+/** Refuses what is not a plain options object (null, an array, a string), naming the call. */
+function checkOptionsObject(value: unknown, what: string): void {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new GlobusSDKUsageError(`${what} must be an object.`);
+  }
 }
 
 /**
@@ -113,6 +114,15 @@ export abstract class GlobusApp {
   constructor(appName: string | undefined, options: GlobusAppOptions = {}) {
     this.appName = appName ?? "Unnamed Globus App";
     if (typeof this.appName !== "string") throw new GlobusSDKUsageError("appName must be a string.");
+    checkOptionsObject(options, "The app's options");
+    if (options.scopeRequirements !== undefined) {
+      checkOptionsObject(options.scopeRequirements, "scopeRequirements");
+    }
+    if (options.loginClient !== undefined && !hasMethod(options.loginClient, "createAuthorizationRequest")) {
+      throw new GlobusSDKUsageError(
+        "loginClient must be a login client (NativeAppAuthClient or ConfidentialAppAuthClient).",
+      );
+    }
     this.platform = (new.target as unknown as typeof GlobusApp).platform;
     this.config = resolveGlobusAppConfig(options.config, this.platform.defaultTokenStorage);
     this.checkOptions(options);
@@ -165,6 +175,9 @@ export abstract class GlobusApp {
           loginClient: this.loginClient,
         })
       : decoder;
+    if (this.idTokenDecoder !== undefined && !hasMethod(this.idTokenDecoder, "decode")) {
+      throw new GlobusSDKUsageError("The idTokenDecoder provider did not return an IdTokenDecoder.");
+    }
 
     this.addScopeRequirements({ [AUTH_RS]: "openid" });
     const detach = this.platform.attach?.(this, {
@@ -202,7 +215,9 @@ export abstract class GlobusApp {
     let provider: TokenStorageProvider | undefined;
     if (isTokenStorage(value)) return value;
     if (hasForGlobusApp(value)) provider = value as TokenStorageProvider;
-    else if (typeof value === "string") provider = this.platform.tokenStorages[value];
+    else if (typeof value === "string" && Object.hasOwn(this.platform.tokenStorages, value)) {
+      provider = this.platform.tokenStorages[value];
+    }
     if (!provider) {
       const names = Object.keys(this.platform.tokenStorages).map((n) => `"${n}"`);
       throw new GlobusSDKUsageError(
@@ -210,6 +225,9 @@ export abstract class GlobusApp {
       );
     }
     const storage = provider.forGlobusApp(context);
+    if (!isTokenStorage(storage)) {
+      throw new GlobusSDKUsageError("The tokenStorage provider did not return a TokenStorage.");
+    }
     this.#toClose.push(() => storage.close());
     return storage;
   }
@@ -224,6 +242,7 @@ export abstract class GlobusApp {
    * authorizers of the affected resource servers only.
    */
   addScopeRequirements(requirements: ScopeRequirementsInput): void {
+    checkOptionsObject(requirements, "addScopeRequirements' argument");
     for (const [rs, scopes] of Object.entries(requirements)) {
       this.#requirements.set(rs, mergeScopes(this.#requirements.get(rs) ?? [], normalizeScopes(scopes)));
       this.#authorizers.delete(rs);
@@ -318,6 +337,8 @@ export abstract class GlobusApp {
    */
   async login(options: LoginOptions = {}): Promise<void> {
     this.#assertOpen();
+    checkOptionsObject(options, "login's options");
+    if (options.authParams !== undefined) checkOptionsObject(options.authParams, "authParams");
     if (!options.authParams && !options.force && !(await this.loginRequired())) return;
     const params = this.#authParamsWithRequiredScopes(options.authParams);
     const response = await this.runLoginFlow(params, options);
@@ -350,6 +371,7 @@ export abstract class GlobusApp {
    */
   async logout(options: LogoutOptions = {}): Promise<void> {
     this.#assertOpen();
+    checkOptionsObject(options, "logout's options");
     const inner = this.tokenStorage.tokenStorage;
     const stored = await inner.getTokenDataByResourceServer();
     const targets = Object.values(stored).filter(

@@ -348,3 +348,44 @@ describe("short-lived tokens", () => {
     }
   });
 });
+
+describe("UserApp options", () => {
+  const clientId = SAMPLE_NATIVE_CLIENT.id;
+  const build = (options: unknown) => () => new UserApp("x", options as never);
+  const config = (value: Record<string, unknown>) =>
+    build({ clientId, config: { tokenStorage: "memory", ...value } });
+
+  it.each<[string, () => unknown]>([
+    ["null options", build(null)],
+    ["options that are a string", build("abc")],
+    ["a number for clientId", build({ clientId: 5 })],
+    ["an object for clientId", build({ clientId: {} })],
+    ["a string for scopeRequirements", build({ clientId, scopeRequirements: "abc" })],
+    ["a list for scopeRequirements", build({ clientId, scopeRequirements: ["abc"] })],
+    ["a loginClient that is not one", build({ loginClient: { clientId } })],
+    ["a list for config", build({ clientId, config: [] })],
+    ["a string for tokenValidationErrorHandler", config({ tokenValidationErrorHandler: "x" })],
+    ["an idTokenDecoder without decode", config({ idTokenDecoder: {} })],
+    ["a number for loginFlowManager", config({ loginFlowManager: 5 })],
+    ["a storage name that is an Object.prototype member", config({ tokenStorage: "toString" })],
+    ["__proto__ as a storage name", config({ tokenStorage: "__proto__" })],
+    ["a storage provider that returns no storage", config({ tokenStorage: { forGlobusApp: () => ({}) } })],
+    ["a number for environment", config({ environment: 5 })],
+    ["a baseUrl that is not a URL", () => new NativeAppAuthClient({ clientId, baseUrl: "not a url" })],
+  ])("refuses %s where the app is made, with a usage error", (_label, make) => {
+    expect(make).toThrow(expect.objectContaining({ name: "GlobusSDKUsageError", code: "USAGE_ERROR" }));
+  });
+
+  it("refuses bad arguments to login, logout and addScopeRequirements with usage errors", async () => {
+    const { app } = makeApp();
+    await using _ = app;
+    expect(() => app.addScopeRequirements(null as never)).toThrow(
+      expect.objectContaining({ name: "GlobusSDKUsageError" }),
+    );
+    await expect(app.login(null as never)).rejects.toSatisfy(isGlobusSDKUsageError);
+    await expect(app.logout(null as never)).rejects.toSatisfy(isGlobusSDKUsageError);
+    await expect(
+      app.login({ authParams: { session_required_identities: "a@example.org" as never } }),
+    ).rejects.toSatisfy(isGlobusSDKUsageError);
+  });
+});

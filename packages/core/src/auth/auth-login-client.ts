@@ -97,10 +97,20 @@ export abstract class AuthLoginClient {
   #closed = false;
 
   constructor(options: AuthLoginClientOptions) {
-    if (!options.clientId) throw new GlobusSDKUsageError("A login client needs a clientId.");
+    if (typeof options?.clientId !== "string" || options.clientId === "") {
+      throw new GlobusSDKUsageError("A login client needs a clientId (a non-empty string).");
+    }
     this.clientId = options.clientId;
     this.environment = resolveEnvironment(options.environment);
-    const base = new URL(options.baseUrl ?? getAuthUrl(this.environment));
+    const baseUrl = options.baseUrl ?? getAuthUrl(this.environment);
+    let base: URL;
+    try {
+      base = new URL(baseUrl);
+    } catch {
+      throw new GlobusSDKUsageError(
+        `Globus Auth's URL must be absolute (got '${baseUrl}' from ${options.baseUrl === undefined ? "GLOBUS_SDK_SERVICE_URL_AUTH" : "baseUrl"}).`,
+      );
+    }
     if (base.protocol !== "https:" && !isLoopbackHttp(base)) {
       throw new GlobusSDKUsageError(`Globus Auth must be reached over https (got ${base.origin}).`);
     }

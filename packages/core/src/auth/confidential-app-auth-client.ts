@@ -32,8 +32,9 @@ export class ConfidentialAppAuthClient extends AuthLoginClient {
 
   constructor(options: ConfidentialAppAuthClientOptions) {
     super(options);
-    if (!options.clientSecret)
-      throw new GlobusSDKUsageError("A ConfidentialAppAuthClient needs a clientSecret.");
+    if (typeof options.clientSecret !== "string" || options.clientSecret === "") {
+      throw new GlobusSDKUsageError("A ConfidentialAppAuthClient needs a clientSecret (a non-empty string).");
+    }
     this.#secret = options.clientSecret;
   }
 

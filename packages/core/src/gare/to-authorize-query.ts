@@ -1,3 +1,4 @@
+import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import type { GlobusAuthorizationParameters } from "./globus-authorization-parameters.ts";
 
 const LIST_KEYS = [
@@ -14,6 +15,7 @@ const LIST_KEYS = [
  * left out. `required_scopes` is not included (it becomes the `scope` parameter) and neither is
  * `extra`.
  *
+ * @throws GlobusSDKUsageError when a list parameter is not a list of strings.
  * @example
  * ```ts
  * toAuthorizeQuery({ session_required_identities: ["a@uchicago.edu", "b@anl.gov"], session_required_mfa: true });
@@ -23,8 +25,12 @@ const LIST_KEYS = [
 export function toAuthorizeQuery(params: GlobusAuthorizationParameters): Record<string, string> {
   const query: Record<string, string> = {};
   for (const key of LIST_KEYS) {
-    const list = params[key];
-    if (list !== undefined && list !== null && list.length > 0) query[key] = list.join(",");
+    const list: unknown = params[key];
+    if (list === undefined || list === null) continue;
+    if (!Array.isArray(list) || !list.every((item) => typeof item === "string")) {
+      throw new GlobusSDKUsageError(`Authorization parameter ${key} must be a list of strings.`);
+    }
+    if (list.length > 0) query[key] = list.join(",");
   }
   if (typeof params.session_required_mfa === "boolean") {
     query.session_required_mfa = params.session_required_mfa ? "true" : "false";
