@@ -120,6 +120,28 @@ describe("login client", () => {
     expect(response.identityId).toBe("custom-subject");
   });
 
+  it.each<[string, () => unknown]>([
+    [
+      "throws",
+      () => {
+        throw new TypeError("cannot parse");
+      },
+    ],
+    ["returns null", () => null],
+    ["returns claims without a string subject", () => ({ sub: 5 })],
+  ])("reports a custom id_token decoder that %s as ID_TOKEN_INVALID", async (_label, decode) => {
+    const client = new NativeAppAuthClient({ clientId: SAMPLE_NATIVE_CLIENT.id, baseUrl: emu.url });
+    const { request, code } = await authorize(client);
+    const error = await client
+      .exchangeAuthorizationCode(
+        { code, codeVerifier: request.codeVerifier, redirectUri: request.redirectUri },
+        { decode: async () => decode() as never },
+      )
+      .catch((e: unknown) => e);
+    expect(isGlobusError(error), String(error)).toBe(true);
+    expect(error).toMatchObject({ code: "ID_TOKEN_INVALID" });
+  });
+
   it("reports a refused code as a GlobusAPIError without the code in it", async () => {
     const client = new NativeAppAuthClient({ clientId: SAMPLE_NATIVE_CLIENT.id, baseUrl: emu.url });
     const { request, code } = await authorize(client);

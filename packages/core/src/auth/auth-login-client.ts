@@ -2,7 +2,7 @@ import * as oauth from "oauth4webapi";
 import * as v from "valibot";
 import { getAuthUrl, resolveEnvironment } from "../config/environment.ts";
 import { GlobusAPIError, GlobusNetworkError, globusAPIErrorFromBody } from "../errors/api-error.ts";
-import { GlobusError, safeCause } from "../errors/globus-error.ts";
+import { GlobusError, isGlobusError, safeCause } from "../errors/globus-error.ts";
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import type { GlobusAuthorizationParameters } from "../gare/globus-authorization-parameters.ts";
 import { toAuthorizeQuery } from "../gare/to-authorize-query.ts";
@@ -296,7 +296,7 @@ export abstract class AuthLoginClient {
     let claims: IdTokenClaims | null = null;
     if (parsed.output.id_token) {
       claims = decoder
-        ? await decoder.decode(parsed.output.id_token)
+        ? await decodeIdToken(decoder, parsed.output.id_token)
         : await this.#verifyIdToken(response, body);
     }
     return tokenResponseFromBody(parsed.output, {
@@ -398,6 +398,29 @@ export abstract class AuthLoginClient {
       );
     }
   }
+}
+
+/**
+ * Runs an app's own id_token decoder, so that what it throws or returns fails like the built-in
+ * check: a typed `ID_TOKEN_INVALID` error, and never claims without a subject.
+ */
+async function decodeIdToken(decoder: IdTokenDecoder, idToken: string): Promise<IdTokenClaims> {
+  let claims: unknown;
+  try {
+    claims = await decoder.decode(idToken);
+  } catch (error) {
+    if (isGlobusError(error)) throw error;
+    throw new GlobusError("The idTokenDecoder could not decode the id_token.", "ID_TOKEN_INVALID", {
+      cause: safeCause(error),
+    });
+  }
+  if (typeof claims !== "object" || claims === null || typeof (claims as IdTokenClaims).sub !== "string") {
+    throw new GlobusError(
+      "The idTokenDecoder returned no claims with a subject ('sub').",
+      "ID_TOKEN_INVALID",
+    );
+  }
+  return claims as IdTokenClaims;
 }
 
 /** Builds a {@link GlobusAPIError} from a non-2xx response. */
