@@ -97,6 +97,14 @@ describe("Scope", () => {
     } catch (e) {
       expect(isGlobusSDKUsageError(e)).toBe(true);
     }
+    // Not iterable at all: a usage error too, not a TypeError.
+    for (const make of [
+      () => s.withDependencies(null as unknown as Scope[]),
+      () => new Scope("a", { dependencies: 5 as unknown as Scope[] }),
+    ]) {
+      expect(make).toThrow(expect.objectContaining({ name: "GlobusSDKUsageError" }));
+    }
+    expect(String(new Scope("a", null))).toBe("a");
   });
 
   describe("parse", () => {

@@ -20,6 +20,11 @@ function typeName(value: unknown): string {
 }
 
 function checkDependencies(values: Iterable<unknown>, method: string): Scope[] {
+  if (typeof (values as Iterable<unknown> | null)?.[Symbol.iterator] !== "function") {
+    throw new GlobusSDKUsageError(
+      `${method} takes an iterable of Scopes as its input; got: '${typeName(values)}'`,
+    );
+  }
   const list = [...values];
   list.forEach((item, i) => {
     if (!(item instanceof Scope)) {
@@ -58,7 +63,7 @@ export class Scope {
    * @throws {GlobusSDKUsageError} the name is empty or contains those characters, or a dependency
    *   is not a `Scope`.
    */
-  constructor(scopeString: string, options: ScopeOptions = {}) {
+  constructor(scopeString: string, options: ScopeOptions | null = {}) {
     if (typeof scopeString !== "string" || scopeString === "" || /[[\]* \t\n\v\f\r]/.test(scopeString)) {
       throw new GlobusSDKUsageError(
         "Scope instances must be non-empty and may not contain the special characters '[]* ' or whitespace. " +
@@ -66,8 +71,8 @@ export class Scope {
       );
     }
     this.scopeString = scopeString;
-    this.optional = options.optional === true;
-    this.dependencies = Object.freeze(checkDependencies(options.dependencies ?? [], "Scope()"));
+    this.optional = options?.optional === true;
+    this.dependencies = Object.freeze(checkDependencies(options?.dependencies ?? [], "Scope()"));
     Object.freeze(this);
   }
 
