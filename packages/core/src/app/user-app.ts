@@ -20,14 +20,11 @@ import {
 } from "../storage/token-data-validators.ts";
 import type { TokenResponse } from "../storage/token-response.ts";
 import { GlobusApp, type GlobusAppOptions, type LoginOptions } from "./globus-app.ts";
+import { hasMethod } from "./globus-app-config.ts";
 import type { GlobusAppPlatform } from "./globus-app-platform.ts";
 
 function isLoginFlowManager(value: unknown): value is LoginFlowManager {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as LoginFlowManager).runLoginFlow === "function"
-  );
+  return hasMethod(value, "runLoginFlow");
 }
 
 function unsupportedLoginFlowManager(value: unknown, platform: GlobusAppPlatform): GlobusSDKUsageError {
@@ -99,7 +96,7 @@ export class UserApp extends GlobusApp {
     if (isLoginFlowManager(value)) return value;
     let provider: LoginFlowManagerProvider | undefined;
     if (typeof value === "string") provider = this.platform.loginFlowManagers[value];
-    else if (value && typeof (value as LoginFlowManagerProvider).forGlobusApp === "function") {
+    else if (hasMethod(value, "forGlobusApp")) {
       provider = value as LoginFlowManagerProvider;
     }
     if (!provider) throw unsupportedLoginFlowManager(value, this.platform);
