@@ -99,4 +99,12 @@ describe("gareToJSON", () => {
     ).toEqual({});
     expect(gareToJSON(toGare({ authorization_parameters: {} }) as GARE).authorization_parameters).toEqual({});
   });
+
+  it("refuses what is not a GARE with a usage error", () => {
+    for (const value of [null, {}, { code: "AuthorizationRequired" }]) {
+      expect(() => gareToJSON(value as never)).toThrow(
+        expect.objectContaining({ name: "GlobusSDKUsageError" }),
+      );
+    }
+  });
 });

@@ -1,3 +1,4 @@
+import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import type { GARE } from "./gare.ts";
 import {
   AUTHORIZATION_PARAMETER_KEYS,
@@ -27,6 +28,9 @@ export function authorizationParametersToJSON(
   params: GlobusAuthorizationParameters,
   options: GareToJSONOptions = {},
 ): Record<string, unknown> {
+  if (typeof params !== "object" || params === null) {
+    throw new GlobusSDKUsageError("Authorization parameters must be an object.");
+  }
   const out: Record<string, unknown> =
     options.includeExtra === true && params.extra ? Object.fromEntries(Object.entries(params.extra)) : {};
   for (const key of PARAM_KEYS) {
@@ -41,6 +45,7 @@ export function authorizationParametersToJSON(
  * `includeExtra`, the top-level and parameter `extra` keys; known fields win on a clash). Ready
  * for `JSON.stringify`, and parsed back by {@link toGare} to an equal GARE.
  *
+ * @throws GlobusSDKUsageError when `gare` (or its `authorization_parameters`) is not an object.
  * @example
  * ```ts
  * gareToJSON(toGare(transferBody)!);
@@ -48,8 +53,11 @@ export function authorizationParametersToJSON(
  * ```
  */
 export function gareToJSON(gare: GARE, options: GareToJSONOptions = {}): Record<string, unknown> {
+  if (typeof gare !== "object" || gare === null) {
+    throw new GlobusSDKUsageError("gareToJSON takes a GARE (see toGare).");
+  }
   const out: Record<string, unknown> =
-    options.includeExtra === true ? Object.fromEntries(Object.entries(gare.extra)) : {};
+    options.includeExtra === true ? Object.fromEntries(Object.entries(gare.extra ?? {})) : {};
   out.code = gare.code;
   out.authorization_parameters = authorizationParametersToJSON(gare.authorization_parameters, options);
   return out;
