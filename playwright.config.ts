@@ -1,26 +1,5 @@
-import { existsSync } from "node:fs";
 import { defineConfig } from "@playwright/test";
-
-/** Headless flags that keep Chromium off the (closed) network of these machines. */
-export const chromiumArgs = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-/**
- * The Chromium to drive: `$CHROMIUM_PATH`, then Debian's `/usr/bin/chromium`, then Playwright's own
- * (undefined lets Playwright pick its downloaded build).
- */
-export function findChromium(): string | undefined {
-  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium"];
-  return candidates.find((path): path is string => Boolean(path && existsSync(path)));
-}
+import { chromiumArgs, findChromium } from "./chromium.mjs";
 
 const executablePath = findChromium();
 
@@ -31,7 +10,7 @@ const emulatorPort = process.env.EMULATOR_PORT ?? "8770";
 /** Launch options shared by Playwright and vitest's browser mode. */
 export const chromiumLaunchOptions = {
   ...(executablePath ? { executablePath } : {}),
-  args: chromiumArgs,
+  args: [...chromiumArgs],
 };
 
 export default defineConfig({

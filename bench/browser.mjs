@@ -10,6 +10,7 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import path from "node:path";
 import { build } from "vite";
+import { chromiumArgs, findChromium } from "../chromium.mjs";
 import {
   BENCH_DIR,
   log,
@@ -23,18 +24,7 @@ import {
 
 const { chromium } = await import("playwright");
 
-// Same flags as playwright.config.ts (kept in step by hand: a .ts file cannot be imported on Node 20).
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const executablePath = [process.env.CHROMIUM_PATH, "/usr/bin/chromium"].find((p) => p && existsSync(p));
+const executablePath = findChromium();
 
 const outDir = path.join(TMP_DIR, `browser-page-${process.pid}`);
 log("browser: building the page");
@@ -63,7 +53,10 @@ const origin = `http://127.0.0.1:${server.address().port}`;
 const emulator = await startBenchEmulator();
 emulator.emu.control.resetCounts();
 
-const browser = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: CHROMIUM_ARGS });
+const browser = await chromium.launch({
+  ...(executablePath ? { executablePath } : {}),
+  args: [...chromiumArgs],
+});
 const result = { chromium: browser.version(), executablePath: executablePath ?? "playwright's own" };
 try {
   const page = await browser.newPage();
