@@ -6,8 +6,8 @@
 
 import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { gzipSync } from "node:zlib";
 import { build } from "vite";
+import { gzipSize, gzipTool } from "./lib/gzip-size.mjs";
 import { attempt, BENCH_DIR, log, report } from "./lib/util.mjs";
 
 const CONFIG = path.join(BENCH_DIR, "bundle", "vite.config.ts");
@@ -31,16 +31,6 @@ export const TARGETS = [
     root: path.join(BENCH_DIR, "peers/msal-browser"),
   },
 ];
-
-let gzipTool = "gzip -9";
-function gzipSize(data) {
-  if (gzipTool === "gzip -9") {
-    const run = spawnSync("gzip", ["-9", "-c"], { input: data, maxBuffer: 64 * 1024 * 1024 });
-    if (run.status === 0) return run.stdout.length;
-    gzipTool = "zlib level 9";
-  }
-  return gzipSync(data, { level: 9 }).length;
-}
 
 async function measure(target) {
   const started = performance.now();
@@ -98,7 +88,7 @@ const breakdown = await attempt(() => {
 });
 
 report({
-  gzipTool,
+  gzipTool: gzipTool(),
   budget: { ceilingBytes: 15 * 1024, goalBytes: 10 * 1024 },
   entries,
   ourModules: breakdown,

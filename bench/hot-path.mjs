@@ -9,6 +9,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import fsp from "node:fs/promises";
 import { syncBuiltinESMExports } from "node:module";
 import path from "node:path";
+import { countReads } from "./lib/count-reads.mjs";
 import {
   attempt,
   boundedLoop,
@@ -45,19 +46,6 @@ const MAX_MS_PER_REP = 3_000;
 const emulator = await startBenchEmulator();
 const dir = path.join(TMP_DIR, `hot-path-${process.pid}`);
 mkdirSync(dir, { recursive: true });
-
-/** Wraps a storage instance's read methods to count calls. */
-function countReads(storage) {
-  const counter = { reads: 0 };
-  for (const method of ["getTokenData", "getTokenDataByResourceServer"]) {
-    const original = storage[method].bind(storage);
-    storage[method] = (...args) => {
-      counter.reads++;
-      return original(...args);
-    };
-  }
-  return counter;
-}
 
 async function setUp(kind) {
   const refresh = kind.endsWith("-refresh");

@@ -2,6 +2,7 @@
 // Vite) with its IndexedDB and localStorage storages. Exposes `window.bench` for page.evaluate().
 import { IndexedDBTokenStorage, LocalStorageTokenStorage, UserApp } from "@globus-app/browser";
 import { MemoryTokenStorage, NativeAppAuthClient } from "@globus-app/core";
+import { countReads } from "../lib/count-reads.mjs";
 
 const TRANSFER_RS = "transfer.api.globus.org";
 const TRANSFER_ALL = "urn:globus:auth:scope:transfer.api.globus.org:all";
@@ -31,18 +32,6 @@ function makeStorage(kind, namespace) {
   if (kind === "memory") return new MemoryTokenStorage({ namespace });
   if (kind === "localstorage") return new LocalStorageTokenStorage({ clientId: CLIENT_ID, namespace });
   return new IndexedDBTokenStorage({ clientId: CLIENT_ID, namespace, dbName: "globus-app-bench" });
-}
-
-function countReads(storage) {
-  const counter = { reads: 0 };
-  for (const method of ["getTokenData", "getTokenDataByResourceServer"]) {
-    const original = storage[method].bind(storage);
-    storage[method] = (...args) => {
-      counter.reads++;
-      return original(...args);
-    };
-  }
-  return counter;
 }
 
 /** getAuthorizer() + getAuthorizationHeader() with a valid stored token, storages taking turns. */

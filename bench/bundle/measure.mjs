@@ -19,11 +19,10 @@
 // no file name: `gzip -9 -c file | wc -c` reads about 20 bytes more per chunk), else from zlib at
 // level 9, whose deflate differs slightly (about 0.5 % larger here); the output says which.
 
-import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { gzipSync } from "node:zlib";
 import { build } from "vite";
+import { gzipSize, gzipTool } from "../lib/gzip-size.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -55,17 +54,6 @@ const result = await build({
 });
 const outputs = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output);
 const chunks = outputs.filter((o) => o.type === "chunk");
-
-let gzipTool = "gzip -9";
-/** The gzip -9 size of `data`: the gzip command's, or zlib's where the command is missing. */
-function gzipSize(data) {
-  if (gzipTool === "gzip -9") {
-    const run = spawnSync("gzip", ["-9", "-c"], { input: data, maxBuffer: 64 * 1024 * 1024 });
-    if (run.status === 0) return run.stdout.length;
-    gzipTool = "zlib level 9";
-  }
-  return gzipSync(data, { level: 9 }).length;
-}
 
 const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const DIGIT = new Map([...BASE64].map((c, i) => [c, i]));
@@ -174,7 +162,7 @@ if (values.json) {
     JSON.stringify(
       {
         gzip: totalGzip,
-        gzipTool,
+        gzipTool: gzipTool(),
         minified: totalMinified,
         thirdPartyGzip,
         maxBytes,
@@ -196,7 +184,7 @@ if (values.json) {
     console.log(`${String(minified).padStart(8)}${extra}  ${module}`);
   }
   console.log(
-    `\nTotal: ${totalGzip} B gzip -9 (${(totalGzip / 1024).toFixed(1)} KiB) in ${chunks.length} chunk(s), by ${gzipTool}`,
+    `\nTotal: ${totalGzip} B gzip -9 (${(totalGzip / 1024).toFixed(1)} KiB) in ${chunks.length} chunk(s), by ${gzipTool()}`,
   );
   console.log(
     `Third-party modules alone: ${thirdPartyGzip} B gzip; our code adds ${totalGzip - thirdPartyGzip} B.`,
