@@ -234,22 +234,8 @@ describe("RedirectLoginFlowManager against the emulator", () => {
     expect(pendingKeys()).toEqual([]);
   });
 
-  it("refuses an attempt older than maxAgeMs", async () => {
-    const { loginClient, capture } = await setup();
-    const flow = new RedirectLoginFlowManager(loginClient, {
-      redirectUri: callbackUrl(),
-      navigate: capture.navigate,
-      maxAgeMs: 1,
-    });
-    void flow.runLoginFlow({ required_scopes: SCOPES });
-    const callback = await navigateInFrame(await capture.next());
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(flow.isRedirectCallback(callback)).toBe(false);
-    await expect(flow.completeRedirect(callback)).rejects.toSatisfy(isLoginStateMismatchError);
-    expect(pendingKeys()).toEqual([]);
-  });
-
-  it("removes a stale attempt's code and state from the address bar, though it completes nothing", async () => {
+  /** A login whose pending attempt is already older than its 1 ms `maxAgeMs`, and its callback URL. */
+  async function staleAttempt() {
     const { loginClient, capture } = await setup();
     const flow = new RedirectLoginFlowManager(loginClient, {
       redirectUri: callbackUrl(),
@@ -258,8 +244,20 @@ describe("RedirectLoginFlowManager against the emulator", () => {
     });
     void flow.runLoginFlow({ required_scopes: SCOPES });
     const callback = new URL(await navigateInFrame(await capture.next()));
-    callback.searchParams.set("keep", "me");
     await new Promise((resolve) => setTimeout(resolve, 5));
+    return { flow, callback };
+  }
+
+  it("refuses an attempt older than maxAgeMs", async () => {
+    const { flow, callback } = await staleAttempt();
+    expect(flow.isRedirectCallback(callback)).toBe(false);
+    await expect(flow.completeRedirect(callback)).rejects.toSatisfy(isLoginStateMismatchError);
+    expect(pendingKeys()).toEqual([]);
+  });
+
+  it("removes a stale attempt's code and state from the address bar, though it completes nothing", async () => {
+    const { flow, callback } = await staleAttempt();
+    callback.searchParams.set("keep", "me");
     const after = await atAddress(callback.href, async () => {
       expect(flow.isRedirectCallback()).toBe(false);
       return new URL(location.href);
