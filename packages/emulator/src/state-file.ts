@@ -156,6 +156,8 @@ const scopeNode: Check = (v) =>
   shape({ scope: str, optional: bool, dependencies: listOf(scopeNode) })(v as ScopeNode);
 const policies = optional(listOf(str));
 const grant = { clientId: str, subject: str, mfa: bool, policies, authTime: num };
+/** What access and refresh token records share. */
+const issuedToken = { ...grant, token: str, resourceServer: str, scopes: listOf(scopeNode), issuedAt: num };
 
 const isSnapshot = shape({
   format: (v) => v === FORMAT,
@@ -189,25 +191,7 @@ const isSnapshot = shape({
     }),
   ),
   nextConsentId: num,
-  accessTokens: listOf(
-    shape({
-      ...grant,
-      token: str,
-      resourceServer: str,
-      scopes: listOf(scopeNode),
-      issuedAt: num,
-      expiresAt: num,
-    }),
-  ),
-  refreshTokens: listOf(
-    shape({
-      ...grant,
-      token: str,
-      resourceServer: str,
-      scopes: listOf(scopeNode),
-      issuedAt: num,
-      lastUsedAt: num,
-    }),
-  ),
+  accessTokens: listOf(shape({ ...issuedToken, expiresAt: num })),
+  refreshTokens: listOf(shape({ ...issuedToken, lastUsedAt: num })),
   sessions: (v) => isObject(v) && Object.values(v).every(shape({ authTime: num, mfa: bool, policies })),
 }) as (value: unknown) => value is StateSnapshot;

@@ -52,6 +52,15 @@ function makeApp(
   return { app, flow, storage };
 }
 
+/** Logs in, then lists COLLECTION, which must fail with a GlobusAPIError (a GARE from the fake Transfer). */
+async function listingRefused(app: UserApp) {
+  await app.login();
+  const transfer = new TransferClient({ app, baseUrl: `${emu.url}transfer/` });
+  const error = await transfer.operationLs(COLLECTION).catch((e: unknown) => e);
+  expect(isGlobusAPIError(error), String(error)).toBe(true);
+  return { error, transfer };
+}
+
 /**
  * A fetch that lets the emulator answer and then rewrites the JSON of its refresh-token answers:
  * how a misbehaving Auth (or a proxy) is played, since the emulator itself answers correctly.
@@ -182,10 +191,7 @@ describe("UserApp against the emulator", () => {
     emu.control.requireMfa(COLLECTION);
     const { app } = makeApp();
     await using _ = app;
-    await app.login();
-    const transfer = new TransferClient({ app, baseUrl: `${emu.url}transfer/` });
-    const error = await transfer.operationLs(COLLECTION).catch((e: unknown) => e);
-    expect(isGlobusAPIError(error), String(error)).toBe(true);
+    const { error } = await listingRefused(app);
     const apiError = error as { status: number; gares: GARE[] };
     expect(apiError.status).toBe(403);
     expect(apiError.gares[0]?.authorization_parameters.session_required_mfa).toBe(true);
@@ -197,10 +203,7 @@ describe("UserApp against the emulator", () => {
     emu.control.requirePolicies(COLLECTION, [policy]);
     const { app } = makeApp();
     await using _ = app;
-    await app.login();
-    const transfer = new TransferClient({ app, baseUrl: `${emu.url}transfer/` });
-    const error = await transfer.operationLs(COLLECTION).catch((e: unknown) => e);
-    expect(isGlobusAPIError(error), String(error)).toBe(true);
+    const { error, transfer } = await listingRefused(app);
     const gare = (error as { gares: GARE[] }).gares[0] as GARE;
     expect(gare.authorization_parameters.session_required_policies).toEqual([policy]);
     await app.login({ authParams: gare.authorization_parameters });
