@@ -129,10 +129,29 @@ async function acquire(target: string, options: FileLockOptions): Promise<() => 
  * The slug keeps the name readable in a directory listing; the hash of namespace and key keeps
  * distinct keys (`refresh:x`, `refresh_x`) and namespaces apart.
  */
-export async function lockTargetForKey(filePath: string, namespace: string, key: string): Promise<string> {
+async function lockTargetForKey(filePath: string, namespace: string, key: string): Promise<string> {
   // Imported here, not at the top: node:crypto costs a cold start ~3 ms, and most runs never lock.
   const { createHash } = await import("node:crypto");
   const slug = key.replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 48);
   const hash = createHash("sha256").update(`${namespace}\0${key}`).digest("hex").slice(0, 12);
   return `${filePath}.${slug}.${hash}`;
+}
+
+/**
+ * Runs `fn` holding the lock named `key` of one namespace of a storage file, across processes and
+ * within this one: the file storages' `withLock`. The lock's own file is `<file>.<key-slug>.<hash>`.
+ *
+ * @throws TokenStorageError when the lock is not free within `timeoutMs`.
+ */
+export async function withNamedFileLock<T>(
+  filePath: string,
+  namespace: string,
+  key: string,
+  fn: () => Promise<T>,
+  timeoutMs: number,
+): Promise<T> {
+  return withFileLock(await lockTargetForKey(filePath, namespace, key), fn, {
+    timeoutMs,
+    location: filePath,
+  });
 }

@@ -12,7 +12,7 @@ import {
   TokenStorageError,
 } from "@globus-app/core";
 import { defaultTokenFilePath } from "./default-token-path.ts";
-import { DEFAULT_LOCK_TIMEOUT_MS, lockTargetForKey, withFileLock } from "./file-lock.ts";
+import { DEFAULT_LOCK_TIMEOUT_MS, withFileLock, withNamedFileLock } from "./file-lock.ts";
 import { errorCode, fsyncDirectory, PRIVATE_FILE_MODE } from "./private-files.ts";
 import { tokenRecordToJSON } from "./token-record-json.ts";
 import { WRITER_VERSION } from "./writer-version.ts";
@@ -142,11 +142,8 @@ export class JSONTokenStorage extends BaseTokenStorage {
    *
    * @throws TokenStorageError when the lock is not free within `lockTimeoutMs`.
    */
-  override async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    return withFileLock(await lockTargetForKey(this.filePath, this.namespace, key), fn, {
-      timeoutMs: this.#lockTimeoutMs,
-      location: this.filePath,
-    });
+  override withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    return withNamedFileLock(this.filePath, this.namespace, key, fn, this.#lockTimeoutMs);
   }
 
   /** Nothing to release: the file is opened only while reading or writing. Idempotent. */

@@ -12,7 +12,7 @@ import {
   TokenStorageError,
 } from "@globus-app/core";
 import { defaultTokenFilePath } from "./default-token-path.ts";
-import { DEFAULT_LOCK_TIMEOUT_MS, lockTargetForKey, withFileLock } from "./file-lock.ts";
+import { DEFAULT_LOCK_TIMEOUT_MS, withNamedFileLock } from "./file-lock.ts";
 import type { FileTokenStorageContext } from "./json-token-storage.ts";
 import { ensurePrivateDirectory, errorCode, PRIVATE_FILE_MODE } from "./private-files.ts";
 import { openSqliteConnection, type SqliteConnection } from "./sqlite-driver.ts";
@@ -199,11 +199,8 @@ export class SQLiteTokenStorage extends BaseTokenStorage {
    *
    * @throws TokenStorageError when the lock is not free within `lockTimeoutMs`.
    */
-  override async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    return withFileLock(await lockTargetForKey(this.filePath, this.namespace, key), fn, {
-      timeoutMs: this.#lockTimeoutMs,
-      location: this.filePath,
-    });
+  override withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    return withNamedFileLock(this.filePath, this.namespace, key, fn, this.#lockTimeoutMs);
   }
 
   /** Closes the connection. Idempotent; any later operation throws a `GlobusSDKUsageError`. */
