@@ -10,6 +10,18 @@ import { StateFileError } from "./state-file.ts";
 const TRANSFER = "urn:globus:auth:scope:transfer.api.globus.org:all";
 const [ADA] = SAMPLE_IDENTITIES;
 
+/** A refresh-token request of the sample native client at `emu`. */
+function refreshAt(emu: Emulator, refreshToken: string): Promise<Response> {
+  return fetch(new URL("v2/oauth2/token", emu.url), {
+    method: "POST",
+    body: new URLSearchParams({
+      grant_type: "refresh_token",
+      refresh_token: refreshToken,
+      client_id: SAMPLE_NATIVE_CLIENT.id,
+    }),
+  });
+}
+
 describe("startEmulator", () => {
   it("listens on a free port and closes every socket", async () => {
     const emu = await startEmulator();
@@ -144,14 +156,7 @@ describe("state file", () => {
       expect(second.clients.map((client) => client.id)).toContain("persisted-client");
       expect(second.identities.map((identity) => identity.username)).toContain("kept@example.org");
       expect(await (await fetch(new URL("jwk.json", second.url))).text()).toBe(jwks);
-      const refreshed = await fetch(new URL("v2/oauth2/token", second.url), {
-        method: "POST",
-        body: new URLSearchParams({
-          grant_type: "refresh_token",
-          refresh_token: minted.refresh_token as string,
-          client_id: SAMPLE_NATIVE_CLIENT.id,
-        }),
-      });
+      const refreshed = await refreshAt(second, minted.refresh_token as string);
       expect(refreshed.status).toBe(200);
       const consents = await fetch(new URL(`v2/api/identities/${ADA.id}/consents`, second.url), {
         headers: { Authorization: `Bearer ${minted.access_token}` },
@@ -189,14 +194,7 @@ describe("state file", () => {
         })
       ).status;
     const refresh = async (emu: Emulator): Promise<string> => {
-      const response = await fetch(new URL("v2/oauth2/token", emu.url), {
-        method: "POST",
-        body: new URLSearchParams({
-          grant_type: "refresh_token",
-          refresh_token: minted.refresh_token as string,
-          client_id: SAMPLE_NATIVE_CLIENT.id,
-        }),
-      });
+      const response = await refreshAt(emu, minted.refresh_token as string);
       return ((await response.json()) as { access_token: string }).access_token;
     };
     const authorize = async (emu: Emulator): Promise<number> => {
