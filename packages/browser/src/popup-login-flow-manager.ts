@@ -5,22 +5,18 @@ import {
   type BaseLoginFlowManagerOptions,
   type GlobusAuthorizationParameters,
   GlobusSDKUsageError,
+  isLoginStateMismatchError,
   LoginCancelledError,
   type LoginFlowManagerContext,
   type LoginFlowOptions,
   LoginStateMismatchError,
   LoginTimeoutError,
+  loginCallbackState,
   PopupBlockedError,
   PopupClosedError,
   type TokenResponse,
 } from "@globus-app/core";
-import {
-  appFlowOptions,
-  callbackCode,
-  callbackState,
-  checkFlowOptions,
-  pageLocation,
-} from "./internal/login-callback.ts";
+import { appFlowOptions, checkFlowOptions, pageLocation } from "./internal/browser-flow-support.ts";
 import {
   RedirectLoginFlowManager,
   type RedirectLoginFlowManagerOptions,
@@ -115,7 +111,7 @@ export function completePopupLogin(url?: string | URL): boolean {
   const opener = self.opener;
   if (!opener || !self.location) return false;
   const href = new URL(url ?? self.location.href, self.location.href).href;
-  if (callbackState(href) === undefined) return false;
+  if (loginCallbackState(href) === undefined) return false;
   try {
     // An opener on another origin is not a login of ours: leave this window alone.
     if (opener.location.origin !== self.location.origin) return false;
@@ -255,7 +251,7 @@ export class PopupLoginFlowManager extends BaseLoginFlowManager {
       if (this.redirectFlow) return this.redirectFlow.runLoginFlow(authParams, options);
       return Promise.reject(new PopupBlockedError());
     }
-    return this.#run(popup, authParams, redirectUri, origin, signal);
+    return this.#run(popup, authParams, redirectUri, origin, options);
   }
 
   /**
@@ -271,9 +267,9 @@ export class PopupLoginFlowManager extends BaseLoginFlowManager {
    *
    * @throws LoginStateMismatchError without `fallbackToRedirect`: no redirect login can be pending.
    */
-  completeRedirect(url: string | URL): Promise<RedirectLoginResult> {
+  completeRedirect(url: string | URL, options: LoginFlowOptions = {}): Promise<RedirectLoginResult> {
     if (!this.redirectFlow) return Promise.reject(new LoginStateMismatchError());
-    return this.redirectFlow.completeRedirect(url);
+    return this.redirectFlow.completeRedirect(url, options);
   }
 
   #run(
@@ -281,8 +277,9 @@ export class PopupLoginFlowManager extends BaseLoginFlowManager {
     authParams: GlobusAuthorizationParameters,
     redirectUri: string,
     origin: string,
-    signal: AbortSignal | undefined,
+    options: LoginFlowOptions,
   ): Promise<TokenResponse> {
+    const { signal } = options;
     return new Promise<TokenResponse>((resolve, reject) => {
       let request: AuthorizationRequest | undefined;
       let settled = false;
@@ -311,16 +308,18 @@ export class PopupLoginFlowManager extends BaseLoginFlowManager {
         reject(error);
       };
       const onCallback = (url: string): void => {
-        if (settled || !request || callbackState(url) !== request.state) return;
-        cleanup(true);
+        if (settled || !request) return;
         let code: string;
         try {
-          code = callbackCode(new URL(url).searchParams);
+          code = this.readCallback(url, request);
         } catch (error) {
-          reject(error);
+          // Another login's callback (an older popup's, a forged one) leaves this login waiting.
+          if (isLoginStateMismatchError(error)) return;
+          fail(error);
           return;
         }
-        this.exchangeCode(request, code).then(resolve, reject);
+        cleanup(true);
+        this.exchangeCode(request, code, options).then(resolve, reject);
       };
       const onMessage = (event: MessageEvent): void => {
         if (event.origin !== origin || event.source !== popup || !isCallbackMessage(event.data)) return;

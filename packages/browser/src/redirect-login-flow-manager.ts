@@ -9,26 +9,17 @@ import {
   type LoginFlowManagerContext,
   type LoginFlowOptions,
   LoginStateMismatchError,
+  loginCallbackState,
   type TokenResponse,
 } from "@globus-app/core";
 import * as v from "valibot";
-import {
-  appFlowOptions,
-  callbackCode,
-  callbackState,
-  checkFlowOptions,
-  pageLocation,
-  repeatsCallbackParams,
-} from "./internal/login-callback.ts";
+import { appFlowOptions, checkFlowOptions, pageLocation } from "./internal/browser-flow-support.ts";
 
 /** Prefix of the sessionStorage keys of pending redirect logins; one key per `state`. */
 export const PENDING_LOGIN_KEY_PREFIX = "globus-app:login:";
 
 /** Query parameters a callback carries, removed from the address bar once it is handled. */
-const CALLBACK_PARAMS = ["code", "state", "error", "error_description", "error_uri"];
-
-// Globus sends back our own 43-character state; anything far longer is not ours and not worth a lookup.
-const MAX_STATE_LENGTH = 512;
+const CALLBACK_PARAMS = ["code", "state", "error", "error_description", "error_uri", "iss"];
 
 const PendingLoginSchema = v.object({
   // `check`s rather than `literal`: the bundle's one valibot refinement (see core's `finiteNumber`).
@@ -82,21 +73,6 @@ export interface RedirectLoginResult {
 }
 
 const OWNER = "RedirectLoginFlowManager";
-
-function parseUrl(url: string | URL): URL {
-  try {
-    return new URL(url);
-  } catch {
-    throw new LoginStateMismatchError("The login callback URL is not an absolute URL; start a new login.");
-  }
-}
-
-function stateOf(url: URL): string | undefined {
-  const state = url.searchParams.get("state");
-  return state && state.length <= MAX_STATE_LENGTH && !repeatsCallbackParams(url.searchParams)
-    ? state
-    : undefined;
-}
 
 /** The callback URL without its OAuth parameters; other parameters and the hash stay. */
 function withoutCallbackParams(url: URL): string {
@@ -235,8 +211,8 @@ export class RedirectLoginFlowManager extends BaseLoginFlowManager {
    * @param url - @default `location.href`
    */
   isRedirectCallback(url: string | URL = pageLocation(OWNER, "isRedirectCallback").href): boolean {
-    const state = callbackState(url);
-    if (!state || state.length > MAX_STATE_LENGTH) return false;
+    const state = loginCallbackState(url);
+    if (!state) return false;
     try {
       return this.#read(this.storage, state) !== undefined;
     } catch {
@@ -253,6 +229,7 @@ export class RedirectLoginFlowManager extends BaseLoginFlowManager {
    * @param url - @default `location.href`
    * @throws LoginStateMismatchError for a callback of no pending login here: no or unknown state,
    *   another client's, older than `maxAgeMs`, replayed (already completed) or without a verifier.
+   * @throws LoginIssuerMismatchError when the callback's `iss` is not Globus Auth's (RFC 9207).
    * @throws LoginDeniedError when Globus answered with `error=` (e.g. `access_denied`).
    * @throws LoginFlowError when the callback has neither a code nor an error.
    * @throws GlobusAPIError / GlobusNetworkError when the token endpoint refuses or fails; stored
@@ -260,23 +237,27 @@ export class RedirectLoginFlowManager extends BaseLoginFlowManager {
    */
   async completeRedirect(
     url: string | URL = pageLocation(OWNER, "completeRedirect").href,
+    options: LoginFlowOptions = {},
   ): Promise<RedirectLoginResult> {
-    const callback = parseUrl(url);
-    const state = stateOf(callback);
+    // The state the callback claims only finds the pending login; readCallback then checks it.
+    const state = loginCallbackState(url);
     if (!state) throw new LoginStateMismatchError();
     const storage = this.storage;
     const entry = this.#take(storage, state);
     // Leave the address bar alone only when the callback belongs to another app's pending login.
     if (entry || storage.getItem(PENDING_LOGIN_KEY_PREFIX + state) === null) this.#cleanAddressBar(state);
     if (!entry) throw new LoginStateMismatchError();
-    const code = callbackCode(callback.searchParams);
+    const request = {
+      url: "",
+      state: entry.state,
+      codeVerifier: entry.codeVerifier,
+      redirectUri: entry.redirectUri,
+    };
+    const code = this.readCallback(url, request);
     if (entry.codeVerifier === null && !this.loginClient.isConfidential) {
       throw new LoginStateMismatchError("The pending login has no PKCE verifier; start a new login.");
     }
-    const response = await this.exchangeCode(
-      { url: "", state, codeVerifier: entry.codeVerifier, redirectUri: entry.redirectUri },
-      code,
-    );
+    const response = await this.exchangeCode(request, code, options);
     return { response, returnUrl: entry.returnUrl };
   }
 

@@ -61,6 +61,7 @@ export {
   isLoginCancelledError,
   isLoginDeniedError,
   isLoginFlowError,
+  isLoginIssuerMismatchError,
   isLoginStateMismatchError,
   isLoginTimeoutError,
   isPopupBlockedError,
@@ -69,6 +70,7 @@ export {
   LoginCancelledError,
   LoginDeniedError,
   LoginFlowError,
+  LoginIssuerMismatchError,
   LoginStateMismatchError,
   LoginTimeoutError,
   PopupBlockedError,
@@ -103,7 +105,6 @@ export { AuthClient } from "./http/auth-client.ts";
 export type { GlobusClientOptions, GlobusRequestOptions, GlobusServiceInfo } from "./http/globus-client.ts";
 export { GlobusClient } from "./http/globus-client.ts";
 export { TransferClient } from "./http/transfer-client.ts";
-export { EmulatorAutoApproveLoginFlow } from "./login/emulator-auto-approve-login-flow.ts";
 export type {
   BaseLoginFlowManagerOptions,
   LoginFlowManager,
@@ -113,6 +114,8 @@ export type {
   RedirectCompletingLoginFlow,
 } from "./login/login-flow-manager.ts";
 export { BaseLoginFlowManager, isRedirectCompletingFlow } from "./login/login-flow-manager.ts";
+export type { LoginCallbackExpectation, LoginCallbackInput } from "./login/parse-login-callback.ts";
+export { isLoginCallback, loginCallbackState, parseLoginCallback } from "./login/parse-login-callback.ts";
 export type { Consent } from "./scopes/consent-forest.ts";
 export { ConsentForest, ConsentSchema, ConsentTree, parseConsent } from "./scopes/consent-forest.ts";
 export {

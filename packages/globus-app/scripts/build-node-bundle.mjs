@@ -40,7 +40,12 @@ await build({
     sourcemap: true,
     target: "es2022",
     lib: {
-      entry: { "main-node": entry("main-node"), node: entry("node"), core: entry("core") },
+      entry: {
+        "main-node": entry("main-node"),
+        node: entry("node"),
+        core: entry("core"),
+        testing: entry("testing"),
+      },
       formats: ["es"],
     },
     rollupOptions: {

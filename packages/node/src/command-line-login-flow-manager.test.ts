@@ -5,6 +5,7 @@ import {
   isCommandLineEOFError,
   isGlobusSDKUsageError,
   isLoginCancelledError,
+  isLoginFlowError,
   isLoginStateMismatchError,
   NativeAppAuthClient,
   resolveGlobusAppConfig,
@@ -153,7 +154,8 @@ describe("CommandLineLoginFlowManager against the emulator", () => {
     }
   });
 
-  it("works with a confidential client and its registered redirect URI", async () => {
+  /** A confidential client's command-line login, up to the redirect Globus sends back. */
+  async function confidentialLogin() {
     const loginClient = new ConfidentialAppAuthClient({
       clientId: SAMPLE_CONFIDENTIAL_CLIENT.id,
       clientSecret: SAMPLE_CONFIDENTIAL_CLIENT.secret,
@@ -165,12 +167,36 @@ describe("CommandLineLoginFlowManager against the emulator", () => {
       input: term.input,
       output: term.output,
     });
-    const result = flow.runLoginFlow(AUTH_PARAMS);
+    const result = flow.runLoginFlow(AUTH_PARAMS).catch((error: unknown) => error);
     const url = await term.printedUrl();
-    expect(new URL(url).searchParams.has("code_challenge")).toBe(false);
     const location = new URL((await fetch(url, { redirect: "manual" })).headers.get("location") ?? "");
+    return { term, result, url: new URL(url), location };
+  }
+
+  it("works with a confidential client when the whole redirect address is pasted", async () => {
+    const { term, result, url, location } = await confidentialLogin();
+    expect(url.searchParams.has("code_challenge")).toBe(false);
+    term.input.write(`${location.href}\n`);
+    expect(await result).toMatchObject({ identityId: ADA.id });
+  });
+
+  it("refuses a bare code for a confidential client: nothing else ties it to this login", async () => {
+    const { term, result, location } = await confidentialLogin();
     term.input.write(`${location.searchParams.get("code")}\n`);
-    expect((await result).identityId).toBe(ADA.id);
+    const error = await result;
+    expect(isLoginFlowError(error)).toBe(true);
+    expect((error as Error).message).toContain("paste the whole address");
+    expect((error as Error).message).not.toContain(location.searchParams.get("code"));
+  });
+
+  it("refuses a confidential client's pasted address without state, or with another login's", async () => {
+    for (const tamper of ["drop", "other"] as const) {
+      const { term, result, location } = await confidentialLogin();
+      if (tamper === "drop") location.searchParams.delete("state");
+      else location.searchParams.set("state", "a".repeat(43));
+      term.input.write(`${location.href}\n`);
+      expect(isLoginStateMismatchError(await result)).toBe(true);
+    }
   });
 
   it("calls overridden printAuthorizeUrl and promptForCode", async () => {

@@ -6,11 +6,11 @@ import {
   type BaseLoginFlowManagerOptions,
   CommandLineEOFError,
   GlobusSDKUsageError,
+  isLoginCallback,
   LoginCancelledError,
-  LoginDeniedError,
+  LoginFlowError,
   type LoginFlowManagerContext,
   type LoginFlowOptions,
-  LoginStateMismatchError,
   type TokenResponse,
 } from "@globus-app/core";
 
@@ -137,10 +137,12 @@ export interface PromptForCodeOptions {
  * authorization code Globus shows them. Works over SSH and in containers; needs an interactive
  * standard input. The default login flow of apps in Node.
  *
- * The pasted code does not come with the OAuth `state`, so `state` cannot be checked here; PKCE
- * still binds the code to this login (only this process knows the verifier). When the person pastes
- * the whole redirect URL instead (e.g. a confidential client's own page), its `code` is used and
- * its `state` is checked.
+ * What the person pastes is tied to this login one of two ways. A native client's login uses PKCE,
+ * so a bare code is accepted: only this process knows the verifier it must be exchanged with. A
+ * confidential client's login has no PKCE (Globus documents PKCE for native apps only), so only the
+ * whole redirect address is accepted, and its `state` must be this login's. A pasted address is
+ * always read with the shared callback rules (`parseLoginCallback`): its `state` must match, and an
+ * `error` in it fails the login.
  *
  * An empty line asks again; end of input (Ctrl-D, or a closed pipe) fails the login.
  *
@@ -196,7 +198,8 @@ export class CommandLineLoginFlowManager extends BaseLoginFlowManager {
    *
    * @throws CommandLineEOFError when input ends before a code is entered.
    * @throws LoginCancelledError when `options.signal` (or the constructor's) aborts.
-   * @throws LoginStateMismatchError when a pasted redirect URL carries another login's state.
+   * @throws LoginStateMismatchError when a pasted redirect URL carries no state or another login's.
+   * @throws LoginFlowError when a confidential client's login is given a bare code.
    * @throws LoginDeniedError when a pasted redirect URL carries an OAuth error.
    * @throws GlobusAPIError when Globus refuses the code (mistyped, expired, already used).
    */
@@ -207,8 +210,15 @@ export class CommandLineLoginFlowManager extends BaseLoginFlowManager {
     throwIfAborted(signals);
     await this.printAuthorizeUrl(request.url);
     const answer = await raceAbort(this.promptForCode({ signal: mergeSignals(signals) }), signals);
-    const code = codeFromAnswer(answer, request.state);
-    return raceAbort(this.exchangeCode(request, code), signals);
+    const code = isLoginCallback(answer) ? this.readCallback(answer, request) : answer;
+    if (code === answer && request.codeVerifier === null) {
+      // Without PKCE nothing ties a bare code to this login: an attacker's code, pasted by a person
+      // who was talked into it, would log them in as the attacker (RFC 9700 §4.5).
+      throw new LoginFlowError(
+        "A confidential client's login cannot take a bare authorization code: paste the whole address of the page Globus sent you to (it carries the state that ties it to this login).",
+      );
+    }
+    return raceAbort(this.exchangeCode(request, code, options), signals);
   }
 
   /**
@@ -284,25 +294,4 @@ function mergeSignals(signals: readonly (AbortSignal | undefined)[]): AbortSigna
   // AbortSignal.any drops its listeners with the merged signal; runtimes without it (older Bun)
   // still get cancellation from raceAbort, only the reader then stays until its input ends.
   return typeof AbortSignal.any === "function" ? AbortSignal.any(active) : active[0];
-}
-
-/**
- * The code from what the person pasted: the bare code, or a whole redirect URL carrying `code`
- * (whose `state` can then be checked) or `error`.
- */
-function codeFromAnswer(answer: string, expectedState: string): string {
-  if (!/^https?:\/\//i.test(answer)) return answer;
-  let url: URL;
-  try {
-    url = new URL(answer);
-  } catch {
-    return answer;
-  }
-  const query = url.searchParams;
-  if (!query.has("code") && !query.has("error")) return answer;
-  const state = query.get("state");
-  if (state !== null && state !== expectedState) throw new LoginStateMismatchError();
-  const error = query.get("error");
-  if (error) throw new LoginDeniedError(error, query.get("error_description") ?? undefined);
-  return query.get("code") ?? "";
 }

@@ -170,6 +170,46 @@ describe("LocalServerLoginFlowManager against the emulator", () => {
     await expectPortClosed(new URL(callback).port);
   });
 
+  it("answers only requests addressed to its own loopback Host (no DNS rebinding)", async () => {
+    const opener = capturingOpener();
+    const flow = new LocalServerLoginFlowManager(nativeClient(), {
+      openBrowser: opener.openBrowser,
+      output: new PassThrough(),
+    });
+    const result = flow.runLoginFlow(AUTH_PARAMS);
+    const url = await opener.url;
+    const callback = new URL(await simulateBrowserLogin(url));
+    const { request } = await import("node:http");
+    const statusFor = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(
+          {
+            host: "127.0.0.1",
+            port: callback.port,
+            path: `${callback.pathname}${callback.search}`,
+            headers: { host },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on("error", reject);
+        req.end();
+      });
+    // The right code and state, sent by a page whose own name resolves to 127.0.0.1: refused, and
+    // the login keeps waiting for its real callback.
+    for (const host of [
+      `evil.example:${callback.port}`,
+      "127.0.0.1:1",
+      `127.0.0.1.nip.io:${callback.port}`,
+    ]) {
+      expect(await statusFor(host)).toBe(400);
+    }
+    expect(await statusFor(`localhost:${callback.port}`)).toBe(200);
+    expect((await result).identityId).toBe(ADA.id);
+  });
+
   it("rejects with LoginDeniedError when the person clicks Deny, and escapes the description", async () => {
     emu.control.setAutoApprove(false);
     let landing: Promise<string> | undefined;

@@ -3,10 +3,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { ConfidentialAppAuthClient } from "../auth/confidential-app-auth-client.ts";
 import { NativeAppAuthClient } from "../auth/native-app-auth-client.ts";
 import { TransferClient } from "../http/transfer-client.ts";
-import { EmulatorAutoApproveLoginFlow } from "../login/emulator-auto-approve-login-flow.ts";
 import { transferWithDataAccess } from "../scopes/scope-builders.ts";
 import type { ScopesInput } from "../scopes/scope-parser.ts";
 import { MemoryTokenStorage } from "../storage/memory-token-storage.ts";
+import { EmulatorAutoApproveLoginFlow } from "../testing/emulator-auto-approve-login-flow.ts";
 import type { GlobusAppConfigInput } from "./globus-app-config.ts";
 import { UserApp } from "./user-app.ts";
 

@@ -8,8 +8,8 @@ import { isIdentityMismatchError, isMissingTokenError } from "../errors/token-va
 import { isGlobusSDKUsageError } from "../errors/usage-error.ts";
 import type { GARE } from "../gare/gare.ts";
 import { TransferClient } from "../http/transfer-client.ts";
-import { EmulatorAutoApproveLoginFlow } from "../login/emulator-auto-approve-login-flow.ts";
 import { MemoryTokenStorage } from "../storage/memory-token-storage.ts";
+import { EmulatorAutoApproveLoginFlow } from "../testing/emulator-auto-approve-login-flow.ts";
 import type { GlobusAppConfigInput } from "./globus-app-config.ts";
 import { UserApp } from "./user-app.ts";
 

@@ -10,6 +10,7 @@ import {
   isRedirectCompletingFlow,
   type LoginFlowManager,
   type LoginFlowManagerProvider,
+  type LoginFlowOptions,
 } from "../login/login-flow-manager.ts";
 import {
   HasRefreshTokensValidator,
@@ -108,12 +109,20 @@ export class UserApp extends GlobusApp {
     });
   }
 
+  /** What every flow is given: the caller's signal and the app's id_token decoder. */
+  #flowOptions(signal: AbortSignal | undefined): LoginFlowOptions {
+    return {
+      ...(signal ? { signal } : {}),
+      ...(this.idTokenDecoder ? { idTokenDecoder: this.idTokenDecoder } : {}),
+    };
+  }
+
   protected runLoginFlow(
     authParams: GlobusAuthorizationParameters,
     options: LoginOptions,
   ): Promise<TokenResponse> {
     const flow = options.loginFlowManager ?? this.loginFlowManager;
-    return flow.runLoginFlow(authParams, options.signal ? { signal: options.signal } : {});
+    return flow.runLoginFlow(authParams, this.#flowOptions(options.signal));
   }
 
   /**
@@ -135,7 +144,7 @@ export class UserApp extends GlobusApp {
     if (!isRedirectCompletingFlow(flow)) return null;
     const target = url ?? (globalThis as { location?: { href?: string } }).location?.href;
     if (!target || !flow.isRedirectCallback(target)) return null;
-    const { response, returnUrl } = await flow.completeRedirect(target);
+    const { response, returnUrl } = await flow.completeRedirect(target, this.#flowOptions(undefined));
     await this.completeLogin(response);
     return { returnUrl };
   }

@@ -86,6 +86,8 @@ export abstract class AuthLoginClient {
   readonly environment: string;
   /** Globus Auth's base URL, ending in `/`. */
   readonly baseUrl: string;
+  /** Globus Auth's issuer: the base URL without its trailing slash (`https://auth.globus.org`). */
+  readonly issuer: string;
   /** Whether this client authenticates with a secret. */
   abstract readonly isConfidential: boolean;
 
@@ -115,9 +117,9 @@ export abstract class AuthLoginClient {
       throw new GlobusSDKUsageError(`Globus Auth must be reached over https (got ${base.origin}).`);
     }
     this.baseUrl = base.href.endsWith("/") ? base.href : `${base.href}/`;
-    const issuer = this.baseUrl.replace(/\/$/, "");
+    this.issuer = this.baseUrl.replace(/\/$/, "");
     this.#as = {
-      issuer,
+      issuer: this.issuer,
       authorization_endpoint: `${this.baseUrl}v2/oauth2/authorize`,
       token_endpoint: `${this.baseUrl}v2/oauth2/token`,
       revocation_endpoint: `${this.baseUrl}v2/oauth2/token/revoke`,

@@ -22,6 +22,20 @@ export class LoginStateMismatchError extends LoginFlowError {
   }
 }
 
+/**
+ * The login callback names another authorization server in `iss` than the Globus Auth this login
+ * was started with (RFC 9207): a mix-up, so its code is not exchanged.
+ */
+export class LoginIssuerMismatchError extends LoginFlowError {
+  override readonly name = "LoginIssuerMismatchError";
+  constructor(
+    message = "The login callback comes from another authorization server than this login's Globus Auth (iss mismatch); start a new login.",
+    options: GlobusErrorOptions = {},
+  ) {
+    super(message, "LOGIN_ISSUER_MISMATCH", options);
+  }
+}
+
 /** The login did not finish within the configured time. */
 export class LoginTimeoutError extends LoginFlowError {
   override readonly name = "LoginTimeoutError";
@@ -112,6 +126,7 @@ export class LocalServerError extends LoginFlowError {
 const LOGIN_NAMES = [
   "LoginFlowError",
   "LoginStateMismatchError",
+  "LoginIssuerMismatchError",
   "LoginTimeoutError",
   "LoginCancelledError",
   "LoginDeniedError",
@@ -130,6 +145,11 @@ export const isLoginFlowError: (value: unknown) => value is LoginFlowError = err
 export const isLoginStateMismatchError: (value: unknown) => value is LoginStateMismatchError = errorGuard(
   LoginStateMismatchError,
   ["LoginStateMismatchError"],
+);
+/** True for a {@link LoginIssuerMismatchError}, from any realm. */
+export const isLoginIssuerMismatchError: (value: unknown) => value is LoginIssuerMismatchError = errorGuard(
+  LoginIssuerMismatchError,
+  ["LoginIssuerMismatchError"],
 );
 /** True for a {@link LoginTimeoutError}, from any realm. */
 export const isLoginTimeoutError: (value: unknown) => value is LoginTimeoutError = errorGuard(

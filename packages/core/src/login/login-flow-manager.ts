@@ -3,11 +3,18 @@ import type { AuthLoginClient, AuthorizationRequest } from "../auth/auth-login-c
 import type { IdTokenDecoder } from "../auth/id-token-decoder.ts";
 import type { GlobusAuthorizationParameters } from "../gare/globus-authorization-parameters.ts";
 import type { TokenResponse } from "../storage/token-response.ts";
+import { type LoginCallbackInput, parseLoginCallback } from "./parse-login-callback.ts";
 
 /** Options of {@link LoginFlowManager.runLoginFlow}. */
 export interface LoginFlowOptions {
   /** Cancels the flow; it then rejects with a `LoginCancelledError`. */
   signal?: AbortSignal;
+  /**
+   * Replaces the built-in id_token verification for this login: apps pass their
+   * `config.idTokenDecoder` here, so it reaches flows given as objects too. A decoder the flow was
+   * built with wins.
+   */
+  idTokenDecoder?: IdTokenDecoder | undefined;
 }
 
 /**
@@ -28,7 +35,10 @@ export interface RedirectCompletingLoginFlow extends LoginFlowManager {
   /** Whether `url` is a callback of a login this flow started (and has not completed). */
   isRedirectCallback(url: string): boolean;
   /** Checks the callback, exchanges the code, and returns the tokens and the saved return URL. */
-  completeRedirect(url: string): Promise<{ response: TokenResponse; returnUrl: string }>;
+  completeRedirect(
+    url: string,
+    options?: LoginFlowOptions,
+  ): Promise<{ response: TokenResponse; returnUrl: string }>;
 }
 
 /** True for a flow that implements {@link RedirectCompletingLoginFlow}. */
@@ -102,11 +112,26 @@ export abstract class BaseLoginFlowManager implements LoginFlowManager {
     });
   }
 
-  /** Exchanges the code the callback delivered for tokens. */
-  protected exchangeCode(request: AuthorizationRequest, code: string): Promise<TokenResponse> {
+  /**
+   * The authorization code of a callback, checked against the login `request` started (see
+   * {@link parseLoginCallback}: state, repeated parameters, `iss`, `error`).
+   */
+  protected readCallback(callback: LoginCallbackInput, request: AuthorizationRequest): string {
+    return parseLoginCallback(callback, { state: request.state, issuer: this.loginClient.issuer });
+  }
+
+  /**
+   * Exchanges the code the callback delivered for tokens, verifying the id_token with this flow's
+   * decoder, else the app's (`options.idTokenDecoder`), else against Globus's keys.
+   */
+  protected exchangeCode(
+    request: AuthorizationRequest,
+    code: string,
+    options: LoginFlowOptions = {},
+  ): Promise<TokenResponse> {
     return this.loginClient.exchangeAuthorizationCode(
       { code, codeVerifier: request.codeVerifier, redirectUri: request.redirectUri },
-      this.idTokenDecoder,
+      this.idTokenDecoder ?? options.idTokenDecoder,
     );
   }
 }

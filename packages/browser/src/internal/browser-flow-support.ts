@@ -1,56 +1,16 @@
 import {
   type BaseLoginFlowManagerOptions,
   GlobusSDKUsageError,
-  LoginDeniedError,
-  LoginFlowError,
   type LoginFlowManagerContext,
 } from "@globus-app/core";
 
-// What the redirect and popup flows share: both send the person to Globus Auth and read the same
-// callback URL, so they check it the same way (and every browser bundle carries one copy).
+// What the redirect and popup flows share besides core's callback parser (parseLoginCallback).
 
 /** The page's `location`; a usage error naming `owner` where there is no page (Node, workers). */
 export function pageLocation(owner: string, what: string): Location {
   const location = (globalThis as { location?: Location }).location;
   if (!location) throw new GlobusSDKUsageError(`${owner}: ${what} needs a page (globalThis.location).`);
   return location;
-}
-
-/**
- * Whether a callback repeats `state`, `code` or `error`: which one counts would be a guess (and the
- * local-server flow refuses the same), so such a callback is nobody's.
- */
-export function repeatsCallbackParams(query: URLSearchParams): boolean {
-  return ["state", "code", "error"].some((name) => query.getAll(name).length > 1);
-}
-
-/** The `state` of a login callback URL (`state` with `code` or `error`); undefined for any other URL. */
-export function callbackState(url: string | URL): string | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return undefined;
-  }
-  const query = parsed.searchParams;
-  const state = query.get("state");
-  return state && (query.has("code") || query.has("error")) && !repeatsCallbackParams(query)
-    ? state
-    : undefined;
-}
-
-/**
- * The authorization code of a callback whose state was accepted.
- *
- * @throws LoginDeniedError when Globus answered with `error=` (e.g. `access_denied`).
- * @throws LoginFlowError when the callback carries neither a code nor an error.
- */
-export function callbackCode(query: URLSearchParams): string {
-  const error = query.get("error");
-  if (error) throw new LoginDeniedError(error, query.get("error_description") ?? undefined);
-  const code = query.get("code");
-  if (!code) throw new LoginFlowError("The login callback carries neither a code nor an error.");
-  return code;
 }
 
 /**

@@ -1,0 +1,123 @@
+import {
+  LoginDeniedError,
+  LoginFlowError,
+  LoginIssuerMismatchError,
+  LoginStateMismatchError,
+} from "../errors/login-flow-errors.ts";
+
+/** What a login callback is checked against: the start of the login it must belong to. */
+export interface LoginCallbackExpectation {
+  /** The random `state` sent with the authorization request. */
+  readonly state: string;
+  /**
+   * Globus Auth's issuer (`https://auth.globus.org`, no trailing slash). Globus does not announce
+   * `authorization_response_iss_parameter_supported`, so `iss` is optional; when a callback carries
+   * it, it must be this (RFC 9207 §2.4: a response from another server is refused).
+   */
+  readonly issuer: string;
+}
+
+/** A login callback: its URL, a query string (with or without `?`), or its parsed query. */
+export type LoginCallbackInput = string | URL | URLSearchParams;
+
+/**
+ * The parameters that make up an authorization response. Each may appear once: when one repeats,
+ * which copy counts would be a guess, so the callback belongs to no login.
+ */
+const RESPONSE_PARAMS = ["code", "state", "error", "error_description", "error_uri", "iss"] as const;
+
+// Our own state is 43 characters; anything far longer is not ours (and not worth comparing).
+const MAX_STATE_LENGTH = 512;
+
+/**
+ * The query of a login callback, or undefined when `input` is not one: an absolute URL or a query
+ * string carrying `code`, `error` or `state`.
+ */
+function callbackQuery(input: LoginCallbackInput): URLSearchParams | undefined {
+  let query: URLSearchParams;
+  if (input instanceof URLSearchParams) query = input;
+  else if (input instanceof URL) query = input.searchParams;
+  else if (typeof input !== "string") return undefined;
+  else if (/^[a-z][a-z0-9+.-]*:/i.test(input)) {
+    try {
+      query = new URL(input).searchParams;
+    } catch {
+      return undefined;
+    }
+  } else if (/^\??[^\s]*=/.test(input)) query = new URLSearchParams(input);
+  else return undefined;
+  return ["code", "error", "state"].some((name) => query.has(name)) ? query : undefined;
+}
+
+/**
+ * Whether `input` looks like a login callback (an absolute URL or query string carrying `code`,
+ * `error` or `state`), as opposed to a bare authorization code or another page's address.
+ */
+export function isLoginCallback(input: LoginCallbackInput): boolean {
+  return callbackQuery(input) !== undefined;
+}
+
+/**
+ * The `state` a login callback claims, to find the login it may belong to (a pending browser
+ * login is filed under its state); undefined when `input` is not a callback, or repeats a response
+ * parameter. Claiming is not proving: {@link parseLoginCallback} then checks the callback.
+ */
+export function loginCallbackState(input: LoginCallbackInput): string | undefined {
+  const query = callbackQuery(input);
+  if (!query || repeatsResponseParams(query)) return undefined;
+  const state = query.get("state");
+  return state && state.length <= MAX_STATE_LENGTH && (query.has("code") || query.has("error"))
+    ? state
+    : undefined;
+}
+
+/**
+ * Reads a login callback (the redirect back from Globus Auth) against the login it must belong to,
+ * and returns its authorization code. Every flow reads its callback with this one function, with the
+ * same rules, in this order:
+ *
+ * 1. a response parameter (`code`, `state`, `error`, `error_description`, `error_uri`, `iss`) that
+ *    appears twice, or a `state` that is missing or differs from the login's (compared in constant
+ *    time), makes the callback no one's: {@link LoginStateMismatchError};
+ * 2. an `iss` other than Globus Auth's issuer: {@link LoginIssuerMismatchError} (RFC 9207);
+ * 3. `error` (the person clicked Deny, or Globus refused): {@link LoginDeniedError} with Globus's
+ *    words;
+ * 4. no `code`: {@link LoginFlowError}.
+ *
+ * No message carries the code or the state.
+ *
+ * @example
+ * ```ts
+ * const code = parseLoginCallback(location.href, { state: pending.state, issuer: loginClient.issuer });
+ * ```
+ */
+export function parseLoginCallback(input: LoginCallbackInput, expected: LoginCallbackExpectation): string {
+  const query = callbackQuery(input);
+  if (!query) throw new LoginFlowError("This is not a login callback: it carries no code, error or state.");
+  const state = query.get("state");
+  if (repeatsResponseParams(query) || state === null || !sameString(state, expected.state)) {
+    throw new LoginStateMismatchError();
+  }
+  const issuer = query.get("iss");
+  if (issuer !== null && issuer !== expected.issuer) throw new LoginIssuerMismatchError();
+  const error = query.get("error");
+  if (error !== null) throw new LoginDeniedError(error, query.get("error_description") ?? undefined);
+  const code = query.get("code");
+  if (!code) throw new LoginFlowError("The login callback carries neither a code nor an error.");
+  return code;
+}
+
+function repeatsResponseParams(query: URLSearchParams): boolean {
+  return RESPONSE_PARAMS.some((name) => query.getAll(name).length > 1);
+}
+
+/**
+ * Compares two strings in time that depends on their length only, so the comparison of a forged
+ * `state` tells nothing about how much of it was right. (The length of our state is not a secret.)
+ */
+function sameString(received: string, expected: string): boolean {
+  if (received.length !== expected.length) return false;
+  let difference = 0;
+  for (let i = 0; i < expected.length; i++) difference |= received.charCodeAt(i) ^ expected.charCodeAt(i);
+  return difference === 0;
+}
