@@ -44,7 +44,7 @@ describe("EmulatorAutoApproveLoginFlow", () => {
         tokenStorage: new MemoryTokenStorage(),
         loginFlowManager: new EmulatorAutoApproveLoginFlow(client),
         idTokenDecoder: {
-          decode: (idToken: string) => {
+          decode: async (idToken: string) => {
             decoded.push(idToken);
             return { sub: ADA.id };
           },
