@@ -6,11 +6,11 @@ import {
   isPopupClosedError,
 } from "@globus-app/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { userEvent } from "vitest/browser";
 import {
   callbackUrl,
   captureNavigation,
   clearPendingLogins,
+  fromClick,
   navigateInFrame,
   plainCallbackUrl,
   SCOPES,
@@ -38,24 +38,6 @@ afterEach(async () => {
   clearPendingLogins();
   await emu.control("setAutoApprove", true);
 });
-
-/**
- * Runs `action` from a real click (Playwright clicks a button), as a page's login button would;
- * resolves once clicked, with the action's promise wrapped (so it is not awaited here).
- */
-async function fromClick<T>(action: () => Promise<T>): Promise<{ running: Promise<T> }> {
-  const button = document.createElement("button");
-  button.textContent = "Sign in";
-  let started: Promise<T> | undefined;
-  button.addEventListener("click", () => {
-    started = action();
-    started.catch(() => {});
-  });
-  document.body.append(button);
-  await userEvent.click(button);
-  if (!started) throw new Error("the click did not reach the button");
-  return { running: started };
-}
 
 /** `window.open`, remembering the window it opened. */
 function trackingOpen(): { open: OpenWindow; popup: () => Window | null } {

@@ -4,7 +4,7 @@
  */
 import { NativeAppAuthClient } from "@globus-app/core";
 import type { EmulatorControl } from "@globus-app/emulator";
-import { commands } from "vitest/browser";
+import { commands, userEvent } from "vitest/browser";
 import type { BrowserEmulatorOptions, StartedEmulator } from "./emulator-commands.ts";
 
 export const TRANSFER = "transfer.api.globus.org";
@@ -123,4 +123,22 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
     if (performance.now() > deadline) throw new Error("timed out waiting for a condition");
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * Runs `action` from a real click (Playwright clicks a button), as a page's login button would;
+ * resolves once clicked, with the action's promise wrapped (so it is not awaited here).
+ */
+export async function fromClick<T>(action: () => Promise<T>): Promise<{ running: Promise<T> }> {
+  const button = document.createElement("button");
+  button.textContent = "Sign in";
+  let started: Promise<T> | undefined;
+  button.addEventListener("click", () => {
+    started = action();
+    started.catch(() => {});
+  });
+  document.body.append(button);
+  await userEvent.click(button);
+  if (!started) throw new Error("the click did not reach the button");
+  return { running: started };
 }
