@@ -2,6 +2,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { TokenStorageError } from "@globus-app/core";
 import { ensurePrivateDirectory, errorCode } from "./private-files.ts";
+import { assertSafeEntry } from "./safe-token-path.ts";
 
 /** How long a caller waits for a lock before failing, unless told otherwise. */
 export const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
@@ -75,7 +76,12 @@ export function withFileLock<T>(
   const resolved = path.resolve(target);
   // Queued synchronously, so this process's callers get the lock in call order.
   return runSerially(resolved, async () => {
-    await ensurePrivateDirectory(path.dirname(resolved), options.location ?? resolved);
+    const location = options.location ?? resolved;
+    await ensurePrivateDirectory(path.dirname(resolved), location);
+    // proper-lockfile meets a planted `<target>.lock` symlink or another user's directory with
+    // EEXIST and would wait for it until the timeout (it never writes through one: it only stats,
+    // and removes a stale lock with rmdir, which does not follow links). Refuse it at once, saying why.
+    await assertSafeEntry(`${resolved}.lock`, location, "directory");
     const release = await acquire(resolved, options);
     try {
       return await fn();

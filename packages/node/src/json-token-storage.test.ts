@@ -1,5 +1,19 @@
 import { execFileSync } from "node:child_process";
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
+import { chownSync, existsSync, realpathSync } from "node:fs";
+import {
+  chmod,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  symlink,
+  utimes,
+  writeFile,
+} from "node:fs/promises";
+import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import process from "node:process";
@@ -272,7 +286,7 @@ describe("JSONTokenStorage", () => {
   describe("bad files are reported, never replaced", () => {
     const good = sampleTokenData("good");
     const cases: [string, string, RegExp][] = [
-      ["not JSON", "{not json", /is not valid JSON$/],
+      ["not JSON", "{not json", /is not valid JSON\. To recover, delete the file/],
       ["an empty file", "", /is empty/],
       ["a non-object root", "[1, 2]", /does not hold a JSON object at its root/],
       [
@@ -483,4 +497,165 @@ describe("JSONTokenStorage", () => {
     (record.extra as { nested: { n: number } }).nested.n = 2;
     expect((await storage.getTokenData("a"))?.extra).toEqual({ nested: { n: 1 } });
   });
+});
+
+// Findings of the security audit: a token file in a folder another local user can write (a shared
+// or group folder on a cluster's login node) must not let that user read the tokens or plant theirs.
+describe("JSONTokenStorage refuses token files another user could plant or read", () => {
+  const isRoot = process.getuid?.() === 0;
+  const notRoot = "chown to another uid needs root; the check itself runs for every user";
+  const valid = JSON.stringify({
+    data: { DEFAULT: { a: sampleTokenData("a") } },
+    format_version: "2.0",
+  });
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await tempDir();
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Every operation of `storage` fails with a TokenStorageError for `location` matching `pattern`. */
+  async function expectAllRefused(storage: JSONTokenStorage, pattern: RegExp): Promise<void> {
+    for (const call of [
+      () => storage.getTokenDataByResourceServer(),
+      () => storage.storeTokenDataByResourceServer({ b: sampleTokenData("b") }),
+      () => storage.removeTokenData("a"),
+      () => storage.withLock("refresh:a", async () => "ran"),
+    ]) {
+      const error = await call().then(
+        (value) => value,
+        (e: unknown) => e,
+      );
+      expect(isTokenStorageError(error), String(error)).toBe(true);
+      expect((error as Error).message).toMatch(pattern);
+      expect((error as { location?: string }).location).toBe(storage.filePath);
+    }
+  }
+
+  it.skipIf(process.platform === "win32")(
+    "refuses a symlink at the token path: reads nothing through it and writes nothing to its target",
+    async () => {
+      const target = path.join(dir, "victim-elsewhere.json");
+      await writeFile(target, valid, { mode: 0o600 });
+      const link = path.join(dir, "tokens.json");
+      await symlink(target, link);
+      const storage = new JSONTokenStorage(link);
+      await expectAllRefused(
+        storage,
+        /tokens\.json' is a symbolic link; token files must be regular files\. Remove the link or choose another path\./,
+      );
+      expect(await readFile(target, "utf8")).toBe(valid);
+      expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    },
+  );
+
+  it.skipIf(process.platform === "win32")(
+    "refuses a dangling symlink and never creates its target",
+    async () => {
+      const target = path.join(dir, "planted-target.json");
+      const link = path.join(dir, "tokens.json");
+      await symlink(target, link);
+      await expectAllRefused(new JSONTokenStorage(link), /is a symbolic link/);
+      expect(existsSync(target)).toBe(false);
+    },
+  );
+
+  it.skipIf(!isRoot)(`refuses a token file owned by another user (${notRoot})`, async () => {
+    const file = path.join(dir, "tokens.json");
+    await writeFile(file, valid, { mode: 0o600 });
+    chownSync(file, 12345, 12345);
+    await expectAllRefused(new JSONTokenStorage(file), /is owned by uid 12345, not by the current user/);
+    expect(await readFile(file, "utf8")).toBe(valid);
+  });
+
+  it.skipIf(process.platform === "win32").each([
+    ["writable by others", 0o777],
+    ["writable by its group", 0o770],
+  ])("refuses a token file in a folder %s without the sticky bit", async (_label, mode) => {
+    const shared = path.join(dir, "shared");
+    await mkdir(shared);
+    await chmod(shared, mode);
+    const file = path.join(shared, "tokens.json");
+    await writeFile(file, valid, { mode: 0o600 });
+    await expectAllRefused(
+      new JSONTokenStorage(file),
+      /folder '.*shared' is writable by (group|others) and has no sticky bit.*chmod go-w/,
+    );
+    expect(await readdir(shared)).toEqual(["tokens.json"]);
+  });
+
+  it.skipIf(process.platform === "win32")(
+    "refuses a token file when a folder further up is writable by others without the sticky bit",
+    async () => {
+      const shared = path.join(dir, "shared");
+      const file = path.join(shared, "me", "app", "tokens.json");
+      await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+      await chmod(shared, 0o777);
+      await expectAllRefused(new JSONTokenStorage(file), /folder '.*shared' is writable by others/);
+      expect(existsSync(file)).toBe(false);
+    },
+  );
+
+  it.skipIf(process.platform === "win32")(
+    "accepts a sticky world-writable folder like /tmp, and a 0700 folder",
+    async () => {
+      const sticky = path.join(dir, "sticky");
+      await mkdir(sticky);
+      await chmod(sticky, 0o1777);
+      for (const file of [path.join(sticky, "tokens.json"), path.join(dir, "private", "tokens.json")]) {
+        const storage = new JSONTokenStorage(file);
+        await storage.storeTokenDataByResourceServer({ a: sampleTokenData("a") });
+        expect(await storage.getTokenData("a")).toEqual(sampleTokenData("a"));
+        expect(await storage.withLock("refresh:a", async () => "ran")).toBe("ran");
+      }
+    },
+  );
+
+  it.skipIf(process.platform === "win32")(
+    "refuses a symlink planted at the lock path at once, and leaves its target alone",
+    async () => {
+      const file = path.join(dir, "tokens.json");
+      const elsewhere = path.join(dir, "elsewhere");
+      await mkdir(elsewhere);
+      await symlink(elsewhere, `${file}.lock`);
+      const storage = new JSONTokenStorage(file, { lockTimeoutMs: 5000 });
+      const started = Date.now();
+      const error = await storage.storeTokenDataByResourceServer({ a: sampleTokenData("a") }).catch((e) => e);
+      expect(isTokenStorageError(error), String(error)).toBe(true);
+      expect((error as Error).message).toMatch(/tokens\.json\.lock' is a symbolic link/);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(existsSync(file)).toBe(false);
+      expect(await readdir(elsewhere)).toEqual([]);
+    },
+  );
+
+  it.skipIf(process.platform === "win32")(
+    "never follows a symlink planted at a temporary file name (write-file-atomic's are predictable)",
+    async () => {
+      const file = path.join(dir, "tokens.json");
+      const stolen = path.join(dir, "attacker-readable");
+      // The names write-file-atomic 7 would pick in this process: <file>.<sha1(module, pid, thread,
+      // n)[0..4] as uint32>. Plant a link at each of the first few thousand.
+      const { createHash } = await import("node:crypto");
+      const { threadId } = await import("node:worker_threads");
+      const modulePath = realpathSync(createRequire(import.meta.url).resolve("write-file-atomic"));
+      for (let n = 1; n <= 3000; n++) {
+        const suffix = createHash("sha1")
+          .update(modulePath)
+          .update(String(process.pid))
+          .update(String(threadId))
+          .update(String(n))
+          .digest()
+          .readUInt32BE(0);
+        await symlink(stolen, `${file}.${suffix}`).catch(() => undefined);
+      }
+      await new JSONTokenStorage(file).storeTokenDataByResourceServer({ a: sampleTokenData("a") });
+      expect(existsSync(stolen)).toBe(false);
+      expect((await lstat(file)).isFile()).toBe(true);
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+    },
+  );
 });

@@ -1,5 +1,5 @@
 import { constants } from "node:fs";
-import { open, readdir, readFile, stat, unlink } from "node:fs/promises";
+import { lstat, open, readdir, rename, unlink } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
@@ -13,8 +13,11 @@ import {
 } from "@globus-app/core";
 import { defaultTokenFilePath } from "./default-token-path.ts";
 import { DEFAULT_LOCK_TIMEOUT_MS, withFileLock, withNamedFileLock } from "./file-lock.ts";
-import { errorCode, fsyncDirectory, PRIVATE_FILE_MODE } from "./private-files.ts";
+import { errorCode, PRIVATE_FILE_MODE } from "./private-files.ts";
+import { assertOwnEntry, assertSafeTokenPath, currentUid } from "./safe-token-path.ts";
 import { tokenRecordToJSON } from "./token-record-json.ts";
+import { corruptCopyPath, unreadableHint } from "./unreadable-token-storage.ts";
+import { isTemporaryFileName, writeFileAtomically } from "./write-file-atomically.ts";
 import { WRITER_VERSION } from "./writer-version.ts";
 
 /** Options of {@link JSONTokenStorage}. */
@@ -51,8 +54,8 @@ const FORMAT_VERSION = "2.0";
 // re-reads tell such a moment from a file that is really broken.
 const PARSE_RETRIES = 3;
 const PARSE_RETRY_DELAY_MS = 30;
-// write-file-atomic names its temporary file `<file>.<32-bit number>`.
-const TEMP_FILE_SUFFIX = /^\.\d{1,10}$/;
+// Versions before 0.2 wrote through write-file-atomic, whose temporary files are `<file>.<32-bit number>`.
+const LEGACY_TEMP_FILE_SUFFIX = /^\.\d{1,10}$/;
 
 /**
  * Keeps tokens in a JSON file in the Python SDK's format (v2), so a Python script and a Node script
@@ -142,28 +145,58 @@ export class JSONTokenStorage extends BaseTokenStorage {
    *
    * @throws TokenStorageError when the lock is not free within `lockTimeoutMs`.
    */
-  override withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  override async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    await assertSafeTokenPath(this.filePath);
     return withNamedFileLock(this.filePath, this.namespace, key, fn, this.#lockTimeoutMs);
+  }
+
+  /**
+   * Makes an unreadable file usable again without losing anything: `logout({ removeUnreadable: true })`
+   * calls it. A file that is not a valid document is renamed to `<file>.corrupt-<UTC time>`; a valid
+   * document whose records of this namespace are bad is copied there, and those records are then
+   * removed from the file (other namespaces and this namespace's good records stay). A readable file
+   * is left alone. Runs under the file's lock.
+   *
+   * @throws TokenStorageError when the file is unsafe (a symlink, another user's, in a folder others
+   *   can write) or cannot be renamed or written.
+   */
+  async removeUnreadable(): Promise<void> {
+    await assertSafeTokenPath(this.filePath);
+    await withFileLock(
+      this.filePath,
+      async () => {
+        let namespaces: Namespaces;
+        try {
+          namespaces = await this.#read();
+        } catch (error) {
+          if (!isTokenStorageError(error) || !(await this.#exists())) throw error;
+          await this.#moveAside();
+          return;
+        }
+        const records = namespaces.get(this.namespace);
+        const bad = this.#unreadableRecords(records);
+        if (!records || bad.length === 0) return;
+        const text = await this.#readText();
+        if (text === undefined) return;
+        await this.#writeAside(text);
+        for (const resourceServer of bad) records.delete(resourceServer);
+        await this.#write(namespaces);
+      },
+      { timeoutMs: this.#lockTimeoutMs, location: this.filePath },
+    );
   }
 
   /** Nothing to release: the file is opened only while reading or writing. Idempotent. */
   override async close(): Promise<void> {}
 
   async #exists(): Promise<boolean> {
-    try {
-      await stat(this.filePath);
-      return true;
-    } catch (error) {
-      if (errorCode(error) === "ENOENT") return false;
-      throw this.#error(
-        `Could not read token storage file '${this.filePath}' (${errorCode(error) ?? "error"})`,
-        error,
-      );
-    }
+    return (await assertSafeTokenPath(this.filePath)).exists;
   }
 
   /** Read, change and write back under the file lock, re-reading inside it. */
-  #update<T>(change: (namespaces: Namespaces) => { write: boolean; result: T }): Promise<T> {
+  async #update<T>(change: (namespaces: Namespaces) => { write: boolean; result: T }): Promise<T> {
+    // Before the lock: its directory is made next to the file, which must not be in a folder others control.
+    await assertSafeTokenPath(this.filePath);
     return withFileLock(
       this.filePath,
       async () => {
@@ -181,21 +214,27 @@ export class JSONTokenStorage extends BaseTokenStorage {
 
   /** The file's text, or undefined when there is no file. */
   async #readText(): Promise<string | undefined> {
+    if (!(await assertSafeTokenPath(this.filePath)).exists) return undefined;
     let handle: Awaited<ReturnType<typeof open>>;
     try {
-      // Non-blocking, so a FIFO at the path cannot hang every read until a writer appears.
-      handle = await open(this.filePath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+      // Non-blocking, so a FIFO at the path cannot hang every read until a writer appears; no
+      // following a link that appeared since the check.
+      handle = await open(
+        this.filePath,
+        constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0),
+      );
     } catch (error) {
       if (errorCode(error) === "ENOENT") return undefined;
+      // ELOOP: a symlink replaced the file since the check.
+      if (errorCode(error) === "ELOOP") await assertSafeTokenPath(this.filePath);
       throw this.#error(
         `Could not read token storage file '${this.filePath}' (${errorCode(error) ?? "error"})`,
         error,
       );
     }
     try {
-      if (!(await handle.stat()).isFile()) {
-        throw this.#error(`Token storage path '${this.filePath}' is not a regular file`);
-      }
+      // The opened file itself, so nothing swapped in since the check gets read.
+      assertOwnEntry(await handle.stat(), this.filePath, this.filePath, "file");
       return await handle.readFile("utf8");
     } catch (error) {
       if (isTokenStorageError(error)) throw error;
@@ -232,11 +271,53 @@ export class JSONTokenStorage extends BaseTokenStorage {
         out.set(resourceServer, parseTokenStorageData(value, where, resourceServer));
       } catch (error) {
         // Same message, but `location` is the file alone so callers can act on it.
-        if (isTokenStorageError(error)) throw this.#error(error.message);
+        if (isTokenStorageError(error))
+          throw this.#error(`${error.message}. ${unreadableHint(this.filePath)}`);
         throw error;
       }
     }
     return out;
+  }
+
+  /** The resource servers of this namespace whose records do not parse. */
+  #unreadableRecords(records: Map<string, unknown> | undefined): string[] {
+    const bad: string[] = [];
+    for (const [resourceServer, value] of records ?? []) {
+      try {
+        parseTokenStorageData(value, this.filePath, resourceServer);
+      } catch {
+        bad.push(resourceServer);
+      }
+    }
+    return bad;
+  }
+
+  /** Renames the file to `<file>.corrupt-<time>`, keeping it whole for whoever wants to look. */
+  async #moveAside(): Promise<void> {
+    let aside = `${this.filePath}.corrupt-<time>`;
+    try {
+      aside = await corruptCopyPath(this.filePath);
+      await rename(this.filePath, aside);
+    } catch (error) {
+      throw this.#error(
+        `Could not move unreadable token storage file '${this.filePath}' aside to '${aside}' (${errorCode(error) ?? "error"})`,
+        error,
+      );
+    }
+  }
+
+  /** Copies `text` (the file as it was) to `<file>.corrupt-<time>`, 0600, never over anything. */
+  async #writeAside(text: string): Promise<void> {
+    let aside = `${this.filePath}.corrupt-<time>`;
+    try {
+      aside = await corruptCopyPath(this.filePath);
+      await writeFileAtomically(aside, text, { mode: PRIVATE_FILE_MODE });
+    } catch (error) {
+      throw this.#error(
+        `Could not copy unreadable token storage file '${this.filePath}' to '${aside}' (${errorCode(error) ?? "error"})`,
+        error,
+      );
+    }
   }
 
   async #write(namespaces: Namespaces): Promise<void> {
@@ -247,40 +328,38 @@ export class JSONTokenStorage extends BaseTokenStorage {
       format_version: FORMAT_VERSION,
       "globus-sdk.version": WRITER_VERSION,
     };
-    const writeFileAtomic = await loadWriteFileAtomic();
     try {
-      // Temporary file in the same directory, fsync, chmod 0600 (whatever the umask), rename.
-      await writeFileAtomic(this.filePath, JSON.stringify(document), {
-        mode: PRIVATE_FILE_MODE,
-        fsync: true,
-      });
+      // Random temporary name opened O_EXCL | O_NOFOLLOW, 0600 whatever the umask, fsync, rename.
+      await writeFileAtomically(this.filePath, JSON.stringify(document), { mode: PRIVATE_FILE_MODE });
     } catch (error) {
       throw this.#error(
         `Could not write token storage file '${this.filePath}' (${errorCode(error) ?? "error"})`,
         error,
       );
     }
-    const directory = path.dirname(this.filePath);
-    await fsyncDirectory(directory);
-    await this.#removeStaleTempFiles(directory);
+    await this.#removeStaleTempFiles(path.dirname(this.filePath));
   }
 
   /**
-   * A writer killed mid-write (SIGKILL, power loss; write-file-atomic cleans up after catchable
-   * signals) leaves its temporary file behind, holding tokens that logout would never remove. Every
-   * writer holds the lock, so none is in progress now. Only torn files (not valid JSON) are removed:
-   * a complete `tokens.json.<digits>` may as well be someone's backup.
+   * A writer killed mid-write (SIGKILL, power loss) leaves its temporary file behind, holding tokens
+   * that logout would never remove. Every writer holds the lock, so none is in progress now: our own
+   * `<file>.tmp-<random>` files are all leftovers. Of the `<file>.<digits>` files that older versions
+   * (write-file-atomic) left, only torn ones (not valid JSON) are removed: a complete one may as well
+   * be someone's backup. Only this user's regular files are touched, and nothing is followed.
    */
   async #removeStaleTempFiles(directory: string): Promise<void> {
     const base = path.basename(this.filePath);
+    const uid = currentUid();
     try {
       const entries = await readdir(directory, { withFileTypes: true });
-      const candidates = entries.filter(
-        (e) => e.isFile() && e.name.startsWith(base) && TEMP_FILE_SUFFIX.test(e.name.slice(base.length)),
-      );
-      for (const entry of candidates) {
+      for (const entry of entries) {
+        if (!entry.isFile() || !entry.name.startsWith(base)) continue;
+        const ours = isTemporaryFileName(entry.name, base);
+        if (!ours && !LEGACY_TEMP_FILE_SUFFIX.test(entry.name.slice(base.length))) continue;
         const candidate = path.join(directory, entry.name);
-        if (isUnparsable(await readFile(candidate, "utf8"))) await unlink(candidate);
+        const stats = await lstat(candidate);
+        if (!stats.isFile() || (uid !== undefined && stats.uid !== uid)) continue;
+        if (ours || isUnparsable(await readOwnFile(candidate))) await unlink(candidate);
       }
     } catch {
       // Tidying up is best effort.
@@ -295,13 +374,18 @@ export class JSONTokenStorage extends BaseTokenStorage {
   }
 }
 
-type WriteFileAtomic = typeof import("write-file-atomic");
-let writeFileAtomicModule: Promise<WriteFileAtomic> | undefined;
-
-// Loaded on first write, so processes that only read tokens start faster.
-function loadWriteFileAtomic(): Promise<WriteFileAtomic> {
-  writeFileAtomicModule ??= import("write-file-atomic").then((module) => module.default);
-  return writeFileAtomicModule;
+/** Reads a file without following a link or blocking on a FIFO swapped in meanwhile. */
+async function readOwnFile(filePath: string): Promise<string> {
+  const handle = await open(
+    filePath,
+    constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0),
+  );
+  try {
+    if (!(await handle.stat()).isFile()) throw new Error(`'${filePath}' is not a regular file`);
+    return await handle.readFile("utf8");
+  } finally {
+    await handle.close();
+  }
 }
 
 function isUnparsable(text: string): boolean {
@@ -323,7 +407,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  */
 function parseTokenFile(text: string, filePath: string): Namespaces {
   const fail = (problem: string) =>
-    new TokenStorageError(`Token storage file '${filePath}' ${problem}`, { location: filePath });
+    new TokenStorageError(`Token storage file '${filePath}' ${problem}. ${unreadableHint(filePath)}`, {
+      location: filePath,
+    });
   if (text.trim() === "") throw fail("is empty, which is not valid JSON");
   let root: unknown;
   try {

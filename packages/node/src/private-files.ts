@@ -1,4 +1,4 @@
-import { chmod, mkdir, open } from "node:fs/promises";
+import { chmod, mkdir, open, stat } from "node:fs/promises";
 import path from "node:path";
 import { TokenStorageError } from "@globus-app/core";
 
@@ -14,31 +14,49 @@ export function errorCode(error: unknown): string | undefined {
 }
 
 /**
- * Creates `directory` and any missing parents with mode 0700. Directories that already exist keep
- * their mode: they may be shared with other tools (the Python SDK creates them with the umask's mode).
+ * Creates `directory` and any missing parents with mode 0700, whatever the umask: each missing
+ * level is made and then chmodded before the next, so a umask such as 0o277 (which would make a
+ * level 0500 and the next `mkdir` fail) changes nothing. Directories that already exist keep their
+ * mode: they may be shared with other tools (the Python SDK creates them with the umask's mode).
  *
  * @param location - the token file the directory is for, named in errors.
  * @throws TokenStorageError when a directory cannot be created.
+ * @example
+ * ```ts
+ * await ensurePrivateDirectory("/home/me/.globus/app/cid/my-app", "/home/me/.globus/app/cid/my-app/tokens.json");
+ * ```
  */
 export async function ensurePrivateDirectory(directory: string, location: string): Promise<void> {
-  let firstCreated: string | undefined;
-  try {
-    firstCreated = await mkdir(directory, { recursive: true, mode: PRIVATE_DIRECTORY_MODE });
-  } catch (error) {
-    throw new TokenStorageError(
+  const fail = (error: unknown) =>
+    new TokenStorageError(
       `Could not create the directory of token storage file '${location}' (${errorCode(error) ?? "error"})`,
       { location, cause: error },
     );
-  }
-  if (firstCreated === undefined) return;
-  // mkdir applies the umask; chmod makes the mode exact (a umask such as 0o277 would otherwise lock
-  // the owner out). Only directories created just now are touched.
-  const created: string[] = [];
+  const missing: string[] = [];
   for (let current = path.resolve(directory); ; current = path.dirname(current)) {
-    created.push(current);
-    if (current === path.resolve(firstCreated) || path.dirname(current) === current) break;
+    try {
+      await stat(current);
+      break;
+    } catch (error) {
+      if (errorCode(error) !== "ENOENT") throw fail(error);
+      missing.push(current);
+      if (path.dirname(current) === current) break;
+    }
   }
-  await Promise.all(created.map((dir) => chmod(dir, PRIVATE_DIRECTORY_MODE).catch(() => undefined)));
+  for (const level of missing.reverse()) {
+    try {
+      await mkdir(level, { mode: PRIVATE_DIRECTORY_MODE });
+    } catch (error) {
+      // Another process made it meanwhile: its mode is that process's business.
+      if (errorCode(error) === "EEXIST") continue;
+      throw fail(error);
+    }
+    try {
+      await chmod(level, PRIVATE_DIRECTORY_MODE);
+    } catch (error) {
+      throw fail(error);
+    }
+  }
 }
 
 /**

@@ -1,6 +1,8 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { chownSync, existsSync } from "node:fs";
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import process from "node:process";
 import { isGlobusSDKUsageError, isTokenStorageError } from "@globus-app/core";
 import { describeTokenStorageConformance, sampleTokenData } from "@globus-app/core/testing";
 import Database from "better-sqlite3";
@@ -266,7 +268,7 @@ describe("SQLiteTokenStorage", () => {
       );
       expect(isTokenStorageError(error)).toBe(true);
       expect((error as Error).message).toBe(
-        `Invalid token data in '${file}' (namespace 'DEFAULT', resource server 'a'): not valid JSON`,
+        `Invalid token data in '${file}' (namespace 'DEFAULT', resource server 'a'): not valid JSON. To recover, delete the file or call app.logout({ removeUnreadable: true }), which moves it (or its unreadable records) aside to '${file}.corrupt-<time>'.`,
       );
       expect((error as { location?: string }).location).toBe(file);
       expect(JSON.stringify(error)).not.toContain("secret-at");
@@ -329,5 +331,106 @@ describe("SQLiteTokenStorage", () => {
     const storage = SQLiteTokenStorage.forGlobusApp({ appName: "My App", clientId: "cid", namespace: "ns" });
     expect(storage.filePath).toBe(path.join(os.homedir(), ".globus", "app", "cid", "my-app", "tokens.db"));
     expect(storage.namespace).toBe("ns");
+  });
+});
+
+// Findings of the security audit: the same refusals as JSONTokenStorage's, checked before SQLite
+// opens (and would create) anything.
+describe("SQLiteTokenStorage refuses database files another user could plant or read", () => {
+  const isRoot = process.getuid?.() === 0;
+  let dir: string;
+  const opened: SQLiteTokenStorage[] = [];
+
+  beforeEach(async () => {
+    dir = await tempDir();
+  });
+  afterEach(async () => {
+    for (const storage of opened.splice(0)) await storage.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Opening fails with a TokenStorageError matching `pattern`; so does withLock unless told not to. */
+  async function expectRefusedOpen(filePath: string, pattern: RegExp, withLock = true): Promise<void> {
+    const storage = new SQLiteTokenStorage(filePath);
+    opened.push(storage);
+    const calls: Array<() => Promise<unknown>> = [
+      () => storage.getTokenDataByResourceServer(),
+      () => storage.storeTokenDataByResourceServer({ a: sampleTokenData("a") }),
+    ];
+    if (withLock) calls.push(() => storage.withLock("refresh:a", async () => "ran"));
+    for (const call of calls) {
+      const error = await call().then(
+        (value) => value,
+        (e: unknown) => e,
+      );
+      expect(isTokenStorageError(error), String(error)).toBe(true);
+      expect((error as Error).message).toMatch(pattern);
+      expect((error as { location?: string }).location).toBe(storage.filePath);
+    }
+  }
+
+  it.skipIf(process.platform === "win32")(
+    "refuses a dangling symlink and never creates its target",
+    async () => {
+      const target = path.join(dir, "planted-target.db");
+      const link = path.join(dir, "tokens.db");
+      await symlink(target, link);
+      await expectRefusedOpen(link, /tokens\.db' is a symbolic link; token files must be regular files/);
+      expect(existsSync(target)).toBe(false);
+    },
+  );
+
+  it.skipIf(process.platform === "win32")("refuses a symlink to an existing database", async () => {
+    const target = path.join(dir, "elsewhere.db");
+    createPythonDatabase(target, [["DEFAULT", "a", JSON.stringify(sampleTokenData("a"))]]);
+    const before = await readFile(target);
+    const link = path.join(dir, "tokens.db");
+    await symlink(target, link);
+    await expectRefusedOpen(link, /is a symbolic link/);
+    expect(await readFile(target)).toEqual(before);
+  });
+
+  it.skipIf(!isRoot)(
+    "refuses a database owned by another user (chown to another uid needs root)",
+    async () => {
+      const file = path.join(dir, "tokens.db");
+      createPythonDatabase(file);
+      chownSync(file, 12345, 12345);
+      await expectRefusedOpen(file, /is owned by uid 12345, not by the current user/);
+    },
+  );
+
+  it.skipIf(process.platform === "win32")(
+    "refuses a database in a folder writable by others without the sticky bit",
+    async () => {
+      const shared = path.join(dir, "shared");
+      await mkdir(shared);
+      await chmod(shared, 0o777);
+      await expectRefusedOpen(path.join(shared, "tokens.db"), /folder '.*shared' is writable by others/);
+      expect(await readdir(shared)).toEqual([]);
+    },
+  );
+
+  it.skipIf(process.platform === "win32")(
+    "refuses a symlink planted at the database's -wal or -journal file",
+    async () => {
+      const file = path.join(dir, "tokens.db");
+      const stolen = path.join(dir, "attacker-readable");
+      await symlink(stolen, `${file}-wal`);
+      await symlink(stolen, `${file}-journal`);
+      // withLock opens nothing of SQLite's, so it has nothing to refuse here.
+      await expectRefusedOpen(file, /tokens\.db-(wal|journal)' is a symbolic link/, false);
+      expect(existsSync(stolen)).toBe(false);
+    },
+  );
+
+  it.skipIf(process.platform === "win32")("accepts a sticky world-writable folder like /tmp", async () => {
+    const sticky = path.join(dir, "sticky");
+    await mkdir(sticky);
+    await chmod(sticky, 0o1777);
+    const storage = new SQLiteTokenStorage(path.join(sticky, "tokens.db"));
+    opened.push(storage);
+    await storage.storeTokenDataByResourceServer({ a: sampleTokenData("a") });
+    expect(await storage.getTokenData("a")).toEqual(sampleTokenData("a"));
   });
 });

@@ -1,4 +1,5 @@
-import { chmod, open } from "node:fs/promises";
+import { constants } from "node:fs";
+import { open, rename } from "node:fs/promises";
 import path from "node:path";
 import {
   assertStorableTokenData,
@@ -15,8 +16,11 @@ import { defaultTokenFilePath } from "./default-token-path.ts";
 import { DEFAULT_LOCK_TIMEOUT_MS, withNamedFileLock } from "./file-lock.ts";
 import type { FileTokenStorageContext } from "./json-token-storage.ts";
 import { ensurePrivateDirectory, errorCode, PRIVATE_FILE_MODE } from "./private-files.ts";
+import { assertSafeEntry, assertSafeTokenPath } from "./safe-token-path.ts";
 import { openSqliteConnection, type SqliteConnection } from "./sqlite-driver.ts";
 import { tokenRecordToJSON } from "./token-record-json.ts";
+import { corruptCopyPath, unreadableHint } from "./unreadable-token-storage.ts";
+import { writeFileAtomically } from "./write-file-atomically.ts";
 import { WRITER_VERSION } from "./writer-version.ts";
 
 /** Options of {@link SQLiteTokenStorage}. */
@@ -50,6 +54,10 @@ const CREATE_INTERNAL = `CREATE TABLE IF NOT EXISTS sdk_storage_adapter_internal
 /** Schema version 2 marks a database built by `SQLiteTokenStorage` (1: the legacy `SQLiteAdapter`). */
 const DATABASE_SCHEMA_VERSION = "2";
 const BUSY_TIMEOUT_MS = 5000;
+/** The files SQLite keeps next to a database; it opens them following links, so they are checked too. */
+const SIDE_FILE_SUFFIXES = ["-journal", "-wal", "-shm"] as const;
+/** Driver messages that mean the file is not (or no longer) a usable database. */
+const NOT_A_DATABASE = /not a database|malformed/i;
 
 /**
  * Keeps tokens in a SQLite database with the Python SDK's schema, so a Python script and a Node
@@ -199,8 +207,71 @@ export class SQLiteTokenStorage extends BaseTokenStorage {
    *
    * @throws TokenStorageError when the lock is not free within `lockTimeoutMs`.
    */
-  override withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  override async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    await assertSafeTokenPath(this.filePath);
     return withNamedFileLock(this.filePath, this.namespace, key, fn, this.#lockTimeoutMs);
+  }
+
+  /**
+   * Makes an unreadable database usable again without losing anything: `logout({ removeUnreadable:
+   * true })` calls it. A file that is not a usable database is renamed, with its `-wal`, `-shm` and
+   * `-journal` files, to `<file>.corrupt-<UTC time>` (and `…-wal` etc.), and a new database is made
+   * on next use. Rows of this namespace that do not parse are written to `<file>.corrupt-<UTC time>`
+   * (JSON `{"namespace", "token_data_json_by_resource_server"}`, mode 0600) and deleted; other rows
+   * and namespaces stay. A readable database is left alone.
+   *
+   * @throws TokenStorageError when the file is unsafe (a symlink, another user's, in a folder others
+   *   can write) or cannot be moved or written.
+   */
+  async removeUnreadable(): Promise<void> {
+    await assertSafeTokenPath(this.filePath);
+    let rows: Record<string, unknown>[];
+    try {
+      const db = await this.#db();
+      rows = this.#run(() =>
+        db
+          .prepare("SELECT resource_server, token_data_json FROM token_storage WHERE namespace = ?")
+          .all(this.namespace),
+      );
+    } catch (error) {
+      // Only a file SQLite says is no database is moved; a busy or unsafe one is not "unreadable".
+      const cause = isTokenStorageError(error) ? error.cause : undefined;
+      if (!(cause instanceof Error) || !NOT_A_DATABASE.test(cause.message)) throw error;
+      await this.#moveAside();
+      return;
+    }
+    const bad: Record<string, unknown> = {};
+    for (const row of rows) {
+      const resourceServer = String(row.resource_server);
+      try {
+        this.#parseRow(resourceServer, row.token_data_json);
+      } catch {
+        bad[resourceServer] = row.token_data_json;
+      }
+    }
+    const names = Object.keys(bad);
+    if (names.length === 0) return;
+    let aside = `${this.filePath}.corrupt-<time>`;
+    try {
+      aside = await corruptCopyPath(this.filePath);
+      await writeFileAtomically(
+        aside,
+        JSON.stringify({ namespace: this.namespace, token_data_json_by_resource_server: bad }),
+        { mode: PRIVATE_FILE_MODE },
+      );
+    } catch (error) {
+      throw this.#error(
+        `Could not save the unreadable rows of SQLite token storage '${this.filePath}' to '${aside}' (${errorCode(error) ?? "error"})`,
+        error,
+      );
+    }
+    const db = await this.#db();
+    this.#run(() =>
+      transaction(db, () => {
+        const remove = db.prepare("DELETE FROM token_storage WHERE namespace = ? AND resource_server = ?");
+        for (const resourceServer of names) remove.run(this.namespace, resourceServer);
+      }),
+    );
   }
 
   /** Closes the connection. Idempotent; any later operation throws a `GlobusSDKUsageError`. */
@@ -236,8 +307,15 @@ export class SQLiteTokenStorage extends BaseTokenStorage {
   }
 
   async #open(): Promise<SqliteConnection> {
+    // SQLite follows a link at the path and creates a dangling link's target: check first.
+    await assertSafeTokenPath(this.filePath);
     await ensurePrivateDirectory(path.dirname(this.filePath), this.filePath);
     await this.#createPrivateFile();
+    // Again, now that the file exists: something may have been planted before it was created.
+    await assertSafeTokenPath(this.filePath);
+    for (const suffix of SIDE_FILE_SUFFIXES) {
+      await assertSafeEntry(`${this.filePath}${suffix}`, this.filePath, "file");
+    }
     let db: SqliteConnection;
     try {
       db = await openSqliteConnection(this.filePath);
@@ -259,11 +337,15 @@ export class SQLiteTokenStorage extends BaseTokenStorage {
     return db;
   }
 
-  /** SQLite would create the file with the umask's mode; creating it first makes it 0600. */
+  /**
+   * SQLite would create the file with the umask's mode; creating it first makes it 0600. O_EXCL
+   * never opens what exists (a link included); O_NOFOLLOW says so twice.
+   */
   async #createPrivateFile(): Promise<void> {
     let handle: Awaited<ReturnType<typeof open>>;
     try {
-      handle = await open(this.filePath, "wx", PRIVATE_FILE_MODE);
+      const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
+      handle = await open(this.filePath, flags, PRIVATE_FILE_MODE);
     } catch (error) {
       if (errorCode(error) === "EEXIST") return;
       throw this.#error(
@@ -271,25 +353,51 @@ export class SQLiteTokenStorage extends BaseTokenStorage {
         error,
       );
     }
-    await handle.close();
-    await chmod(this.filePath, PRIVATE_FILE_MODE).catch(() => undefined);
+    try {
+      await handle.chmod(PRIVATE_FILE_MODE).catch(() => undefined);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Renames the database and its side files to `<file>.corrupt-<time>…`, after closing it. */
+  async #moveAside(): Promise<void> {
+    const connection = this.#connection;
+    this.#connection = undefined;
+    await connection?.then((db) => db.close()).catch(() => undefined);
+    let aside = `${this.filePath}.corrupt-<time>`;
+    try {
+      aside = await corruptCopyPath(this.filePath);
+      for (const suffix of SIDE_FILE_SUFFIXES) {
+        await rename(`${this.filePath}${suffix}`, `${aside}${suffix}`).catch((error: unknown) => {
+          if (errorCode(error) !== "ENOENT") throw error;
+        });
+      }
+      await rename(this.filePath, aside);
+    } catch (error) {
+      throw this.#error(
+        `Could not move unreadable SQLite token storage '${this.filePath}' aside to '${aside}' (${errorCode(error) ?? "error"})`,
+        error,
+      );
+    }
   }
 
   #parseRow(resourceServer: string, json: unknown): TokenStorageData {
     const where = `'${this.filePath}' (namespace '${this.namespace}', resource server '${resourceServer}')`;
+    const hint = unreadableHint(this.filePath);
     if (typeof json !== "string")
-      throw this.#error(`Invalid token data in ${where}: 'token_data_json' must be text`);
+      throw this.#error(`Invalid token data in ${where}: 'token_data_json' must be text. ${hint}`);
     let value: unknown;
     try {
       value = JSON.parse(json);
     } catch {
       // The parser's message quotes the text, which may hold a token: leave it out.
-      throw this.#error(`Invalid token data in ${where}: not valid JSON`);
+      throw this.#error(`Invalid token data in ${where}: not valid JSON. ${hint}`);
     }
     try {
       return parseTokenStorageData(value, where, resourceServer);
     } catch (error) {
-      if (isTokenStorageError(error)) throw this.#error(error.message);
+      if (isTokenStorageError(error)) throw this.#error(`${error.message}. ${hint}`);
       throw error;
     }
   }
@@ -302,7 +410,8 @@ export class SQLiteTokenStorage extends BaseTokenStorage {
       if (isGlobusError(error)) throw error;
       // SQLite's messages name tables and columns, never bound values, so they are safe to show.
       const detail = error instanceof Error ? error.message : String(error);
-      throw this.#error(`SQLite token storage '${this.filePath}' failed: ${detail}`, error);
+      const hint = NOT_A_DATABASE.test(detail) ? ` ${unreadableHint(this.filePath)}` : "";
+      throw this.#error(`SQLite token storage '${this.filePath}' failed: ${detail}.${hint}`, error);
     }
   }
 

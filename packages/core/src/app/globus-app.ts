@@ -2,6 +2,7 @@ import type { AuthLoginClient } from "../auth/auth-login-client.ts";
 import type { IdTokenDecoder } from "../auth/id-token-decoder.ts";
 import type { GlobusAuthorizer } from "../authorizers/globus-authorizer.ts";
 import { GlobusError } from "../errors/globus-error.ts";
+import { isTokenStorageError } from "../errors/token-storage-error.ts";
 import { isTokenValidationError } from "../errors/token-validation-errors.ts";
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import type { GlobusAuthorizationParameters } from "../gare/globus-authorization-parameters.ts";
@@ -57,6 +58,19 @@ export interface LoginOptions extends LoginFlowOptions {
 export interface LogoutOptions {
   /** Revoke and remove the tokens of every resource server stored, not only the required ones. */
   sweep?: boolean;
+  /**
+   * When the storage cannot be read (a corrupt token file or database: a `TokenStorageError`), let
+   * it remove what it cannot read (`TokenStorage.removeUnreadable`; file storages move it aside to
+   * `<file>.corrupt-<time>`) and log out of what is left. Tokens that could not be read cannot be
+   * revoked: they stay valid until they expire. Without it, such a logout throws the storage's error.
+   * A storage without `removeUnreadable` throws its error either way.
+   * @default false
+   * @example
+   * ```ts
+   * await app.logout({ removeUnreadable: true });
+   * ```
+   */
+  removeUnreadable?: boolean;
 }
 
 const AUTH_RS = "auth.globus.org";
@@ -368,12 +382,21 @@ export abstract class GlobusApp {
    * Revokes the access and refresh tokens of the required resource servers (every stored one with
    * `sweep`), removes them, clears cached authorizers and forgets the identity, so another person may
    * log in next. Tokens are removed locally even when a revocation fails; the failure is then thrown.
+   * A storage that cannot be read throws its `TokenStorageError`, unless `removeUnreadable` lets the
+   * storage remove (or move aside) what it cannot read first.
    */
   async logout(options: LogoutOptions = {}): Promise<void> {
     this.#assertOpen();
     checkOptionsObject(options, "logout's options");
     const inner = this.tokenStorage.tokenStorage;
-    const stored = await inner.getTokenDataByResourceServer();
+    let stored: Awaited<ReturnType<TokenStorage["getTokenDataByResourceServer"]>>;
+    try {
+      stored = await inner.getTokenDataByResourceServer();
+    } catch (error) {
+      if (!options.removeUnreadable || !isTokenStorageError(error) || !inner.removeUnreadable) throw error;
+      await inner.removeUnreadable();
+      stored = await inner.getTokenDataByResourceServer();
+    }
     const targets = Object.values(stored).filter(
       (record) => options.sweep || this.#requirements.has(record.resource_server),
     );

@@ -34,6 +34,17 @@ export interface TokenStorage {
    * request serves every caller; `fn` must re-read storage inside.
    */
   withLock?<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Makes a backing store that cannot be read (a corrupt file or database, records that fail
+   * validation) usable again, so an app is never stuck: `logout({ removeUnreadable: true })` calls it
+   * when a read fails with a `TokenStorageError`. Afterwards reads of this namespace succeed. What can
+   * be read is left alone; what is removed should be kept aside where the storage can (file storages
+   * move it to `<file>.corrupt-<time>`) and its error messages should say where. Optional: storages
+   * that cannot hold bad data (memory) need not implement it.
+   *
+   * @throws TokenStorageError when the store cannot be repaired (for instance, it is unsafe to touch).
+   */
+  removeUnreadable?(): Promise<void>;
   /** Releases what the storage holds (connections, handles). Idempotent. */
   close(): Promise<void>;
 }

@@ -304,6 +304,28 @@ export function describeTokenStorageConformance(label: string, harness: TokenSto
     );
 
     it(
+      "removeUnreadable, where implemented, leaves readable data alone and makes bad data go away",
+      run(async (fixture) => {
+        const storage = await fixture.create("DEFAULT");
+        if (!storage.removeUnreadable) return;
+        await storage.storeTokenDataByResourceServer({ a: sampleTokenData("a") });
+        await storage.removeUnreadable();
+        expect(await storage.getTokenData("a")).toEqual(sampleTokenData("a"));
+        if (!fixture.corrupt) return;
+        await fixture.corrupt("DEFAULT");
+        const error = await storage.getTokenDataByResourceServer().then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(isTokenStorageError(error)).toBe(true);
+        await storage.removeUnreadable();
+        expect(await storage.getTokenDataByResourceServer()).toEqual({});
+        await storage.storeTokenDataByResourceServer({ b: sampleTokenData("b") });
+        expect(await storage.getTokenDataByResourceServer()).toEqual({ b: sampleTokenData("b") });
+      }),
+    );
+
+    it(
       "closes idempotently",
       run(async ({ create }) => {
         const storage = await create("DEFAULT");
