@@ -140,7 +140,6 @@ const IMPORTS = [
   { module: "@globus-app/node", preload: ["@globus-app/core"] },
   { module: "globus-app", preload: ["@globus-app/node"] },
   { module: "globus-app/node", preload: ["globus-app"] },
-  { module: "write-file-atomic", note: "imported on the first write" },
 ];
 
 async function bundleGlobusApp() {
@@ -170,8 +169,7 @@ async function bundleGlobusApp() {
       target: "node20",
       rollupOptions: {
         input: { index: "bench-globus-app" },
-        external: (source) =>
-          source.startsWith("node:") || ["better-sqlite3", "write-file-atomic"].includes(source),
+        external: (source) => source.startsWith("node:") || source === "better-sqlite3",
       },
     },
   });
