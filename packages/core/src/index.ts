@@ -22,6 +22,7 @@ export type { GlobusAppPlatform, GlobusAppPlatformHooks } from "./app/globus-app
 export { corePlatform } from "./app/globus-app-platform.ts";
 export { UserApp } from "./app/user-app.ts";
 export type {
+  AuthCallOptions,
   AuthLoginClientOptions,
   AuthorizationRequest,
   AuthorizationRequestOptions,
@@ -39,12 +40,14 @@ export { RefreshTokenAuthorizer } from "./authorizers/refresh-token-authorizer.t
 export type { RenewingAuthorizerOptions } from "./authorizers/renewing-authorizer.ts";
 export { EXPIRES_ADJUST_SECONDS, RenewingAuthorizer } from "./authorizers/renewing-authorizer.ts";
 export {
+  DEFAULT_HTTP_TIMEOUT_MS,
   GLOBUS_ENVIRONMENTS,
+  getHttpTimeoutMs,
   getServiceUrl,
   readEnvironmentVariable,
   resolveEnvironment,
 } from "./config/environment.ts";
-export type { GlobusAPIErrorInit } from "./errors/api-error.ts";
+export type { GlobusAPIErrorInit, GlobusNetworkErrorCode } from "./errors/api-error.ts";
 export {
   GlobusAPIError,
   GlobusNetworkError,

@@ -11,6 +11,7 @@ import type {
   TokenResponse,
 } from "./emulator-state.ts";
 import type { ActiveFault, FaultInjector, FaultSpec } from "./faults.ts";
+import { ID_TOKEN_FORGERIES, type IdTokenForgery } from "./id-token-signer.ts";
 import type { RequestLog, RequestLogEntry } from "./request-log.ts";
 import type { ClientRegistration, IdentityRegistration } from "./sample-data.ts";
 
@@ -88,6 +89,12 @@ export interface EmulatorControl {
   issueTokens(request: IssueTokensRequest): TokenResponse;
   /** Consents of an identity (for one client, or all). */
   consents(identityId: string, clientId?: string): ConsentJson[];
+  /**
+   * Makes the next id_token the emulator issues (code exchange or refresh) an unacceptable one, to
+   * test that clients refuse it; later id_tokens are good again. `undefined` cancels a pending one.
+   * @throws {ControlError} for an unknown forgery.
+   */
+  forgeNextIdToken(forgery: IdTokenForgery | undefined): void;
 }
 
 const checkCollection = (collectionId: unknown): string => {
@@ -224,5 +231,11 @@ export function createControl(state: EmulatorState, faults: FaultInjector, log: 
       });
     },
     consents: (identityId, clientId) => state.consentsOf(identityId.toLowerCase(), clientId),
+    forgeNextIdToken(forgery) {
+      if (forgery !== undefined && !ID_TOKEN_FORGERIES.includes(forgery)) {
+        throw new ControlError(`forgery must be one of ${ID_TOKEN_FORGERIES.join(", ")}`);
+      }
+      state.idTokenForgery = forgery;
+    },
   };
 }

@@ -1,5 +1,5 @@
 import { type KeyObject, randomBytes, randomUUID } from "node:crypto";
-import { accessTokenHash, signRs512Jwt } from "./id-token-signer.ts";
+import { accessTokenHash, forgeIdToken, type IdTokenForgery, signRs512Jwt } from "./id-token-signer.ts";
 import {
   CLIENT_IDENTITY_PROVIDER,
   type ClientRegistration,
@@ -210,6 +210,8 @@ export class EmulatorState {
   consents: ConsentRecord[] = [];
   nextConsentId = 100001;
   globalRedirectUris: readonly string[] = [];
+  /** A forgery the next id_token is issued as (then cleared); see {@link IdTokenForgery}. */
+  idTokenForgery: IdTokenForgery | undefined;
   /** Called after every change worth persisting. */
   onChange: () => void = () => {};
 
@@ -462,6 +464,11 @@ export class EmulatorState {
       at_hash: accessTokenHash(accessToken),
       ...(nonce === undefined ? {} : { nonce }),
     };
+    const forgery = this.idTokenForgery;
+    if (forgery !== undefined) {
+      this.idTokenForgery = undefined;
+      return forgeIdToken(this.signingKey, claims, forgery, this.keyId);
+    }
     return signRs512Jwt(this.signingKey, claims, this.keyId);
   }
 

@@ -4,9 +4,17 @@
  * - `server-error`: answer HTTP `status` (5xx, default 500) with a JSON error;
  * - `rate-limit`: answer 429 with `Retry-After: retryAfter` (seconds, default 1);
  * - `malformed-json`: answer 200 with a truncated JSON body;
- * - `drop-connection`: destroy the socket without answering.
+ * - `drop-connection`: destroy the socket without answering;
+ * - `stall-body`: answer 200 with JSON headers and the first bytes of the body, then send nothing
+ *   more until the emulator closes (a peer that trickles, or hangs mid-answer).
  */
-export type FaultKind = "latency" | "server-error" | "rate-limit" | "malformed-json" | "drop-connection";
+export type FaultKind =
+  | "latency"
+  | "server-error"
+  | "rate-limit"
+  | "malformed-json"
+  | "drop-connection"
+  | "stall-body";
 
 /** All fault kinds, for validation and documentation. */
 export const FAULT_KINDS: readonly FaultKind[] = [
@@ -15,6 +23,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   "rate-limit",
   "malformed-json",
   "drop-connection",
+  "stall-body",
 ];
 
 /**

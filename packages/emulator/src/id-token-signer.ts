@@ -1,5 +1,6 @@
 import {
   createHash,
+  createHmac,
   createPrivateKey,
   createPublicKey,
   generateKeyPair,
@@ -94,4 +95,37 @@ export function signRs512Jwt(key: KeyObject, claims: Record<string, unknown>, ke
 export function accessTokenHash(accessToken: string): string {
   const digest = createHash("sha512").update(accessToken).digest();
   return digest.subarray(0, digest.length / 2).toString("base64url");
+}
+
+/**
+ * A deliberately unacceptable id_token the emulator can issue instead of a good one, to test that
+ * clients refuse it:
+ * - `none`: header `alg: "none"` and an empty signature;
+ * - `RS256`: signed with the emulator's key, but with RS256 instead of Globus's RS512;
+ * - `HS512`: an HMAC keyed with the public key's modulus (the RSA/HMAC confusion attack);
+ * - `no-sub`: correctly signed with RS512, without the `sub` claim.
+ */
+export type IdTokenForgery = "none" | "RS256" | "HS512" | "no-sub";
+
+/** All id_token forgeries, for validation and documentation. */
+export const ID_TOKEN_FORGERIES: readonly IdTokenForgery[] = ["none", "RS256", "HS512", "no-sub"];
+
+/** Builds the id_token `forgery` describes from the claims a good one would carry. */
+export function forgeIdToken(
+  key: KeyObject,
+  claims: Record<string, unknown>,
+  forgery: IdTokenForgery,
+  keyId?: string,
+): string {
+  if (forgery === "no-sub") {
+    const { sub: _sub, ...rest } = claims;
+    return signRs512Jwt(key, rest, keyId);
+  }
+  const alg = forgery;
+  const header = { typ: "JWT", alg, ...(keyId === undefined ? {} : { kid: keyId }) };
+  const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
+  if (alg === "none") return `${input}.`;
+  if (alg === "RS256") return `${input}.${sign("sha256", Buffer.from(input), key).toString("base64url")}`;
+  const secret = String(createPublicKey(key).export({ format: "jwk" }).n);
+  return `${input}.${createHmac("sha512", secret).update(input).digest("base64url")}`;
 }

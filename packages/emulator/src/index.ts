@@ -30,7 +30,7 @@ export {
   type FaultSpec,
   FaultSpecError,
 } from "./faults.ts";
-export type { PublicJwk } from "./id-token-signer.ts";
+export { ID_TOKEN_FORGERIES, type IdTokenForgery, type PublicJwk } from "./id-token-signer.ts";
 export {
   CLI_USAGE,
   type CliCommand,

@@ -362,6 +362,15 @@ function applyFault(
       res.end(text);
       return;
     }
+    case "stall-body":
+      res.writeHead(200, {
+        "Cache-Control": "no-store",
+        "Content-Type": "application/json; charset=utf-8",
+        "Content-Length": "1048576",
+        ...(route.browser ? {} : corsHeaders(req)),
+      });
+      res.write('{"access_token": "');
+      return;
     case "latency":
       return;
   }

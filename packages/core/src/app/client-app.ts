@@ -42,7 +42,8 @@ export class ClientApp extends GlobusApp {
         "A ClientApp requires a clientSecret to initialize its own login client.",
       );
     }
-    return new ConfidentialAppAuthClient({ clientId, clientSecret, environment: this.config.environment });
+    const { environment, httpTimeoutMs: timeoutMs } = this.config;
+    return new ConfidentialAppAuthClient({ clientId, clientSecret, environment, timeoutMs });
   }
 
   protected createValidators(scopeValidator: ScopeRequirementsValidator): TokenDataValidator[] {

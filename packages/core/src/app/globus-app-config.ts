@@ -1,6 +1,6 @@
 import type { AuthLoginClient } from "../auth/auth-login-client.ts";
 import type { IdTokenDecoder } from "../auth/id-token-decoder.ts";
-import { resolveEnvironment } from "../config/environment.ts";
+import { resolveEnvironment, resolveTimeoutMs } from "../config/environment.ts";
 import type { TokenValidationError } from "../errors/token-validation-errors.ts";
 import { isIdentityMismatchError } from "../errors/token-validation-errors.ts";
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
@@ -83,6 +83,14 @@ export interface GlobusAppConfig {
   readonly idTokenDecoder: IdTokenDecoder | IdTokenDecoderProvider | undefined;
   /** The Globus environment. @default `GLOBUS_SDK_ENVIRONMENT` or "production" */
   readonly environment: string;
+  /**
+   * Time limit of each request to Globus in milliseconds, or `null` for none: given to the login
+   * client the app builds from `clientId` (token requests, revocation, consents, JWKS) and to every
+   * `GlobusClient` bound to the app that sets no `timeoutMs` of its own. A login client passed as
+   * `loginClient` keeps its own `timeoutMs`.
+   * @default `GLOBUS_SDK_HTTP_TIMEOUT` (seconds; -1 is none), else 60000
+   */
+  readonly httpTimeoutMs: number | null;
 }
 
 /** What callers may pass as config: any subset of {@link GlobusAppConfig}. */
@@ -97,6 +105,7 @@ const CONFIG_KEYS = new Set<keyof GlobusAppConfig>([
   "tokenValidationErrorHandler",
   "idTokenDecoder",
   "environment",
+  "httpTimeoutMs",
 ]);
 
 /**
@@ -183,5 +192,6 @@ export function resolveGlobusAppConfig(
       input.tokenValidationErrorHandler === undefined ? resolveByLogin : input.tokenValidationErrorHandler,
     idTokenDecoder: input.idTokenDecoder,
     environment: resolveEnvironment(input.environment),
+    httpTimeoutMs: resolveTimeoutMs(input.httpTimeoutMs, "GlobusAppConfig.httpTimeoutMs"),
   });
 }

@@ -69,10 +69,10 @@ export class UserApp extends GlobusApp {
   }
 
   protected createLoginClient(clientId: string, clientSecret: string | undefined): AuthLoginClient {
-    const environment = this.config.environment;
+    const { environment, httpTimeoutMs: timeoutMs } = this.config;
     return clientSecret
-      ? new ConfidentialAppAuthClient({ clientId, clientSecret, environment })
-      : new NativeAppAuthClient({ clientId, environment });
+      ? new ConfidentialAppAuthClient({ clientId, clientSecret, environment, timeoutMs })
+      : new NativeAppAuthClient({ clientId, environment, timeoutMs });
   }
 
   protected createValidators(scopeValidator: ScopeRequirementsValidator): TokenDataValidator[] {

@@ -1,6 +1,7 @@
 import { type Emulator, SAMPLE_IDENTITIES, SAMPLE_NATIVE_CLIENT, startEmulator } from "@globus-app/emulator";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { AccessTokenAuthorizer } from "../authorizers/access-token-authorizer.ts";
+import { isGlobusNetworkError } from "../errors/api-error.ts";
 import { isGlobusError } from "../errors/globus-error.ts";
 import { isGlobusSDKUsageError } from "../errors/usage-error.ts";
 import { AuthClient } from "../http/auth-client.ts";
@@ -217,3 +218,170 @@ describe("login client errors", () => {
     expect(JSON.stringify(error)).not.toContain(code);
   });
 });
+
+/** What a promise rejects with (fails the test if it resolves), and how long it took. */
+async function rejection(promise: Promise<unknown>): Promise<{ error: unknown; ms: number }> {
+  const start = Date.now();
+  const error = await promise.then(
+    () => new Error("resolved instead of rejecting"),
+    (e: unknown) => e,
+  );
+  return { error, ms: Date.now() - start };
+}
+
+function mintedRefreshToken(): string {
+  const minted = emu.control.issueTokens({
+    clientId: SAMPLE_NATIVE_CLIENT.id,
+    scope: "openid urn:globus:auth:scope:transfer.api.globus.org:all",
+    refreshTokens: true,
+  });
+  return minted.refresh_token ?? "";
+}
+
+describe("login client time limits and cancellation", () => {
+  afterEach(() => {
+    emu.control.clearFaults();
+    vi.unstubAllEnvs();
+  });
+
+  it("times out a refresh when Auth accepts the connection and never answers", async () => {
+    const client = new NativeAppAuthClient({
+      clientId: SAMPLE_NATIVE_CLIENT.id,
+      baseUrl: emu.url,
+      timeoutMs: 300,
+    });
+    const refreshToken = mintedRefreshToken();
+    emu.control.injectFault({ endpoint: "token:refresh_token", kind: "latency", latencyMs: 60_000 });
+    const { error, ms } = await rejection(client.refreshToken(refreshToken));
+    expect(error).toMatchObject({ name: "GlobusNetworkError", code: "NETWORK_TIMEOUT" });
+    expect(isGlobusNetworkError(error)).toBe(true);
+    expect(ms).toBeLessThan(5_000);
+    expect(`${(error as Error).message} ${JSON.stringify(error)}`).not.toContain(refreshToken);
+  }, 8_000);
+
+  it("times out a code exchange whose answer stops after the headers (the body is bounded too)", async () => {
+    const client = new NativeAppAuthClient({
+      clientId: SAMPLE_NATIVE_CLIENT.id,
+      baseUrl: emu.url,
+      timeoutMs: 300,
+    });
+    const { request, code } = await authorize(client);
+    emu.control.injectFault({ endpoint: "token", kind: "stall-body" });
+    const { error, ms } = await rejection(exchange(client, request, code));
+    expect(error).toMatchObject({ name: "GlobusNetworkError", code: "NETWORK_TIMEOUT" });
+    expect(ms).toBeLessThan(5_000);
+  }, 8_000);
+
+  it("times out the JWKS fetch of the id_token check as a timeout, not as a bad id_token", async () => {
+    const client = new NativeAppAuthClient({
+      clientId: SAMPLE_NATIVE_CLIENT.id,
+      baseUrl: emu.url,
+      timeoutMs: 300,
+    });
+    const { request, code } = await authorize(client);
+    emu.control.injectFault({ endpoint: "jwks", kind: "latency", latencyMs: 60_000 });
+    const { error, ms } = await rejection(exchange(client, request, code));
+    expect(error).toMatchObject({ name: "GlobusNetworkError", code: "NETWORK_TIMEOUT" });
+    expect((error as Error).message).toContain("jwk.json");
+    expect(ms).toBeLessThan(5_000);
+  }, 8_000);
+
+  it("times out revocation and the consents GET", async () => {
+    const client = new NativeAppAuthClient({
+      clientId: SAMPLE_NATIVE_CLIENT.id,
+      baseUrl: emu.url,
+      timeoutMs: 300,
+    });
+    emu.control.injectFault({ endpoint: "revoke", kind: "latency", latencyMs: 60_000 });
+    const revoked = await rejection(client.revokeToken(mintedRefreshToken()));
+    expect(revoked.error).toMatchObject({ code: "NETWORK_TIMEOUT" });
+    emu.control.injectFault({ endpoint: "consents", kind: "stall-body" });
+    const got = await rejection(
+      client.getJSON(`v2/api/identities/${SAMPLE_IDENTITIES[0].id}/consents`, "Bearer x"),
+    );
+    expect(got.error).toMatchObject({ code: "NETWORK_TIMEOUT" });
+    expect(revoked.ms + got.ms).toBeLessThan(5_000);
+  }, 8_000);
+
+  it("takes its time limit from GLOBUS_SDK_HTTP_TIMEOUT (seconds) when not given one", async () => {
+    vi.stubEnv("GLOBUS_SDK_HTTP_TIMEOUT", "0.3");
+    const client = new NativeAppAuthClient({ clientId: SAMPLE_NATIVE_CLIENT.id, baseUrl: emu.url });
+    expect(client.timeoutMs).toBe(300);
+    emu.control.injectFault({ endpoint: "token:refresh_token", kind: "latency", latencyMs: 60_000 });
+    const { error, ms } = await rejection(client.refreshToken(mintedRefreshToken()));
+    expect(error).toMatchObject({ code: "NETWORK_TIMEOUT" });
+    expect(ms).toBeLessThan(5_000);
+    vi.stubEnv("GLOBUS_SDK_HTTP_TIMEOUT", "-1");
+    expect(
+      new NativeAppAuthClient({ clientId: SAMPLE_NATIVE_CLIENT.id, baseUrl: emu.url }).timeoutMs,
+    ).toBeNull();
+    vi.stubEnv("GLOBUS_SDK_HTTP_TIMEOUT", "");
+    expect(new NativeAppAuthClient({ clientId: SAMPLE_NATIVE_CLIENT.id, baseUrl: emu.url }).timeoutMs).toBe(
+      60_000,
+    );
+  }, 8_000);
+
+  it("cancels a pending refresh when the caller's signal aborts, as NETWORK_ABORTED", async () => {
+    const client = new NativeAppAuthClient({ clientId: SAMPLE_NATIVE_CLIENT.id, baseUrl: emu.url });
+    emu.control.injectFault({ endpoint: "token:refresh_token", kind: "latency", latencyMs: 60_000 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const { error, ms } = await rejection(
+      client.refreshToken(mintedRefreshToken(), { signal: controller.signal }),
+    );
+    expect(error).toMatchObject({ name: "GlobusNetworkError", code: "NETWORK_ABORTED" });
+    expect(ms).toBeLessThan(5_000);
+    const already = await rejection(
+      client.refreshToken(mintedRefreshToken(), { signal: AbortSignal.abort(new Error("stop")) }),
+    );
+    expect(already.error).toMatchObject({ code: "NETWORK_ABORTED" });
+  }, 8_000);
+});
+
+describe("login client error types", () => {
+  afterEach(() => emu.control.clearFaults());
+
+  it("names the cause of a refused connection, not undici's bare 'fetch failed'", async () => {
+    const port = await closedPort();
+    const client = new NativeAppAuthClient({
+      clientId: SAMPLE_NATIVE_CLIENT.id,
+      baseUrl: `http://127.0.0.1:${port}/`,
+    });
+    const refreshToken = "refresh-token-that-must-not-leak";
+    const { error } = await rejection(client.refreshToken(refreshToken));
+    expect(error).toMatchObject({ name: "GlobusNetworkError", code: "NETWORK_ERROR" });
+    expect((error as Error).message).toContain(`ECONNREFUSED 127.0.0.1:${port}`);
+    expect(`${(error as Error).message} ${JSON.stringify(error)}`).not.toContain(refreshToken);
+  });
+
+  it.each(["none", "RS256", "HS512", "no-sub"] as const)(
+    "refuses an id_token forged as %s as ID_TOKEN_INVALID (code exchange and refresh)",
+    async (forgery) => {
+      const client = new NativeAppAuthClient({ clientId: SAMPLE_NATIVE_CLIENT.id, baseUrl: emu.url });
+      const { request, code } = await authorize(client);
+      emu.control.forgeNextIdToken(forgery);
+      const exchanged = await rejection(exchange(client, request, code));
+      expect(exchanged.error, String(exchanged.error)).toMatchObject({
+        name: "GlobusError",
+        code: "ID_TOKEN_INVALID",
+      });
+      const refreshToken = mintedRefreshToken();
+      emu.control.forgeNextIdToken(forgery);
+      const refreshed = await rejection(client.refreshToken(refreshToken));
+      expect(refreshed.error, String(refreshed.error)).toMatchObject({ code: "ID_TOKEN_INVALID" });
+      expect(`${(refreshed.error as Error).message} ${JSON.stringify(refreshed.error)}`).not.toContain(
+        refreshToken,
+      );
+    },
+  );
+});
+
+/** A loopback port nothing listens on (a server was bound there and closed). */
+async function closedPort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

@@ -1,11 +1,12 @@
 import * as oauth from "oauth4webapi";
 import * as v from "valibot";
-import { getAuthUrl, resolveEnvironment } from "../config/environment.ts";
+import { getAuthUrl, resolveEnvironment, resolveTimeoutMs } from "../config/environment.ts";
 import { GlobusAPIError, GlobusNetworkError, globusAPIErrorFromBody } from "../errors/api-error.ts";
 import { GlobusError, isGlobusError, safeCause } from "../errors/globus-error.ts";
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import type { GlobusAuthorizationParameters } from "../gare/globus-authorization-parameters.ts";
 import { toAuthorizeQuery } from "../gare/to-authorize-query.ts";
+import { fetchFailure, requestDeadline } from "../http/request-deadline.ts";
 import {
   GlobusTokenResponseSchema,
   type TokenGrantType,
@@ -27,6 +28,22 @@ export interface AuthLoginClientOptions {
   baseUrl?: string;
   /** A `fetch` to use instead of the global one. */
   fetch?: typeof fetch;
+  /**
+   * Time limit of each call to Globus Auth in milliseconds (a code exchange, refresh, revocation or
+   * consents GET, with the JWKS fetch of its id_token check and the reading of every answer), or
+   * `null` for none. Past it the call fails with a `GlobusNetworkError` coded `NETWORK_TIMEOUT`.
+   * @default `GLOBUS_SDK_HTTP_TIMEOUT` (seconds; -1 is none), else 60000
+   */
+  timeoutMs?: number | null;
+}
+
+/** Options of one call of a login client that goes to Globus Auth. */
+export interface AuthCallOptions {
+  /**
+   * Cancels the call: it then fails with a `GlobusNetworkError` coded `NETWORK_ABORTED` (the
+   * signal's reason as `cause`). Combined with the client's time limit.
+   */
+  signal?: AbortSignal;
 }
 
 /** A started authorization-code login: the URL to send the person to and what the callback needs. */
@@ -54,8 +71,8 @@ export interface AuthorizationRequestOptions {
 
 /**
  * Builds a token request with oauth4webapi from a login client's server metadata, client, client
- * authentication and request options (fetch, loopback http); see {@link AuthLoginClient}'s
- * `tokenGrant`.
+ * authentication and request options (fetch bound to the call's time limit and signal, loopback
+ * http); see {@link AuthLoginClient}'s `tokenGrant`.
  */
 export type TokenRequestSender = (
   as: oauth.AuthorizationServer,
@@ -70,7 +87,6 @@ function isLoopbackHttp(url: URL): boolean {
   return url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
 }
 
-/** Strips a thrown value down to what may be shown: oauth4webapi attaches response bodies (tokens). */
 /**
  * Base of {@link NativeAppAuthClient} and {@link ConfidentialAppAuthClient}: the OAuth calls a
  * GlobusApp makes to Globus Auth, all through oauth4webapi (authorize URL with PKCE and a random
@@ -90,6 +106,8 @@ export abstract class AuthLoginClient {
   readonly issuer: string;
   /** Whether this client authenticates with a secret. */
   abstract readonly isConfidential: boolean;
+  /** Time limit of each call in milliseconds, or `null` for none (see {@link AuthLoginClientOptions.timeoutMs}). */
+  readonly timeoutMs: number | null;
 
   readonly #as: oauth.AuthorizationServer;
   readonly #client: oauth.Client;
@@ -104,6 +122,7 @@ export abstract class AuthLoginClient {
     }
     this.clientId = options.clientId;
     this.environment = resolveEnvironment(options.environment);
+    this.timeoutMs = resolveTimeoutMs(options.timeoutMs, "A login client's timeoutMs");
     const baseUrl = options.baseUrl ?? getAuthUrl(this.environment);
     let base: URL;
     try {
@@ -132,10 +151,7 @@ export abstract class AuthLoginClient {
       [oauth.clockTolerance]: clockToleranceSeconds,
     };
     this.#fetch = options.fetch ?? ((...args) => fetch(...args));
-    this.#requestOptions = {
-      ...(isLoopbackHttp(base) ? { [oauth.allowInsecureRequests]: true } : {}),
-      [oauth.customFetch]: (url: string, init: RequestInit) => this.#fetch(url, init),
-    };
+    this.#requestOptions = isLoopbackHttp(base) ? { [oauth.allowInsecureRequests]: true } : {};
   }
 
   /** How the client authenticates at the token endpoint. */
@@ -186,12 +202,14 @@ export abstract class AuthLoginClient {
    * Exchanges an authorization code for tokens and verifies the id_token.
    *
    * @param decoder - replaces the built-in id_token verification (see {@link IdTokenDecoder}).
-   * @throws GlobusAPIError when Globus refuses the code (`invalid_grant`, …); GlobusError when the
-   * id_token is not acceptable.
+   * @throws GlobusAPIError when Globus refuses the code (`invalid_grant`, …); GlobusError
+   * `ID_TOKEN_INVALID` when the id_token is not acceptable; GlobusNetworkError when Auth cannot be
+   * reached, answers too late (`NETWORK_TIMEOUT`) or the call is cancelled (`NETWORK_ABORTED`).
    */
   async exchangeAuthorizationCode(
     request: { code: string; codeVerifier: string | null; redirectUri: string },
     decoder?: IdTokenDecoder,
+    options: AuthCallOptions = {},
   ): Promise<TokenResponse> {
     const params = new URLSearchParams({ code: request.code });
     // oauth4webapi only accepts callback parameters that went through validateAuthResponse.
@@ -210,6 +228,7 @@ export abstract class AuthLoginClient {
         ),
       oauth.processAuthorizationCodeResponse,
       decoder,
+      options,
     );
   }
 
@@ -217,12 +236,17 @@ export abstract class AuthLoginClient {
    * Renews an access token with a refresh token (one resource server per call). When Globus answers
    * without a new refresh token, the one used stays valid (RFC 6749 §6), so the response carries it:
    * storing the response must not erase it.
+   *
+   * @throws as {@link exchangeAuthorizationCode}.
    */
-  async refreshToken(refreshToken: string): Promise<TokenResponse> {
+  async refreshToken(refreshToken: string, options: AuthCallOptions = {}): Promise<TokenResponse> {
     const response = await this.tokenGrant(
       "refresh_token",
-      (as, client, auth, options) => oauth.refreshTokenGrantRequest(as, client, auth, refreshToken, options),
+      (as, client, auth, requestOptions) =>
+        oauth.refreshTokenGrantRequest(as, client, auth, refreshToken, requestOptions),
       oauth.processRefreshTokenResponse,
+      undefined,
+      options,
     );
     const records = Object.entries(response.byResourceServer).map(([rs, record]) => [
       rs,
@@ -231,27 +255,38 @@ export abstract class AuthLoginClient {
     return { ...response, byResourceServer: Object.fromEntries(records) };
   }
 
-  /** Revokes an access or refresh token. Revoking an unknown token succeeds, as in OAuth. */
-  async revokeToken(token: string): Promise<void> {
-    const response = await this.#call("POST", this.#as.revocation_endpoint as string, () =>
-      oauth.revocationRequest(this.#as, this.#client, this.clientAuth(), token, this.#requestOptions),
-    );
-    await this.#process("POST", this.#as.revocation_endpoint as string, () =>
-      oauth.processRevocationResponse(response),
-    );
+  /**
+   * Revokes an access or refresh token. Revoking an unknown token succeeds, as in OAuth.
+   *
+   * @throws GlobusAPIError when Globus refuses; GlobusNetworkError as {@link exchangeAuthorizationCode}.
+   */
+  async revokeToken(token: string, options: AuthCallOptions = {}): Promise<void> {
+    const url = this.#as.revocation_endpoint as string;
+    await this.#bounded(`POST ${url}`, options.signal, async (requestOptions) => {
+      const response = await this.#call("POST", url, () =>
+        oauth.revocationRequest(this.#as, this.#client, this.clientAuth(), token, requestOptions),
+      );
+      await this.#process("POST", url, () => oauth.processRevocationResponse(response));
+    });
   }
 
   /**
    * GETs a JSON document from Globus Auth with an `Authorization` header value (used for the consents API), without
    * pulling a full HTTP client onto the login path.
+   *
+   * @throws GlobusAPIError for an error status; GlobusNetworkError as {@link exchangeAuthorizationCode}.
    */
-  async getJSON(path: string, authorization: string): Promise<unknown> {
+  async getJSON(path: string, authorization: string, options: AuthCallOptions = {}): Promise<unknown> {
     const url = new URL(path, this.baseUrl).href;
-    const response = await this.#call("GET", url, () =>
-      this.#fetch(url, { headers: { authorization, accept: "application/json" } }),
-    );
-    if (!response.ok) throw await apiErrorFromResponse("GET", url, response);
-    return this.#process("GET", url, () => response.json());
+    const label = `GET ${url.split("?")[0]}`;
+    return this.#bounded(label, options.signal, async (requestOptions) => {
+      const send = requestOptions[oauth.customFetch] as (url: string, init: RequestInit) => Promise<Response>;
+      const response = await this.#call("GET", url, () =>
+        send(url, { method: "GET", headers: { authorization, accept: "application/json" } }),
+      );
+      if (!response.ok) throw await apiErrorFromResponse("GET", url, response);
+      return this.#process("GET", url, () => response.json());
+    });
   }
 
   /** Marks the client closed; later calls are still allowed (fetch holds no resources). */
@@ -269,10 +304,12 @@ export abstract class AuthLoginClient {
    * oauth4webapi's `process…Response`) checks the answer; the body is then validated and split per
    * resource server and its id_token verified, as for every grant. For subclasses that add grants.
    *
-   * @throws GlobusAPIError when Globus refuses; GlobusNetworkError when Auth cannot be reached or
-   *   answers with what this library cannot read; GlobusError when the id_token is not acceptable.
+   * @throws GlobusAPIError when Globus refuses; GlobusNetworkError when Auth cannot be reached,
+   *   answers with what this library cannot read, answers too late (`NETWORK_TIMEOUT`) or the call
+   *   is cancelled (`NETWORK_ABORTED`); GlobusError `ID_TOKEN_INVALID` when the id_token is not
+   *   acceptable.
    */
-  protected async tokenGrant(
+  protected tokenGrant(
     grantType: TokenGrantType,
     send: TokenRequestSender,
     process: (
@@ -281,12 +318,39 @@ export abstract class AuthLoginClient {
       response: Response,
     ) => Promise<oauth.TokenEndpointResponse>,
     decoder?: IdTokenDecoder,
+    options: AuthCallOptions = {},
+  ): Promise<TokenResponse> {
+    const url = this.#as.token_endpoint as string;
+    return this.#bounded(`POST ${url}`, options.signal, (requestOptions) =>
+      this.#tokenGrant(grantType, send, process, decoder, requestOptions),
+    );
+  }
+
+  async #tokenGrant(
+    grantType: TokenGrantType,
+    send: TokenRequestSender,
+    process: (
+      as: oauth.AuthorizationServer,
+      client: oauth.Client,
+      response: Response,
+    ) => Promise<oauth.TokenEndpointResponse>,
+    decoder: IdTokenDecoder | undefined,
+    requestOptions: Record<symbol, unknown>,
   ): Promise<TokenResponse> {
     const url = this.#as.token_endpoint as string;
     const receivedAtSeconds = nowSeconds();
     const response = await this.#call("POST", url, () =>
-      send(this.#as, this.#client, this.clientAuth(), this.#requestOptions),
+      send(this.#as, this.#client, this.clientAuth(), requestOptions),
     );
+    if (response.status === 200) {
+      // oauth4webapi refuses these id_tokens too, but with errors that do not say the id_token was at fault.
+      const raw: unknown = await response
+        .clone()
+        .json()
+        .catch(() => undefined);
+      const idToken = (raw as { id_token?: unknown } | undefined)?.id_token;
+      if (typeof idToken === "string") assertIdTokenShape(idToken);
+    }
     const body = await this.#process("POST", url, () => process(this.#as, this.#client, response));
     const normalised = { ...body, token_type: body.token_type === "bearer" ? "Bearer" : body.token_type };
     const parsed = v.safeParse(GlobusTokenResponseSchema, normalised);
@@ -299,7 +363,7 @@ export abstract class AuthLoginClient {
     if (parsed.output.id_token) {
       claims = decoder
         ? await decodeIdToken(decoder, parsed.output.id_token)
-        : await this.#verifyIdToken(response, body);
+        : await this.#verifyIdToken(response, body, requestOptions);
     }
     return tokenResponseFromBody(parsed.output, {
       grantType,
@@ -314,25 +378,65 @@ export abstract class AuthLoginClient {
    * successful answer, for grants whose answer oauth4webapi cannot process (the dependent-token
    * grant's array). For subclasses that add grants.
    *
-   * @throws GlobusAPIError when Globus refuses; GlobusNetworkError when Auth cannot be reached or
-   *   the body is not JSON.
+   * @throws GlobusAPIError when Globus refuses; GlobusNetworkError when Auth cannot be reached,
+   *   the body is not JSON, the answer comes too late or the call is cancelled.
    */
-  protected async tokenEndpointJSON(send: TokenRequestSender): Promise<unknown> {
+  protected tokenEndpointJSON(send: TokenRequestSender, options: AuthCallOptions = {}): Promise<unknown> {
     const url = this.#as.token_endpoint as string;
-    const response = await this.#call("POST", url, () =>
-      send(this.#as, this.#client, this.clientAuth(), this.#requestOptions),
-    );
-    if (!response.ok) throw await apiErrorFromResponse("POST", url, response);
-    return this.#process("POST", url, () => response.json());
+    return this.#bounded(`POST ${url}`, options.signal, async (requestOptions) => {
+      const response = await this.#call("POST", url, () =>
+        send(this.#as, this.#client, this.clientAuth(), requestOptions),
+      );
+      if (!response.ok) throw await apiErrorFromResponse("POST", url, response);
+      return this.#process("POST", url, () => response.json());
+    });
   }
 
-  async #verifyIdToken(response: Response, body: oauth.TokenEndpointResponse): Promise<IdTokenClaims> {
+  /**
+   * Runs one call to Auth under the client's time limit and the caller's signal: every fetch of
+   * `run` (through the oauth4webapi options it is given) shares one deadline that also covers
+   * reading the answers, and any failure after the deadline passed is reported as the timeout or
+   * the cancellation it is. A fetch that fails is a GlobusNetworkError naming its cause.
+   */
+  async #bounded<T>(
+    what: string,
+    signal: AbortSignal | undefined,
+    run: (requestOptions: Record<symbol, unknown>) => Promise<T>,
+  ): Promise<T> {
+    const deadline = requestDeadline(this.timeoutMs, signal);
+    let current = what;
+    const requestOptions = {
+      ...this.#requestOptions,
+      [oauth.customFetch]: async (url: string, init: RequestInit) => {
+        const method = init.method ?? "GET";
+        current = `${method} ${url.split("?")[0]}`;
+        try {
+          return await this.#fetch(url, { ...init, signal: deadline.signal });
+        } catch (error) {
+          throw deadline.failure(current) ?? fetchFailure(method, url, error);
+        }
+      },
+    };
+    try {
+      return await deadline.race(run(requestOptions));
+    } catch (error) {
+      throw deadline.failure(current) ?? error;
+    }
+  }
+
+  async #verifyIdToken(
+    response: Response,
+    body: oauth.TokenEndpointResponse,
+    requestOptions: Record<symbol, unknown>,
+  ): Promise<IdTokenClaims> {
     try {
       await oauth.validateApplicationLevelSignature(this.#as, response, {
-        ...this.#requestOptions,
+        ...requestOptions,
         [oauth.jwksCache]: this.#jwksCache,
       });
     } catch (error) {
+      // The JWKS could not be fetched (typed by the fetch wrapper): not a verdict on the id_token.
+      if (isGlobusError(error)) throw error;
       throw new GlobusError("The id_token's signature could not be verified.", "ID_TOKEN_INVALID", {
         cause: safeCause(error),
       });
@@ -353,9 +457,8 @@ export abstract class AuthLoginClient {
     try {
       response = await send();
     } catch (error) {
-      throw new GlobusNetworkError(`${method} ${url} could not be sent: ${safeCause(error).message}`, {
-        cause: safeCause(error),
-      });
+      if (isGlobusError(error)) throw error;
+      throw fetchFailure(method, url, error);
     }
     // oauth4webapi reads OAuth error bodies of 4xx answers only; a 5xx is still Globus's answer.
     if (response.status >= 500) throw await apiErrorFromResponse(method, url, response);
@@ -366,6 +469,7 @@ export abstract class AuthLoginClient {
     try {
       return await process();
     } catch (error) {
+      if (isGlobusError(error)) throw error;
       if (error instanceof oauth.ResponseBodyError) {
         throw new GlobusAPIError(
           {
@@ -423,6 +527,44 @@ async function decodeIdToken(decoder: IdTokenDecoder, idToken: string): Promise<
     );
   }
   return claims as IdTokenClaims;
+}
+
+/** Decodes one base64url segment of a JWT as JSON; undefined when it is not. */
+function jwtSegment(segment: string | undefined): Record<string, unknown> | undefined {
+  try {
+    const binary = atob((segment ?? "").replace(/-/g, "+").replace(/_/g, "/"));
+    const value: unknown = JSON.parse(
+      new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))),
+    );
+    return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Refuses, as `ID_TOKEN_INVALID`, an id_token that is not a JWS signed the way Globus signs (RS512;
+ * never `none`, HMAC or another algorithm) or whose claims have no subject. The signature, issuer,
+ * audience and times are checked afterwards by oauth4webapi.
+ */
+function assertIdTokenShape(idToken: string): void {
+  const segments = idToken.split(".");
+  const header = jwtSegment(segments[0]);
+  const claims = jwtSegment(segments[1]);
+  if (segments.length !== 3 || !header || !claims) {
+    throw new GlobusError("The id_token is not a signed JWT.", "ID_TOKEN_INVALID");
+  }
+  if (header.alg !== "RS512") {
+    const alg =
+      typeof header.alg === "string" ? header.alg.replace(/[^\w.-]/g, "").slice(0, 20) : typeof header.alg;
+    throw new GlobusError(
+      `The id_token is signed with '${alg}'; Globus Auth signs id_tokens with RS512 only.`,
+      "ID_TOKEN_INVALID",
+    );
+  }
+  if (typeof claims.sub !== "string" || claims.sub === "") {
+    throw new GlobusError("The id_token has no subject ('sub').", "ID_TOKEN_INVALID");
+  }
 }
 
 /** Builds a {@link GlobusAPIError} from a non-2xx response. */

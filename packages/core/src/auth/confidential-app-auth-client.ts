@@ -8,7 +8,7 @@ import {
   type TokenResponse,
   tokenResponseFromBody,
 } from "../storage/token-response.ts";
-import { AuthLoginClient, type AuthLoginClientOptions } from "./auth-login-client.ts";
+import { type AuthCallOptions, AuthLoginClient, type AuthLoginClientOptions } from "./auth-login-client.ts";
 
 /** Options of {@link ConfidentialAppAuthClient}. */
 export interface ConfidentialAppAuthClientOptions extends AuthLoginClientOptions {
@@ -42,14 +42,24 @@ export class ConfidentialAppAuthClient extends AuthLoginClient {
     return oauth.ClientSecretBasic(this.#secret);
   }
 
-  /** Gets tokens for the client's own identity with the client-credentials grant. */
-  clientCredentialsTokens(scopes: string | readonly string[]): Promise<TokenResponse> {
+  /**
+   * Gets tokens for the client's own identity with the client-credentials grant.
+   *
+   * @throws GlobusAPIError when Globus refuses (`invalid_client` for a wrong secret); GlobusNetworkError
+   *   when Auth cannot be reached, answers too late (`NETWORK_TIMEOUT`) or `signal` aborts (`NETWORK_ABORTED`).
+   */
+  clientCredentialsTokens(
+    scopes: string | readonly string[],
+    options: AuthCallOptions = {},
+  ): Promise<TokenResponse> {
     const scope = typeof scopes === "string" ? scopes : scopes.join(" ");
     return this.tokenGrant(
       "client_credentials",
-      (as, client, auth, options) =>
-        oauth.clientCredentialsGrantRequest(as, client, auth, new URLSearchParams({ scope }), options),
+      (as, client, auth, requestOptions) =>
+        oauth.clientCredentialsGrantRequest(as, client, auth, new URLSearchParams({ scope }), requestOptions),
       oauth.processClientCredentialsResponse,
+      undefined,
+      options,
     );
   }
 
@@ -57,21 +67,26 @@ export class ConfidentialAppAuthClient extends AuthLoginClient {
    * Exchanges an access token that a user sent to this service (its resource server is this client)
    * for tokens of the services this client depends on (Globus's dependent-token grant).
    */
-  async getDependentTokens(accessToken: string, options: { scope?: string } = {}): Promise<TokenResponse> {
+  async getDependentTokens(
+    accessToken: string,
+    options: { scope?: string } & AuthCallOptions = {},
+  ): Promise<TokenResponse> {
     const receivedAtSeconds = Math.floor(Date.now() / 1000);
     const parameters = new URLSearchParams({
       token: accessToken,
       ...(options.scope ? { scope: options.scope } : {}),
     });
-    const body = await this.tokenEndpointJSON((as, client, auth, requestOptions) =>
-      oauth.genericTokenEndpointRequest(
-        as,
-        client,
-        auth,
-        "urn:globus:auth:grant_type:dependent_token",
-        parameters,
-        requestOptions,
-      ),
+    const body = await this.tokenEndpointJSON(
+      (as, client, auth, requestOptions) =>
+        oauth.genericTokenEndpointRequest(
+          as,
+          client,
+          auth,
+          "urn:globus:auth:grant_type:dependent_token",
+          parameters,
+          requestOptions,
+        ),
+      options.signal ? { signal: options.signal } : {},
     );
     // Globus answers this grant with a JSON array of tokens, which oauth4webapi does not process.
     const parsed = v.safeParse(

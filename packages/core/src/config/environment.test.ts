@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { isGlobusSDKUsageError } from "../errors/usage-error.ts";
-import { getServiceUrl, readEnvironmentVariable, resolveEnvironment } from "./environment.ts";
+import {
+  getHttpTimeoutMs,
+  getServiceUrl,
+  readEnvironmentVariable,
+  resolveEnvironment,
+  resolveTimeoutMs,
+} from "./environment.ts";
 
 afterEach(() => vi.unstubAllEnvs());
 
@@ -36,5 +42,39 @@ describe("environments and service URLs", () => {
       error = e;
     }
     expect(isGlobusSDKUsageError(error)).toBe(true);
+  });
+});
+
+describe("GLOBUS_SDK_HTTP_TIMEOUT", () => {
+  it.each<[string | undefined, number | null]>([
+    [undefined, 60_000],
+    ["", 60_000],
+    [" 30 ", 30_000],
+    ["0.25", 250],
+    ["-1", null],
+  ])("reads %j as %j ms (seconds, as the Python SDK; -1 is no time limit)", (value, expected) => {
+    if (value !== undefined) vi.stubEnv("GLOBUS_SDK_HTTP_TIMEOUT", value);
+    expect(getHttpTimeoutMs()).toBe(expected);
+  });
+
+  it.each(["abc", "0", "-2", "Infinity", "1e12"])("refuses %j with a usage error", (value) => {
+    vi.stubEnv("GLOBUS_SDK_HTTP_TIMEOUT", value);
+    let error: unknown;
+    try {
+      getHttpTimeoutMs();
+    } catch (e) {
+      error = e;
+    }
+    expect(isGlobusSDKUsageError(error)).toBe(true);
+  });
+
+  it("lets an explicit timeoutMs win, null meaning no limit, and checks it", () => {
+    vi.stubEnv("GLOBUS_SDK_HTTP_TIMEOUT", "5");
+    expect(resolveTimeoutMs(undefined, "timeoutMs")).toBe(5_000);
+    expect(resolveTimeoutMs(1_500, "timeoutMs")).toBe(1_500);
+    expect(resolveTimeoutMs(null, "timeoutMs")).toBeNull();
+    for (const bad of [0, -1, 1.5, Number.NaN, "10"]) {
+      expect(() => resolveTimeoutMs(bad as number, "timeoutMs")).toThrow(/timeoutMs must be/);
+    }
   });
 });

@@ -99,3 +99,52 @@ export function getServiceUrl(service: string, environment: string = resolveEnvi
   }
   return `https://${service}.api.${domain}/`;
 }
+
+// setTimeout's largest delay (about 24.8 days); longer ones fire at once.
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
+/** The time limit of a request to Globus when nothing else sets one: 60 s, as in the Python SDK. */
+export const DEFAULT_HTTP_TIMEOUT_MS = 60_000;
+
+/**
+ * The time limit of one request to Globus, in milliseconds, from `GLOBUS_SDK_HTTP_TIMEOUT` (seconds,
+ * fractions allowed, read as the Python SDK reads it): unset or empty → 60 s; `-1` → `null`, no time
+ * limit. Read when a client is built, never at import; browsers have no environment and get 60 s.
+ *
+ * @example
+ * ```ts
+ * // GLOBUS_SDK_HTTP_TIMEOUT=2.5
+ * getHttpTimeoutMs(); // 2500
+ * ```
+ * @throws GlobusSDKUsageError for a value that is not a positive number or -1.
+ */
+export function getHttpTimeoutMs(): number | null {
+  const raw = readEnvironmentVariable("GLOBUS_SDK_HTTP_TIMEOUT")?.trim();
+  if (raw === undefined || raw === "") return DEFAULT_HTTP_TIMEOUT_MS;
+  const seconds = Number(raw);
+  if (seconds === -1) return null;
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds * 1000 > MAX_TIMEOUT_MS) {
+    throw new GlobusSDKUsageError(
+      `Invalid GLOBUS_SDK_HTTP_TIMEOUT "${raw.slice(0, 40)}": expected a number of seconds > 0, or -1 for no time limit.`,
+    );
+  }
+  return Math.max(1, Math.round(seconds * 1000));
+}
+
+/**
+ * Checks a `timeoutMs`-style option: a whole number of milliseconds from 1 to 2147483647, or `null`
+ * for no time limit; `undefined` means "the default", {@link getHttpTimeoutMs}.
+ *
+ * @throws GlobusSDKUsageError for any other value, naming `what`.
+ * @internal
+ */
+export function resolveTimeoutMs(value: number | null | undefined, what: string): number | null {
+  if (value === undefined) return getHttpTimeoutMs();
+  if (value === null) return null;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > MAX_TIMEOUT_MS) {
+    throw new GlobusSDKUsageError(
+      `${what} must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, or null for no time limit.`,
+    );
+  }
+  return value;
+}

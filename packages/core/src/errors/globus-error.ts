@@ -7,6 +7,8 @@ export type GlobusErrorCode =
   | "USAGE_ERROR"
   | "API_ERROR"
   | "NETWORK_ERROR"
+  | "NETWORK_TIMEOUT"
+  | "NETWORK_ABORTED"
   | "TOKEN_VALIDATION_FAILED"
   | "TOKEN_MISSING"
   | "TOKEN_EXPIRED"
@@ -34,6 +36,8 @@ const ALL_CODES: ReadonlySet<string> = new Set<GlobusErrorCode>([
   "USAGE_ERROR",
   "API_ERROR",
   "NETWORK_ERROR",
+  "NETWORK_TIMEOUT",
+  "NETWORK_ABORTED",
   "TOKEN_VALIDATION_FAILED",
   "TOKEN_MISSING",
   "TOKEN_EXPIRED",

@@ -1,13 +1,14 @@
 import type { AfterResponseState, BeforeErrorState, KyInstance, Options as KyOptions } from "ky";
 import type { GlobusApp } from "../app/globus-app.ts";
 import type { GlobusAuthorizer } from "../authorizers/globus-authorizer.ts";
-import { getServiceUrl } from "../config/environment.ts";
+import { getServiceUrl, resolveTimeoutMs } from "../config/environment.ts";
 import { GlobusNetworkError, globusAPIErrorFromBody } from "../errors/api-error.ts";
 import { isGlobusError, safeCause } from "../errors/globus-error.ts";
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import type { GARE } from "../gare/gare.ts";
 import { toGare, toGares } from "../gare/to-gare.ts";
 import { normalizeScopes, type ScopesInput } from "../scopes/scope-parser.ts";
+import { describeFetchFailure } from "./request-deadline.ts";
 
 /** Options of {@link GlobusClient}. */
 export interface GlobusClientOptions {
@@ -17,7 +18,16 @@ export interface GlobusClientOptions {
   appScopes?: ScopesInput;
   /** A fixed authorizer (excludes `app`). */
   authorizer?: GlobusAuthorizer;
-  /** The service's base URL. @default from the environment (`GLOBUS_SDK_SERVICE_URL_<SERVICE>` honoured) */
+  /**
+   * The service's base URL, e.g. an emulator's `http://127.0.0.1:8700/transfer/`.
+   *
+   * @default from the environment (the app's, else `GLOBUS_SDK_ENVIRONMENT`), where
+   * `GLOBUS_SDK_SERVICE_URL_<SERVICE>` replaces one service's URL: `_AUTH`, `_TRANSFER`, `_GROUPS`,
+   * `_SEARCH`, `_FLOWS`, `_TIMER`, `_COMPUTE` (the service name upper-cased). For an `AuthClient`
+   * bound to an app, Globus Auth's URL is always the app's login client's `baseUrl`, where the
+   * app's tokens come from: another `baseUrl` is a `GlobusSDKUsageError`, since the app's tokens
+   * would be sent to another server.
+   */
   baseUrl?: string;
   /** The Globus environment. @default the app's, else `GLOBUS_SDK_ENVIRONMENT`, else production */
   environment?: string;
@@ -25,8 +35,12 @@ export interface GlobusClientOptions {
   retryLimit?: number;
   /** Longest wait between retries, in ms. @default 10000 */
   maxRetryDelayMs?: number;
-  /** Per-attempt timeout in ms. @default 60000 */
-  timeoutMs?: number;
+  /**
+   * Time limit of each attempt in milliseconds, for the answer's headers and again for its body, or
+   * `null` for none; past it the request fails with a `GlobusNetworkError` coded `NETWORK_TIMEOUT`.
+   * @default the bound app's `httpTimeoutMs`, else `GLOBUS_SDK_HTTP_TIMEOUT` (seconds; -1 is none), else 60000
+   */
+  timeoutMs?: number | null;
   /** A `fetch` to use instead of the global one. */
   fetch?: typeof fetch;
 }
@@ -49,7 +63,7 @@ export interface GlobusRequestOptions {
   json?: unknown;
   /** Extra headers. */
   headers?: Record<string, string>;
-  /** Cancels the request. */
+  /** Cancels the request: it then fails with a `GlobusNetworkError` coded `NETWORK_ABORTED`. */
   signal?: AbortSignal;
 }
 
@@ -59,8 +73,11 @@ const RETRY_STATUSES = [429, 500, 502, 503, 504];
  * An HTTP client for a Globus service, on ky. Bound to an app, it asks the app for the
  * `Authorization` header on every attempt; a 401 renews the token once and retries; 429 and 5xx are
  * retried with backoff honouring `Retry-After`; with `autoRedriveGares`, the first 403 carrying a GARE
- * logs in with its parameters and retries once. Failures are {@link GlobusAPIError}s with the GAREs
- * parsed.
+ * logs in with its parameters and retries once. Error answers are {@link GlobusAPIError}s with the
+ * GAREs parsed; a connection that fails, an answer that comes too late and a cancelled request are
+ * {@link GlobusNetworkError}s (`NETWORK_ERROR`, `NETWORK_TIMEOUT`, `NETWORK_ABORTED`); what the app
+ * throws while providing the token (Auth's `invalid_client`, a `TokenStorageError`, a login error)
+ * is thrown unchanged.
  *
  * @example
  * ```ts
@@ -76,10 +93,19 @@ export class GlobusClient {
   readonly baseUrl: string;
   /** The resource server of the service. */
   readonly resourceServer: string | undefined;
+  /** Time limit of each attempt in milliseconds, or `null` for none. */
+  readonly timeoutMs: number | null;
   readonly #authorizer: GlobusAuthorizer | undefined;
   readonly #kyOptions: KyOptions;
   // ky loads on the first request, so scripts that only read tokens never pay for it.
-  #ky: Promise<{ ky: KyInstance; isHTTPError: typeof import("ky").isHTTPError }> | undefined;
+  #ky:
+    | Promise<{
+        ky: KyInstance;
+        isHTTPError: typeof import("ky").isHTTPError;
+        isNetworkError: typeof import("ky").isNetworkError;
+        isTimeoutError: typeof import("ky").isTimeoutError;
+      }>
+    | undefined;
 
   constructor(options: GlobusClientOptions, info: GlobusServiceInfo) {
     if (options.app && options.authorizer) {
@@ -97,8 +123,7 @@ export class GlobusClient {
         `[Environment Mismatch] ${new.target.name}'s environment (${options.environment}) does not match the GlobusApp's configured environment (${options.app.config.environment}).`,
       );
     }
-    const base = options.baseUrl ?? getServiceUrl(info.service, environment);
-    this.baseUrl = base.endsWith("/") ? base : `${base}/`;
+    this.baseUrl = resolveBaseUrl(new.target.name, options, info, environment);
     if (options.app) {
       if (!info.resourceServer) {
         throw new GlobusSDKUsageError(
@@ -108,9 +133,13 @@ export class GlobusClient {
       const scopes = normalizeScopes(options.appScopes ?? info.defaultScopes);
       if (scopes.length > 0) options.app.addScopeRequirements({ [info.resourceServer]: scopes });
     }
+    this.timeoutMs =
+      options.timeoutMs === undefined && options.app?.config.httpTimeoutMs !== undefined
+        ? options.app.config.httpTimeoutMs
+        : resolveTimeoutMs(options.timeoutMs, `${new.target.name}'s timeoutMs`);
     this.#kyOptions = {
       prefix: this.baseUrl,
-      timeout: options.timeoutMs ?? 60_000,
+      timeout: this.timeoutMs ?? false,
       retry: {
         limit: options.retryLimit ?? 3,
         methods: ["get", "put", "head", "delete", "options", "post", "patch"],
@@ -134,9 +163,11 @@ export class GlobusClient {
   }
 
   #loadKy() {
-    this.#ky ??= import("ky").then(({ default: ky, isHTTPError }) => ({
+    this.#ky ??= import("ky").then(({ default: ky, isHTTPError, isNetworkError, isTimeoutError }) => ({
       ky: ky.create(this.#kyOptions),
       isHTTPError,
+      isNetworkError,
+      isTimeoutError,
     }));
     return this.#ky;
   }
@@ -147,9 +178,16 @@ export class GlobusClient {
     return undefined;
   }
 
-  /** Sends a request and returns the parsed JSON body (or `undefined` for an empty body). */
+  /**
+   * Sends a request and returns the parsed JSON body (or `undefined` for an empty body).
+   *
+   * @throws GlobusAPIError for an error answer (after retries); GlobusNetworkError when the service
+   *   cannot be reached (the message names the cause, e.g. `ECONNREFUSED 127.0.0.1:8700`), answers
+   *   with a body that is not JSON, answers too late (`NETWORK_TIMEOUT`) or `signal` aborts
+   *   (`NETWORK_ABORTED`); whatever the bound app throws while providing the token, unchanged.
+   */
   async request<T = unknown>(method: string, path: string, options: GlobusRequestOptions = {}): Promise<T> {
-    const { ky, isHTTPError } = await this.#loadKy();
+    const { ky, isHTTPError, isNetworkError, isTimeoutError } = await this.#loadKy();
     const state = { renewed: false, redriven: false };
     const authorize = async (request: Request) => {
       const authorizer = await this.#authorizerForRequest();
@@ -187,8 +225,11 @@ export class GlobusClient {
         (entry): entry is [string, string | number | boolean] => entry[1] !== undefined,
       ),
     );
+    const what = `${method.toUpperCase()} ${this.baseUrl}${path.replace(/^\//, "")}`;
+    let text: string;
     try {
-      const response = await ky(path.replace(/^\//, ""), {
+      // ky's body shortcut, so that reading the body is bounded by the time limit too.
+      text = await ky(path.replace(/^\//, ""), {
         method,
         searchParams: query,
         ...(options.json !== undefined ? { json: options.json } : {}),
@@ -198,20 +239,39 @@ export class GlobusClient {
           beforeRequest: [({ request }) => authorize(request)],
           beforeRetry: [({ request }) => authorize(request)],
           afterResponse: [afterResponse],
-          beforeError: [(state) => toGlobusError(state, isHTTPError)],
+          beforeError: [(state) => toGlobusAPIError(state, isHTTPError)],
         },
-      });
-      const text = await response.text();
-      return (text ? JSON.parse(text) : undefined) as T;
+      }).text();
     } catch (error) {
-      // Ours already (an API error, or a TokenValidationError/LoginFlowError from the app): keep it.
+      // Ours already (an API error; Auth's refusal, a TokenStorageError or a LoginFlowError from the
+      // app providing the token): keep it.
       if (isGlobusError(error)) throw error;
-      throw new GlobusNetworkError(
-        `${method.toUpperCase()} ${this.baseUrl}${path} failed: ${safeCause(error).message}`,
-        {
+      if (options.signal?.aborted) {
+        throw new GlobusNetworkError(`${what} was cancelled by the caller's AbortSignal.`, {
+          code: "NETWORK_ABORTED",
+          cause: safeCause(options.signal.reason),
+        });
+      }
+      if (isTimeoutError(error)) {
+        throw new GlobusNetworkError(`${what} got no complete answer within ${this.timeoutMs} ms.`, {
+          code: "NETWORK_TIMEOUT",
+        });
+      }
+      if (isNetworkError(error) || isBodyStreamFailure(error)) {
+        throw new GlobusNetworkError(`${what} failed: ${describeFetchFailure(error)}`, {
           cause: safeCause(error),
-        },
-      );
+        });
+      }
+      // Not a network failure (a bug, or an error of the app's own code): unchanged, not disguised.
+      throw error;
+    }
+    if (!text) return undefined as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch (error) {
+      throw new GlobusNetworkError(`${what} answered with a body that is not JSON.`, {
+        cause: safeCause(error),
+      });
     }
   }
 
@@ -237,16 +297,52 @@ export class GlobusClient {
   }
 }
 
-async function toGlobusError(
+/**
+ * The base URL of a client. An AuthClient bound to an app talks to the Auth its app's tokens come
+ * from (the login client's), never to another: a token of an emulator or a test environment must
+ * not travel to production, nor production's to a look-alike.
+ */
+function resolveBaseUrl(
+  clientName: string,
+  options: GlobusClientOptions,
+  info: GlobusServiceInfo,
+  environment: string | undefined,
+): string {
+  const withSlash = (url: string) => (url.endsWith("/") ? url : `${url}/`);
+  if (info.service === "auth" && options.app) {
+    const appAuth = withSlash(options.app.loginClient.baseUrl);
+    if (options.baseUrl !== undefined && sameUrl(options.baseUrl, appAuth) === false) {
+      throw new GlobusSDKUsageError(
+        `[Base URL Mismatch] ${clientName}'s baseUrl (${options.baseUrl}) is not the Globus Auth of its GlobusApp's login client (${appAuth}); the app's tokens must not be sent elsewhere.`,
+      );
+    }
+    return appAuth;
+  }
+  return withSlash(options.baseUrl ?? getServiceUrl(info.service, environment));
+}
+
+/** Whether two absolute URLs name the same base (trailing slash and letter case of the host aside). */
+function sameUrl(a: string, b: string): boolean {
+  try {
+    const [x, y] = [new URL(a).href, new URL(b).href].map((u) => (u.endsWith("/") ? u : `${u}/`));
+    return x === y;
+  } catch {
+    return false;
+  }
+}
+
+/** A body read that failed on the socket (undici's "terminated", with the system error as cause). */
+function isBodyStreamFailure(error: unknown): boolean {
+  return error instanceof TypeError && describeFetchFailure(error) !== safeCause(error).message;
+}
+
+/** ky's `beforeError` hook: an HTTP error answer becomes a GlobusAPIError; anything else passes unchanged. */
+async function toGlobusAPIError(
   { error, request }: BeforeErrorState,
   isHTTPError: typeof import("ky").isHTTPError,
 ): Promise<Error> {
   const url = request.url.split("?")[0] as string;
-  if (!isHTTPError(error)) {
-    return new GlobusNetworkError(`${request.method} ${url} failed: ${safeCause(error).message}`, {
-      cause: safeCause(error),
-    });
-  }
+  if (!isHTTPError(error)) return error;
   const body =
     error.data !== undefined
       ? error.data
