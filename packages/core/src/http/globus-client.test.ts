@@ -15,8 +15,8 @@ import { AccessTokenAuthorizer } from "../authorizers/access-token-authorizer.ts
 import { isGlobusAPIError, isGlobusNetworkError } from "../errors/api-error.ts";
 import { isTokenStorageError, TokenStorageError } from "../errors/token-storage-error.ts";
 import { isGlobusSDKUsageError } from "../errors/usage-error.ts";
-import { EmulatorAutoApproveLoginFlow } from "../login/emulator-auto-approve-login-flow.ts";
 import { MemoryTokenStorage } from "../storage/memory-token-storage.ts";
+import { EmulatorAutoApproveLoginFlow } from "../testing/emulator-auto-approve-login-flow.ts";
 import { AuthClient } from "./auth-client.ts";
 import { TransferClient } from "./transfer-client.ts";
 

@@ -122,7 +122,8 @@ export abstract class BaseLoginFlowManager implements LoginFlowManager {
 
   /**
    * Exchanges the code the callback delivered for tokens, verifying the id_token with this flow's
-   * decoder, else the app's (`options.idTokenDecoder`), else against Globus's keys.
+   * decoder, else the app's (`options.idTokenDecoder`), else against Globus's keys. `options.signal`
+   * cancels the request.
    */
   protected exchangeCode(
     request: AuthorizationRequest,
@@ -132,6 +133,7 @@ export abstract class BaseLoginFlowManager implements LoginFlowManager {
     return this.loginClient.exchangeAuthorizationCode(
       { code, codeVerifier: request.codeVerifier, redirectUri: request.redirectUri },
       this.idTokenDecoder ?? options.idTokenDecoder,
+      options.signal ? { signal: options.signal } : {},
     );
   }
 }
