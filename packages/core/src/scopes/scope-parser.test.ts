@@ -210,6 +210,11 @@ describe("deep inputs", () => {
     expect(ScopeParser.parse(names.join(" "))).toHaveLength(10_000);
   });
 
+  it("normalizes a string of 150 000 scopes (fuzz: spreading them into push overflowed the stack)", () => {
+    const text = Array.from({ length: 150_000 }, (_, i) => `s${i}`).join(" ");
+    expect(normalizeScopes(text)).toHaveLength(150_000);
+  });
+
   it("stays linear on diamond ladders", () => {
     // Each level depends twice on the next: naive path enumeration would be 2^60.
     let text = "";

@@ -53,7 +53,8 @@ function* items(input: ScopesInput): Generator<ScopeLike> {
 export function normalizeScopes(input: ScopesInput): Scope[] {
   const out: Scope[] = [];
   for (const item of items(input)) {
-    if (typeof item === "string") out.push(...parseScopes(item));
+    // A loop, not push(...list): spreading a string's 100 000+ scopes as arguments overflows the stack.
+    if (typeof item === "string") for (const scope of parseScopes(item)) out.push(scope);
     else out.push(item);
   }
   return out;
