@@ -38,7 +38,7 @@ export function fuzzParams<T>(runs: number): fc.Parameters<T> {
   return {
     seed: FUZZ_SEED,
     numRuns: runs * RUN_FACTOR,
-    interruptAfterTimeLimit: 1500 * RUN_FACTOR,
+    interruptAfterTimeLimit: 800 * RUN_FACTOR,
     markInterruptAsFailure: false,
     endOnFailure: false,
   };
