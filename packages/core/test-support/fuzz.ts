@@ -329,3 +329,61 @@ export function mutated(valid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
       }
     });
 }
+
+/** encodeURIComponent, except that a lone surrogate (which it refuses) is left as it is. */
+function encodeLenient(text: string): string {
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The state the callback suites expect; arbitraries put it (or a near miss) in the URLs. */
+export const EXPECTED_STATE = "st4te-éxpected";
+
+const queryValue = fc.oneof(
+  fc.constantFrom(EXPECTED_STATE, "other-state", "c0de", "access_denied", ""),
+  trickyString,
+);
+
+/**
+ * Login callback URLs and pasted answers: redirect URLs whose query repeats, omits or mangles
+ * `code`, `state` and `error` (percent-encoding, fragments, odd schemes), bare codes, and junk.
+ */
+export const callbackInput: fc.Arbitrary<string> = fc.oneof(
+  {
+    weight: 5,
+    arbitrary: fc
+      .record({
+        base: fc.constantFrom(
+          "http://localhost:8080/cb",
+          "https://auth.globus.org/v2/web/auth-code",
+          "HTTPS://APP.EXAMPLE.ORG/callback#x",
+          "http://[::1]:9/cb",
+          "javascript:alert(1)//",
+          "http://",
+          "https://a.b/c?",
+        ),
+        params: fc.array(
+          fc.tuple(
+            fc.constantFrom("code", "state", "error", "error_description", "x", "Code", "state "),
+            queryValue,
+          ),
+          { maxLength: 6 },
+        ),
+        encode: fc.boolean(),
+        fragment: fc.option(fc.constantFrom("#code=evil", "#", "#state=x&code=y")),
+        pad: fc.constantFrom("", " ", "\n", "\t"),
+      })
+      .map(({ base, params, encode, fragment, pad }) => {
+        const join = base.includes("?") ? "&" : "?";
+        const query = params
+          .map(([k, v]) => (encode ? `${encodeLenient(k)}=${encodeLenient(v)}` : `${k}=${v}`))
+          .join("&");
+        return `${pad}${base}${params.length > 0 ? join : ""}${query}${fragment ?? ""}${pad}`;
+      }),
+  },
+  { weight: 1, arbitrary: fc.constantFrom("c0de", "", "   ", "%", `https://x/?code=${"a".repeat(100_000)}`) },
+  { weight: 1, arbitrary: trickyString },
+);
