@@ -39,7 +39,7 @@ describe("browser login callback URLs under fuzzing", () => {
         expect(query.get("error")).toBeFalsy();
         expect(outcome.value).toBe(query.get("code"));
       }),
-      fuzzParams(300),
+      fuzzParams(200),
     );
   });
 

@@ -107,7 +107,7 @@ describe("JSONTokenStorage reads under fuzzing", () => {
         expect(await readdir(dir)).toEqual(["tokens.json"]);
       }),
       // Reads of unparsable files wait out a possible concurrent writer (tens of ms): few runs.
-      fuzzParams(80),
+      fuzzParams(40),
     );
   });
 });
@@ -147,7 +147,7 @@ describe("SQLiteTokenStorage reads under fuzzing", () => {
             isStorageError,
           );
         }),
-        fuzzParams(150),
+        fuzzParams(100),
       );
     } finally {
       await storage.close();

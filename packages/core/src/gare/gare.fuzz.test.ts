@@ -117,7 +117,7 @@ describe("GARE parsers under fuzzing", () => {
       fc.property(body, (doc) => {
         expectTypedOutcome(() => toGare(doc), isValidGare, NEVER_THROWS);
       }),
-      fuzzParams(400),
+      fuzzParams(250),
     );
   });
 
@@ -165,7 +165,7 @@ describe("GARE parsers under fuzzing", () => {
       fc.property(gareLike, fc.boolean(), (gare, includeExtra) => {
         expectTypedOutcome(() => gareToJSON(gare as GARE, { includeExtra }), isPlainObject);
       }),
-      fuzzParams(300),
+      fuzzParams(200),
     );
   });
 
@@ -205,7 +205,7 @@ describe("GARE parsers under fuzzing", () => {
           );
         }
       }),
-      fuzzParams(300),
+      fuzzParams(200),
     );
   });
 });

@@ -48,7 +48,7 @@ describe("scope parsing under fuzzing", () => {
         // Deterministic: the same input always gives the same string.
         expect(ScopeParser.serialize(ScopeParser.parse(text), { rejectEmpty: false })).toBe(text2.value);
       }),
-      fuzzParams(300),
+      fuzzParams(200),
     );
   });
 
@@ -157,7 +157,7 @@ describe("ConsentForest.fromConsentsResponse under fuzzing", () => {
           }
         },
       ),
-      fuzzParams(250),
+      fuzzParams(150),
     );
   });
 });

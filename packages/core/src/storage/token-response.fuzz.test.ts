@@ -84,7 +84,7 @@ describe("token response parsing under fuzzing", () => {
           if (back.ok) expect(back.value).toEqual(record);
         }
       }),
-      fuzzParams(400),
+      fuzzParams(250),
     );
   });
 
@@ -133,7 +133,7 @@ describe("token response parsing under fuzzing", () => {
         const json = tokenStorageDataToJSON(parsed.value);
         expect(parseTokenStorageData(json, "fuzz")).toEqual(parsed.value);
       }),
-      fuzzParams(400),
+      fuzzParams(250),
     );
   });
 });
