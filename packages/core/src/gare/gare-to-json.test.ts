@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { GARE } from "./gare.ts";
 import { authorizationParametersToJSON, gareToJSON } from "./gare-to-json.ts";
 import type { GlobusAuthorizationParameters } from "./globus-authorization-parameters.ts";
+import { toAuthorizeQuery } from "./to-authorize-query.ts";
 import { toGare } from "./to-gare.ts";
 
 const full: GlobusAuthorizationParameters = {
@@ -103,6 +104,77 @@ describe("gareToJSON", () => {
   it("refuses what is not a GARE with a usage error", () => {
     for (const value of [null, {}, { code: "AuthorizationRequired" }]) {
       expect(() => gareToJSON(value as never)).toThrow(
+        expect.objectContaining({ name: "GlobusSDKUsageError" }),
+      );
+    }
+  });
+});
+
+describe("extra stays inert through gareToJSON(includeExtra) → toGare", () => {
+  // One malformed field (required_scopes not a list) makes the nested parameters fail the canonical
+  // and legacy forms, so the body is read as an old action provider's, whose nested parameters
+  // become the parameter extra verbatim, known names included (as in the Python SDK).
+  const planted = {
+    code: "ConsentRequired",
+    required_scope: "urn:globus:auth:scope:transfer.api.globus.org:all",
+    authorization_parameters: {
+      required_scopes: "not a list",
+      session_required_identities: ["attacker@example.org"],
+      session_required_mfa: false,
+      prompt: "none",
+      session_message: "Sign in as attacker",
+    },
+  };
+
+  it("known-named extra keys never become parameters or reach the authorize query", () => {
+    const gare = toGare(planted) as GARE;
+    expect(toAuthorizeQuery(gare.authorization_parameters)).toEqual({});
+    const back = toGare(JSON.parse(JSON.stringify(gareToJSON(gare, { includeExtra: true })))) as GARE;
+    expect(back.authorization_parameters.required_scopes).toEqual([planted.required_scope]);
+    for (const key of ["session_required_identities", "session_required_mfa", "prompt", "session_message"]) {
+      expect(back.authorization_parameters).not.toHaveProperty(key);
+    }
+    expect(toAuthorizeQuery(back.authorization_parameters)).toEqual({});
+  });
+
+  it("the fuzzer's counterexample: extra { session_message } with no session_message", () => {
+    const gare: GARE = {
+      code: "",
+      authorization_parameters: { extra: { session_message: "login" } },
+      extra: {},
+    };
+    const back = toGare(gareToJSON(gare, { includeExtra: true })) as GARE;
+    expect(back.authorization_parameters.session_message).toBeUndefined();
+  });
+
+  it("known fields win over same-named extra keys, at both levels", () => {
+    const gare: GARE = {
+      code: "ConsentRequired",
+      authorization_parameters: { prompt: "login", extra: { prompt: "none", custom: 1 } },
+      extra: { code: "Other", authorization_parameters: { prompt: "none" }, request_id: "r" },
+    };
+    expect(gareToJSON(gare, { includeExtra: true })).toEqual({
+      request_id: "r",
+      code: "ConsentRequired",
+      authorization_parameters: { custom: 1, prompt: "login" },
+    });
+  });
+
+  it("refuses ill-typed known fields, which would make toGare read the body as another form", () => {
+    // With a non-string code the canonical form fails and toGare would fall back to reading the
+    // top-level extra as Auth's dependent_consent_required form, turning it into required_scopes.
+    const viaAuthForm = {
+      code: 5,
+      authorization_parameters: {},
+      extra: { error: "dependent_consent_required", errors: [{ unapproved_scopes: ["evil"] }] },
+    };
+    const viaTransferForm = {
+      code: "ConsentRequired",
+      authorization_parameters: { session_required_mfa: "yes" },
+      extra: { required_scopes: ["evil"] },
+    };
+    for (const bad of [viaAuthForm, viaTransferForm]) {
+      expect(() => gareToJSON(bad as unknown as GARE, { includeExtra: true })).toThrow(
         expect.objectContaining({ name: "GlobusSDKUsageError" }),
       );
     }

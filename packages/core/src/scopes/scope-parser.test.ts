@@ -210,6 +210,29 @@ describe("deep inputs", () => {
     expect(ScopeParser.parse(names.join(" "))).toHaveLength(10_000);
   });
 
+  it("normalizes a string of 150 000 scopes (fuzz: spreading them into push overflowed the stack)", () => {
+    const text = Array.from({ length: 150_000 }, (_, i) => `s${i}`).join(" ");
+    expect(normalizeScopes(text)).toHaveLength(150_000);
+  });
+
+  it("refuses to serialize a dependency DAG whose tree form explodes (fuzz: 300 bytes → 2^40 characters)", () => {
+    // Each scope depends on the next two: parsing shares the sub-trees, but the string form repeats
+    // them, doubling at every level; it used to hang, then fail with a plain RangeError.
+    const text = Array.from({ length: 40 }, (_, i) => `x${i}[x${i + 1} x${i + 2}]`).join(" ");
+    const scopes = ScopeParser.parse(text);
+    const t0 = performance.now();
+    expect(() => serializeScopes(scopes)).toThrow(GlobusSDKUsageError);
+    expect(() => String(scopes[0])).toThrow(/more than 4194304 characters/);
+    expect(performance.now() - t0).toBeLessThan(2000);
+    // Many scopes sharing one large sub-tree: each prints alone, the list together would not.
+    const shared = Array.from({ length: 40 }, (_, i) => `r${i}[x19]`).join(" ");
+    const many = ScopeParser.parse(`${text} ${shared}`).filter((s) => s.scopeString.startsWith("r"));
+    expect(String(many[0]).length).toBeGreaterThan(100_000);
+    expect(() => serializeScopes(many)).toThrow(/more than 4194304 characters/);
+    // Small sub-trees still print.
+    expect(String(scopes[38])).toBe("x38[x39[x40 x41] x40]");
+  });
+
   it("stays linear on diamond ladders", () => {
     // Each level depends twice on the next: naive path enumeration would be 2^60.
     let text = "";

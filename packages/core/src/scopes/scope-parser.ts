@@ -1,5 +1,12 @@
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
-import { parseScopes, Scope, type ScopeLike, scopesFromGraph } from "./scope.ts";
+import {
+  MAX_STRING_LENGTH,
+  parseScopes,
+  Scope,
+  type ScopeLike,
+  scopesFromGraph,
+  stringLength,
+} from "./scope.ts";
 import { parseScopeGraph } from "./scope-graph.ts";
 
 /** One scope, or any iterable (array, set, generator) of scope strings and `Scope`s. */
@@ -53,7 +60,8 @@ function* items(input: ScopesInput): Generator<ScopeLike> {
 export function normalizeScopes(input: ScopesInput): Scope[] {
   const out: Scope[] = [];
   for (const item of items(input)) {
-    if (typeof item === "string") out.push(...parseScopes(item));
+    // A loop, not push(...list): spreading a string's 100 000+ scopes as arguments overflows the stack.
+    if (typeof item === "string") for (const scope of parseScopes(item)) out.push(scope);
     else out.push(item);
   }
   return out;
@@ -85,16 +93,26 @@ export function mergeScopes(...inputs: ScopesInput[]): Scope[] {
  * (strings pass through exactly, `Scope`s are rendered with `toString()`).
  *
  * @param options - `rejectEmpty` (default `true`).
- * @throws {GlobusSDKUsageError} the result is empty and `rejectEmpty` is true, or an item is
- *   neither a string nor a `Scope`.
+ * @throws {GlobusSDKUsageError} the result is empty and `rejectEmpty` is true, an item is
+ *   neither a string nor a `Scope`, or the `Scope`s would serialize to more than 4 194 304
+ *   characters (see `Scope.toString`).
  * @example
  * ```ts
  * serializeScopes([new Scope("foo"), "bar baz[qux]"]); // "foo bar baz[qux]"
  * ```
  */
 export function serializeScopes(input: ScopesInput, options: SerializeScopesOptions = {}): string {
+  const list = [...items(input)];
+  // Each scope's string form is capped (see Scope.toString), but many scopes sharing one large
+  // sub-tree would still add up to gigabytes: measure the whole list before building any of it.
+  const memo = new Map<Scope, number>();
+  let total = 0;
+  for (const item of list) if (typeof item !== "string") total += stringLength(item, memo) + 1;
+  if (total > MAX_STRING_LENGTH) {
+    throw new GlobusSDKUsageError(`The scopes would serialize to more than ${MAX_STRING_LENGTH} characters.`);
+  }
   const parts: string[] = [];
-  for (const item of items(input)) parts.push(typeof item === "string" ? item : item.toString());
+  for (const item of list) parts.push(typeof item === "string" ? item : item.toString());
   const result = parts.join(" ");
   if (result === "" && options.rejectEmpty !== false) {
     throw new GlobusSDKUsageError("'scopes' cannot be the empty string or empty collection.");

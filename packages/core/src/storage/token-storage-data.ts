@@ -159,7 +159,9 @@ export function tokenStorageDataToJSON(data: TokenStorageData): Record<string, u
       out[key] = key === "expires_at_seconds" ? Math.trunc(value as number) : value;
   }
   for (const [key, value] of Object.entries(data.extra ?? {})) {
-    if (!(key in out)) out[key] = value;
+    // Own keys only, so an extra key named like an Object.prototype member (`valueOf`) is kept.
+    // `__proto__` is left out: assigning it would replace the prototype, and reads drop it anyway.
+    if (key !== "__proto__" && !Object.hasOwn(out, key)) out[key] = value;
   }
   return out;
 }

@@ -68,7 +68,8 @@ export abstract class BaseTokenStorage implements TokenStorage {
 
   async getTokenData(resourceServer: string): Promise<TokenStorageData | null> {
     const all = await this.getTokenDataByResourceServer();
-    return all[resourceServer] ?? null;
+    // Own keys only: all["constructor"] would otherwise be Object itself, handed out as a record.
+    return Object.hasOwn(all, resourceServer) ? (all[resourceServer] ?? null) : null;
   }
 
   async storeTokenResponse(response: TokenResponse): Promise<void> {
