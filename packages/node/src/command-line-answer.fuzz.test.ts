@@ -1,4 +1,10 @@
-import type { AuthLoginClient, AuthorizationRequest, TokenResponse } from "@globus-app/core";
+import {
+  type AuthLoginClient,
+  type AuthorizationRequest,
+  isLoginCallback,
+  loginCallbackState,
+  type TokenResponse,
+} from "@globus-app/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -10,17 +16,17 @@ import {
 import { CommandLineLoginFlowManager } from "./command-line-login-flow-manager.ts";
 
 /**
- * The parser under test, behind one adapter: what the person pasted at the command-line prompt →
- * the authorization code, or a typed error. Today that is the flow's private codeFromAnswer,
- * reached through runLoginFlow with every other step stubbed; once core's shared callback parser
- * lands, re-point this one function at it.
+ * What the person pasted at the command-line prompt → the authorization code the flow exchanges,
+ * or a typed error: runLoginFlow with every other step stubbed. `pkce` says whether the login has a
+ * PKCE verifier (native clients), which decides whether a bare code is accepted.
  */
-async function codeFromPastedAnswer(answer: string, expectedState: string): Promise<string> {
-  return new PastedAnswerFlow(answer, expectedState).run();
+async function codeFromPastedAnswer(answer: string, pkce: boolean): Promise<string> {
+  return new PastedAnswerFlow(answer, pkce).run();
 }
 
 const stubClient = {
   isConfidential: false,
+  issuer: "https://auth.globus.org",
   defaultNativeRedirectUri: "https://auth.globus.org/v2/web/auth-code",
 } as unknown as AuthLoginClient;
 
@@ -28,7 +34,7 @@ class PastedAnswerFlow extends CommandLineLoginFlowManager {
   #code: string | undefined;
   constructor(
     readonly answer: string,
-    readonly expectedState: string,
+    readonly pkce: boolean,
   ) {
     super(stubClient);
   }
@@ -39,14 +45,14 @@ class PastedAnswerFlow extends CommandLineLoginFlowManager {
   protected override async startAuthorization(): Promise<AuthorizationRequest> {
     return {
       url: "https://auth.example/authorize",
-      state: this.expectedState,
-      codeVerifier: null,
+      state: EXPECTED_STATE,
+      codeVerifier: this.pkce ? "v".repeat(43) : null,
       redirectUri: "",
     };
   }
   override printAuthorizeUrl(): void {}
   override async promptForCode(): Promise<string> {
-    // promptForCode trims what was typed; the parser sees the trimmed line.
+    // promptForCode trims what was typed; the flow sees the trimmed line.
     return this.answer.trim();
   }
   protected override async exchangeCode(
@@ -59,26 +65,21 @@ class PastedAnswerFlow extends CommandLineLoginFlowManager {
 }
 
 describe("command-line pasted answers under fuzzing", () => {
-  it("a pasted answer gives a code or a typed login error; a URL's code only with the right state", async () => {
+  it("a pasted callback gives its code only with our state; a bare code only when PKCE binds it", async () => {
     await fc.assert(
-      fc.asyncProperty(callbackInput, async (answer) => {
+      fc.asyncProperty(callbackInput, fc.boolean(), async (answer, pkce) => {
         const outcome = await expectTypedOutcomeAsync(
-          () => codeFromPastedAnswer(answer, EXPECTED_STATE),
-          (code) => typeof code === "string",
+          () => codeFromPastedAnswer(answer, pkce),
+          (code) => typeof code === "string" && code !== "",
         );
         if (!outcome.ok) return;
-        let url: URL | undefined;
-        try {
-          url = /^https?:\/\//i.test(answer.trim()) ? new URL(answer.trim()) : undefined;
-        } catch {
-          url = undefined;
-        }
-        const query = url?.searchParams;
-        if (query && (query.has("code") || query.has("error"))) {
-          // A redirect URL was accepted: it carried no state or ours, and the code is its own.
-          const state = query.get("state");
-          expect(state === null || state === EXPECTED_STATE).toBe(true);
-          expect(outcome.value).toBe(query.get("code") ?? "");
+        const line = answer.trim();
+        if (isLoginCallback(line)) {
+          // Read with the shared rules: one state, ours, and no error.
+          expect(loginCallbackState(line)).toBe(EXPECTED_STATE);
+        } else {
+          expect(pkce).toBe(true);
+          expect(outcome.value).toBe(line);
         }
       }),
       fuzzParams(200),

@@ -211,6 +211,8 @@ export class CommandLineLoginFlowManager extends BaseLoginFlowManager {
     await this.printAuthorizeUrl(request.url);
     const answer = await raceAbort(this.promptForCode({ signal: mergeSignals(signals) }), signals);
     const code = isLoginCallback(answer) ? this.readCallback(answer, request) : answer;
+    // The default prompt asks again on an empty line; an override may still hand one back.
+    if (code === "") throw new LoginFlowError("No authorization code was entered.");
     if (code === answer && request.codeVerifier === null) {
       // Without PKCE nothing ties a bare code to this login: an attacker's code, pasted by a person
       // who was talked into it, would log them in as the attacker (RFC 9700 §4.5).
