@@ -6,6 +6,7 @@ import {
   type EmulatorState,
 } from "./emulator-state.ts";
 import { repeatedParameter, withQuery } from "./http-utils.ts";
+import { LOOPBACK_HOSTNAMES } from "./origin-policy.ts";
 import type { RequestContext } from "./request-context.ts";
 import { resourceServerForScope } from "./scope-registry.ts";
 import { parseScopeTree, type ScopeNode, ScopeSyntaxError, walkScopeTree } from "./scope-tree.ts";
@@ -29,7 +30,6 @@ const AUTHORIZE_PARAMETERS = [
   "session_required_mfa",
 ];
 
-const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 const PKCE_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 const MAX_TEXT = 4096;
 
@@ -59,7 +59,7 @@ export function isAllowedRedirect(
   if (client.redirectUris.includes(redirectUri) || state.globalRedirectUris.includes(redirectUri))
     return true;
   if (client.type !== "native") return false;
-  if (url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname)) return true;
+  if (url.protocol === "http:" && LOOPBACK_HOSTNAMES.has(url.hostname)) return true;
   return `${url.origin}${url.pathname}` === authCodePageUrl(baseUrl);
 }
 
