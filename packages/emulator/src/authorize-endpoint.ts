@@ -152,17 +152,20 @@ export function handleAuthorizeGet(ctx: RequestContext): void {
     return;
   }
 
-  const challenge = query.get("code_challenge") ?? undefined;
+  // PKCE belongs to native clients alone. Globus's Auth developer guide has native apps use PKCE
+  // (code_challenge, code_challenge_method=S256 here; code_verifier at the token endpoint) and has
+  // confidential clients prove themselves with their secret (HTTP Basic) instead; the Python SDK's
+  // confidential authorization-code flow sends no code_challenge. So a challenge a confidential
+  // client sends anyway is not part of its flow: ignored, neither checked nor stored, and its code
+  // is bound by client authentication, redirect_uri and the app's own `state`.
+  const pkce = client.type === "native";
+  const challenge = pkce ? (query.get("code_challenge") ?? undefined) : undefined;
   const method = query.get("code_challenge_method") ?? undefined;
-  if (challenge === undefined) {
-    if (client.type === "native") {
-      fail("invalid_request", "native apps must use PKCE: code_challenge is required");
-      return;
-    }
-    if (method !== undefined) {
-      fail("invalid_request", "code_challenge_method given without code_challenge");
-      return;
-    }
+  if (!pkce) {
+    // Nothing to check.
+  } else if (challenge === undefined) {
+    fail("invalid_request", "native apps must use PKCE: code_challenge is required");
+    return;
   } else {
     if (method !== "S256") {
       fail("invalid_request", "code_challenge_method must be S256");
