@@ -87,6 +87,9 @@ if (!realGlobus) {
       port: emulatorPort,
       host: HOST,
       autoApprove: false, // people pick an identity and click Allow, as at Globus
+      // The demo's origin is this redirect URI's, so the OAuth endpoints and the fake Transfer
+      // answer its page's CORS requests. The page never calls the control API (/_emulator), so it
+      // gets no allowedOrigins: no other local page can drive the emulator through a browser.
       redirectUris: [demoUrl],
       onLog: (message) => console.error(message),
     });

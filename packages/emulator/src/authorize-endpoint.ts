@@ -6,6 +6,7 @@ import {
   type EmulatorState,
 } from "./emulator-state.ts";
 import { repeatedParameter, withQuery } from "./http-utils.ts";
+import { LOOPBACK_HOSTNAMES } from "./origin-policy.ts";
 import type { RequestContext } from "./request-context.ts";
 import { resourceServerForScope } from "./scope-registry.ts";
 import { parseScopeTree, type ScopeNode, ScopeSyntaxError, walkScopeTree } from "./scope-tree.ts";
@@ -29,7 +30,6 @@ const AUTHORIZE_PARAMETERS = [
   "session_required_mfa",
 ];
 
-const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 const PKCE_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 const MAX_TEXT = 4096;
 
@@ -59,7 +59,7 @@ export function isAllowedRedirect(
   if (client.redirectUris.includes(redirectUri) || state.globalRedirectUris.includes(redirectUri))
     return true;
   if (client.type !== "native") return false;
-  if (url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname)) return true;
+  if (url.protocol === "http:" && LOOPBACK_HOSTNAMES.has(url.hostname)) return true;
   return `${url.origin}${url.pathname}` === authCodePageUrl(baseUrl);
 }
 
@@ -152,17 +152,20 @@ export function handleAuthorizeGet(ctx: RequestContext): void {
     return;
   }
 
-  const challenge = query.get("code_challenge") ?? undefined;
+  // PKCE belongs to native clients alone. Globus's Auth developer guide has native apps use PKCE
+  // (code_challenge, code_challenge_method=S256 here; code_verifier at the token endpoint) and has
+  // confidential clients prove themselves with their secret (HTTP Basic) instead; the Python SDK's
+  // confidential authorization-code flow sends no code_challenge. So a challenge a confidential
+  // client sends anyway is not part of its flow: ignored, neither checked nor stored, and its code
+  // is bound by client authentication, redirect_uri and the app's own `state`.
+  const pkce = client.type === "native";
+  const challenge = pkce ? (query.get("code_challenge") ?? undefined) : undefined;
   const method = query.get("code_challenge_method") ?? undefined;
-  if (challenge === undefined) {
-    if (client.type === "native") {
-      fail("invalid_request", "native apps must use PKCE: code_challenge is required");
-      return;
-    }
-    if (method !== undefined) {
-      fail("invalid_request", "code_challenge_method given without code_challenge");
-      return;
-    }
+  if (!pkce) {
+    // Nothing to check.
+  } else if (challenge === undefined) {
+    fail("invalid_request", "native apps must use PKCE: code_challenge is required");
+    return;
   } else {
     if (method !== "S256") {
       fail("invalid_request", "code_challenge_method must be S256");

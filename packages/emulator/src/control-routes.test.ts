@@ -71,6 +71,32 @@ describe("HTTP control routes", () => {
     expect((body.identities as unknown[]).length).toBe(3);
   });
 
+  it("never answers a client secret: not in the state, not when registering", async () => {
+    const registered = await control("POST", "clients", { id: "secret-keeper", secret: "do-not-echo-me" });
+    expect(registered.status).toBe(201);
+    expect(registered.body).toEqual({
+      id: "secret-keeper",
+      type: "confidential",
+      name: "App secret-keeper",
+      redirectUris: [],
+    });
+    const { body } = await control("GET", "state");
+    const text = JSON.stringify(body);
+    expect(text).not.toContain("do-not-echo-me");
+    expect(text).not.toContain(SAMPLE_CONFIDENTIAL_CLIENT.secret);
+    expect(text).not.toMatch(/"secret"/);
+    expect(
+      (body.clients as { id: string; type: string }[]).find((c) => c.id === SAMPLE_CONFIDENTIAL_CLIENT.id),
+    ).toEqual({
+      id: SAMPLE_CONFIDENTIAL_CLIENT.id,
+      type: "confidential",
+      name: SAMPLE_CONFIDENTIAL_CLIENT.name,
+      redirectUris: SAMPLE_CONFIDENTIAL_CLIENT.redirectUris,
+    });
+    // The in-process API is the starter's own and still has it (the CLI banner uses it).
+    expect(emu.clients.find((c) => c.id === "secret-keeper")?.secret).toBe("do-not-echo-me");
+  });
+
   it("registers clients and identities", async () => {
     const client = await control("POST", "clients", {
       id: "http-client",

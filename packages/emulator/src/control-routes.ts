@@ -1,5 +1,5 @@
 import { ControlError } from "./emulator-control.ts";
-import { RegistrationError } from "./emulator-state.ts";
+import { type EmulatorClient, RegistrationError } from "./emulator-state.ts";
 import { FaultSpecError } from "./faults.ts";
 import type { RequestContext, RouteHandler } from "./request-context.ts";
 
@@ -48,6 +48,16 @@ function action(run: (body: JsonObject, ctx: RequestContext) => unknown, status 
   };
 }
 
+/**
+ * @internal A client as the control API shows it: everything but the secret. Whoever can reach
+ * the control API can already mint tokens, but a secret read over HTTP outlives the emulator (it
+ * may be one the person reuses elsewhere) and is what the audit saw a foreign page take away. The
+ * state file keeps secrets: it is the person's own file, mode 0600.
+ */
+export function publicClient(client: EmulatorClient): Omit<EmulatorClient, "secret"> {
+  return { id: client.id, type: client.type, name: client.name, redirectUris: [...client.redirectUris] };
+}
+
 const optionalNumber = (ctx: RequestContext, name: string): number | undefined => {
   const raw = ctx.query.get(name);
   if (raw === null) return undefined;
@@ -69,7 +79,7 @@ export const CONTROL_ROUTES: readonly ControlRoute[] = [
         clockOffset: state.clockOffset,
         tokenLifetimes: state.lifetimes,
         autoApprove: state.autoApprove,
-        clients: [...state.clients.values()],
+        clients: [...state.clients.values()].map(publicClient),
         identities: [...state.identities.values()],
         requirements: control.requirements(),
         faults: control.faults(),
@@ -79,7 +89,9 @@ export const CONTROL_ROUTES: readonly ControlRoute[] = [
   {
     path: "/_emulator/clients",
     summary: "POST {id, secret?, name?, redirectUris?}: register a client",
-    methods: { POST: action((body, { control }) => control.registerClient(body as never), 201) },
+    methods: {
+      POST: action((body, { control }) => publicClient(control.registerClient(body as never)), 201),
+    },
   },
   {
     path: "/_emulator/identities",

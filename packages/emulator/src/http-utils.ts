@@ -50,23 +50,29 @@ export interface Responder {
   errorPage(status: number, title: string, message: string): void;
 }
 
-/** @internal Headers that let browsers call the JSON endpoints directly. */
-export function corsHeaders(req: IncomingMessage): Record<string, string> {
-  const origin = req.headers.origin;
+/**
+ * @internal Headers that let a browser page on `origin` read a JSON answer; for `undefined` (an
+ * origin the emulator does not answer, or none) only `Vary`, since the answer depends on it.
+ */
+export function corsHeaders(origin: string | undefined): Record<string, string> {
+  if (origin === undefined) return { Vary: "Origin" };
   return {
-    "Access-Control-Allow-Origin": typeof origin === "string" && origin.length > 0 ? origin : "*",
+    "Access-Control-Allow-Origin": origin,
     "Access-Control-Expose-Headers": "Retry-After, WWW-Authenticate",
     Vary: "Origin",
   };
 }
 
-/** @internal */
-export function createResponder(req: IncomingMessage, res: ServerResponse, cors: boolean): Responder {
+/**
+ * @internal Response helpers for one request. `cors`: the allowed origin to echo, `undefined` for
+ * none, `false` for the HTML pages (which never answer CORS).
+ */
+export function createResponder(res: ServerResponse, cors: string | undefined | false): Responder {
   const base = (): Record<string, string> => ({
     "Cache-Control": "no-store",
     Pragma: "no-cache",
     "X-Content-Type-Options": "nosniff",
-    ...(cors ? corsHeaders(req) : {}),
+    ...(cors === false ? {} : corsHeaders(cors)),
   });
   const json = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
     const text = JSON.stringify(body);

@@ -48,6 +48,29 @@ describe("parseCliArgs", () => {
     });
   });
 
+  it("reads --allow-origin (repeatable, normalised) and --unsafe-non-loopback-host", () => {
+    const command = parseCliArgs([
+      "--allow-origin",
+      "http://localhost:3000",
+      "--allow-origin=HTTPS://Tools.Example:443/",
+      "--host",
+      "0.0.0.0",
+      "--unsafe-non-loopback-host",
+    ]);
+    expect(command).toEqual({
+      kind: "start",
+      options: {
+        port: DEFAULT_CLI_PORT,
+        host: "0.0.0.0",
+        unsafeNonLoopbackHost: true,
+        allowedOrigins: ["http://localhost:3000", "https://tools.example"],
+        autoApprove: false,
+      },
+    });
+    expect(CLI_USAGE).toContain("--allow-origin <origin>");
+    expect(CLI_USAGE).toContain("--unsafe-non-loopback-host");
+  });
+
   it("asks for help", () => {
     expect(parseCliArgs(["--port", "1", "--help"])).toEqual({ kind: "help" });
     expect(parseCliArgs(["-h"])).toEqual({ kind: "help" });
@@ -71,6 +94,12 @@ describe("parseCliArgs", () => {
     [["--auto-approve=yes"]],
     [["--state-file="]],
     [["--host="]],
+    [["--allow-origin"]],
+    [["--allow-origin", "*"]],
+    [["--allow-origin", "null"]],
+    [["--allow-origin", "http://localhost:3000/app"]],
+    [["--allow-origin", "localhost:3000"]],
+    [["--unsafe-non-loopback-host=yes"]],
   ])("rejects %j", (argv) => {
     expect(() => parseCliArgs(argv)).toThrow(CliUsageError);
   });
@@ -112,6 +141,21 @@ describe("runCli", () => {
     expect(own.text()).not.toContain("top-secret-value");
   });
 
+  it("refuses to listen beyond loopback without --unsafe-non-loopback-host, and warns with it", async () => {
+    const stdout = capture();
+    const refused = capture();
+    const args = ["--port", "0", "--host", "0.0.0.0"];
+    expect(await runCli(args, { stdout, stderr: refused, stopSignal: Promise.resolve() })).toBe(1);
+    expect(refused.text()).toContain("--unsafe-non-loopback-host");
+    expect(stdout.text()).toBe("");
+    // Past the check the listen itself decides: this documentation address is nobody's.
+    const warned = capture();
+    const unsafe = ["--port", "0", "--host", "203.0.113.1", "--unsafe-non-loopback-host"];
+    expect(await runCli(unsafe, { stdout, stderr: warned, stopSignal: Promise.resolve() })).toBe(1);
+    expect(warned.text()).toMatch(/WARNING/);
+    expect(warned.text()).not.toContain("refusing");
+  });
+
   it("exits 2 on bad arguments, 0 on --help, 1 when it cannot start", async () => {
     const stdout = capture();
     const stderr = capture();
@@ -121,7 +165,7 @@ describe("runCli", () => {
     expect(stdout.text()).toBe(CLI_USAGE);
     const failing = capture();
     expect(
-      await runCli(["--port", "0", "--host", "203.0.113.1"], {
+      await runCli(["--port", "0", "--host", "203.0.113.1", "--unsafe-non-loopback-host"], {
         stdout,
         stderr: failing,
         stopSignal: Promise.resolve(),

@@ -1,3 +1,4 @@
+import { normalizeAllowedOrigin } from "./origin-policy.ts";
 import type { ClientRegistration } from "./sample-data.ts";
 import type { EmulatorOptions } from "./start-emulator.ts";
 
@@ -11,7 +12,10 @@ A local Globus Auth emulator (and fake Transfer API) for tests and offline devel
 
 Options:
   --port <n>                        port to listen on (default ${DEFAULT_CLI_PORT}; 0 picks a free port)
-  --host <addr>                     address to bind (default 127.0.0.1)
+  --host <addr>                     address to bind (default 127.0.0.1); loopback only, see below
+  --allow-origin <origin>           let web pages on this origin (e.g. http://localhost:3000) use the
+                                    control API /_emulator from a browser (repeatable); the OAuth
+                                    endpoints already answer registered redirect URIs' origins
   --client <id>                     register a native client (repeatable)
   --client <id>:<secret>            register a confidential client (repeatable)
                                     without --client, sample native and confidential clients are registered
@@ -19,7 +23,12 @@ Options:
   --auto-approve                    skip the consent page and sign in as the first identity
   --access-token-lifetime <seconds> access token lifetime (default 172800)
   --state-file <path>               keep clients, identities, consents, tokens and the signing key in this file
+  --unsafe-non-loopback-host        allow a --host beyond loopback (0.0.0.0, a LAN address): UNSAFE,
+                                    anyone who reaches the port gets tokens and the control API
   --help                            show this help
+
+Never expose the emulator beyond this machine: it hands out tokens to anyone who asks, holds
+client secrets and has an unauthenticated control API.
 `;
 
 /** Thrown for invalid command-line arguments; the command prints it and exits with status 2. */
@@ -39,6 +48,7 @@ const VALUE_FLAGS = new Set([
   "--redirect-uri",
   "--access-token-lifetime",
   "--state-file",
+  "--allow-origin",
 ]);
 
 function parseInteger(flag: string, value: string, min: number, max: number): number {
@@ -76,6 +86,8 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   let autoApprove = false;
   let accessTokenLifetime: number | undefined;
   let stateFile: string | undefined;
+  const allowedOrigins: string[] = [];
+  let unsafeNonLoopbackHost = false;
 
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index] as string;
@@ -117,6 +129,19 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       case "--access-token-lifetime":
         accessTokenLifetime = parseInteger(flag, value as string, 1, 10 * 365 * 86_400);
         break;
+      case "--allow-origin":
+        try {
+          allowedOrigins.push(normalizeAllowedOrigin(value as string));
+        } catch {
+          throw new CliUsageError(
+            `--allow-origin expects an origin like http://localhost:3000 (no path), got '${value}'`,
+          );
+        }
+        break;
+      case "--unsafe-non-loopback-host":
+        if (flag !== arg) throw new CliUsageError("--unsafe-non-loopback-host takes no value");
+        unsafeNonLoopbackHost = true;
+        break;
       case "--state-file":
         if (!value) throw new CliUsageError("--state-file needs a path");
         stateFile = value;
@@ -128,6 +153,8 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   const options: EmulatorOptions = {
     port,
     ...(host === undefined ? {} : { host }),
+    ...(unsafeNonLoopbackHost ? { unsafeNonLoopbackHost } : {}),
+    ...(allowedOrigins.length > 0 ? { allowedOrigins } : {}),
     ...(clients.length > 0 ? { clients } : {}),
     ...(redirectUris.length > 0 ? { redirectUris } : {}),
     autoApprove,

@@ -13,6 +13,7 @@ import type { EmulatorControl } from "./emulator-control.ts";
 import { type EmulatorState, isoTime } from "./emulator-state.ts";
 import type { ActiveFault, FaultInjector } from "./faults.ts";
 import { BodyTooLargeError, corsHeaders, createResponder, type Responder, readBody } from "./http-utils.ts";
+import type { OriginPolicy } from "./origin-policy.ts";
 import type { RequestContext, RouteHandler } from "./request-context.ts";
 import { type RequestLog, redactParams } from "./request-log.ts";
 import { handleIntrospect, handleRevoke, handleToken } from "./token-endpoint.ts";
@@ -99,8 +100,8 @@ export interface HandlerDependencies {
   readonly log: RequestLog;
   /** The emulator's base URL, known once listening. */
   readonly baseUrl: () => string;
-  /** The address the server is bound to; `/_emulator` answers only to matching `Host` headers. */
-  readonly host: string;
+  /** Which `Host` names and which browser origins the emulator answers. */
+  readonly policy: OriginPolicy;
   /** Aborted when the emulator closes, cutting injected latency short. */
   readonly closing: AbortSignal;
   readonly onLog: (message: string) => void;
@@ -115,14 +116,9 @@ function parseTarget(raw: string): { path: string; query: URLSearchParams } | un
   }
 }
 
-const LOCAL_HOSTS = ["127.0.0.1", "localhost", "[::1]"];
-
-// Keeps DNS-rebinding pages from driving the unauthenticated control API through a browser.
-function hostAllowed(req: IncomingMessage, boundHost: string): boolean {
-  if (boundHost === "0.0.0.0" || boundHost === "::") return true;
-  const hostname = (req.headers.host ?? "").replace(/:\d+$/, "").toLowerCase();
-  const bound = boundHost.toLowerCase();
-  return [...LOCAL_HOSTS, bound, `[${bound}]`].includes(hostname);
+/** What one request's answers may carry: the origin to echo in CORS headers, once known. */
+interface CorsDecision {
+  origin: string | undefined;
 }
 
 /** @internal The server's request listener: routing, limits, logging, faults, CORS, and a safety net. */
@@ -130,7 +126,8 @@ export function createRequestHandler(
   deps: HandlerDependencies,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    handle(deps, req, res).catch((error: unknown) => {
+    const cors: CorsDecision = { origin: undefined };
+    handle(deps, req, res, cors).catch((error: unknown) => {
       if (deps.closing.aborted) {
         res.destroy();
         return;
@@ -141,16 +138,29 @@ export function createRequestHandler(
       if (res.headersSent) {
         res.destroy();
       } else {
-        createResponder(req, res, true).oauthError(500, "server_error", "internal emulator error");
+        createResponder(res, cors.origin).oauthError(500, "server_error", "internal emulator error");
       }
     });
   };
 }
 
-async function handle(deps: HandlerDependencies, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  deps: HandlerDependencies,
+  req: IncomingMessage,
+  res: ServerResponse,
+  cors: CorsDecision,
+): Promise<void> {
+  if (!deps.policy.hostAllowed(req.headers.host)) {
+    createResponder(res, undefined).oauthError(
+      403,
+      "forbidden",
+      "the emulator answers only to its loopback address and port in the Host header",
+    );
+    return;
+  }
   const target = parseTarget(req.url ?? "/");
   if (!target) {
-    createResponder(req, res, true).oauthError(400, "invalid_request", "malformed request target");
+    createResponder(res, undefined).oauthError(400, "invalid_request", "malformed request target");
     return;
   }
   const { path, query } = target;
@@ -165,13 +175,29 @@ async function handle(deps: HandlerDependencies, req: IncomingMessage, res: Serv
       break;
     }
   }
-  const respond = createResponder(req, res, !route?.browser);
+  // Decided before anything else runs: a refused page must not reach an action, even one whose
+  // answer it could never read (form posts and no-cors requests need no CORS to have effects).
+  if (route?.control || path === "/_emulator" || path.startsWith("/_emulator/")) {
+    const access = deps.policy.controlAccess(req);
+    if (!access.allowed) {
+      createResponder(res, undefined).oauthError(
+        403,
+        "forbidden",
+        "the control API does not answer web pages from this origin; allow it with --allow-origin <origin> (allowedOrigins)",
+      );
+      return;
+    }
+    cors.origin = access.corsOrigin;
+  } else if (!route?.browser) {
+    cors.origin = deps.policy.oauthCorsOrigin(req);
+  }
+  const respond = createResponder(res, route?.browser ? false : cors.origin);
   if (!route) {
     notFound(respond, path);
     return;
   }
   if (method === "OPTIONS" && !route.browser) {
-    preflight(req, res, route);
+    preflight(req, res, route, cors.origin);
     return;
   }
   const handler = route.methods[method === "HEAD" ? "GET" : method];
@@ -180,10 +206,6 @@ async function handle(deps: HandlerDependencies, req: IncomingMessage, res: Serv
     if (route.browser)
       respond.html(405, "<!doctype html><title>Method Not Allowed</title>", { Allow: allow });
     else respond.json(405, methodNotAllowed(method), { Allow: `${allow}, OPTIONS` });
-    return;
-  }
-  if (route.control && !hostAllowed(req, deps.host)) {
-    respond.oauthError(403, "forbidden", "the control API answers only to local Host names");
     return;
   }
   const pathParams: string[] = [];
@@ -254,7 +276,7 @@ async function handle(deps: HandlerDependencies, req: IncomingMessage, res: Serv
     }
     if (fault) {
       entry.fault = fault.kind;
-      applyFault(fault, req, res, respond, route);
+      applyFault(fault, req, res, respond, route, cors.origin);
       return;
     }
   }
@@ -302,16 +324,28 @@ function methodNotAllowed(method: string): unknown {
   };
 }
 
-function preflight(req: IncomingMessage, res: ServerResponse, route: Route): void {
+function preflight(
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: Route,
+  origin: string | undefined,
+): void {
+  if (origin === undefined) {
+    // No CORS headers at all: the browser refuses the request, Private Network Access included.
+    res.writeHead(403, { ...corsHeaders(undefined), "Content-Length": "0" });
+    res.end();
+    return;
+  }
   const headers: Record<string, string> = {
-    ...corsHeaders(req),
+    ...corsHeaders(origin),
     "Access-Control-Allow-Methods": [...Object.keys(route.methods), "OPTIONS"].join(", "),
     "Access-Control-Allow-Headers": "Authorization, Content-Type",
     "Access-Control-Max-Age": "600",
     Vary: "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
     "Content-Length": "0",
   };
-  // Chrome's Private Network Access asks before a public page may call a loopback server.
+  // Chrome's Private Network Access asks before a public page may call a loopback server; only
+  // an origin allowed above gets that grant.
   if (req.headers["access-control-request-private-network"] === "true") {
     headers["Access-Control-Allow-Private-Network"] = "true";
   }
@@ -335,6 +369,7 @@ function applyFault(
   res: ServerResponse,
   respond: Responder,
   route: Route,
+  origin: string | undefined,
 ): void {
   switch (fault.kind) {
     case "drop-connection":
@@ -357,7 +392,7 @@ function applyFault(
         "Cache-Control": "no-store",
         "Content-Type": "application/json; charset=utf-8",
         "Content-Length": String(Buffer.byteLength(text)),
-        ...(route.browser ? {} : corsHeaders(req)),
+        ...(route.browser ? {} : corsHeaders(origin)),
       });
       res.end(text);
       return;

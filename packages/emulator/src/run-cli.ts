@@ -1,3 +1,4 @@
+import { isLoopbackBindHost } from "./origin-policy.ts";
 import { CLI_USAGE, CliUsageError, parseCliArgs } from "./parse-cli-args.ts";
 import { SAMPLE_CONFIDENTIAL_CLIENT } from "./sample-data.ts";
 import { type Emulator, startEmulator } from "./start-emulator.ts";
@@ -75,6 +76,13 @@ export async function runCli(
   if (command.kind === "help") {
     env.stdout.write(CLI_USAGE);
     return 0;
+  }
+  const { host, unsafeNonLoopbackHost } = command.options;
+  if (unsafeNonLoopbackHost && host !== undefined && !isLoopbackBindHost(host)) {
+    env.stderr.write(
+      `globus-auth-emulator: WARNING: listening on ${host}, beyond loopback. Anyone who can reach this ` +
+        "port can get tokens for every identity and use the unauthenticated control API.\n",
+    );
   }
   const stop = env.stopSignal ?? firstSignal();
   let emulator: Emulator;

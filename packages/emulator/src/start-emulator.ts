@@ -10,6 +10,7 @@ import {
 } from "./emulator-state.ts";
 import { FaultInjector } from "./faults.ts";
 import { createSigningKey, importPrivateJwk, sharedSigningKey } from "./id-token-signer.ts";
+import { isLoopbackBindHost, normalizeAllowedOrigin, OriginPolicy } from "./origin-policy.ts";
 import { createRequestHandler } from "./request-handler.ts";
 import { RequestLog } from "./request-log.ts";
 import {
@@ -25,8 +26,25 @@ import { applySnapshot, readStateFile, snapshotOf, writeStateFile } from "./stat
 export interface EmulatorOptions {
   /** TCP port; `0` (the default here; the CLI defaults to 8700) picks a free one. */
   readonly port?: number | undefined;
-  /** Address to bind; default `127.0.0.1`. */
+  /**
+   * Address to bind; default `127.0.0.1`. Only loopback (`127.0.0.0/8`, `localhost`, `::1`) unless
+   * {@link EmulatorOptions.unsafeNonLoopbackHost} is set.
+   */
   readonly host?: string | undefined;
+  /**
+   * Allow a `host` beyond loopback (`0.0.0.0`, a LAN address…). Unsafe: anyone who can reach the
+   * port gets tokens for every registered identity, reads and changes everything through the
+   * unauthenticated control API, and the `Host` check against DNS rebinding is off for wildcard
+   * addresses. Default `false`: such a `host` is refused.
+   */
+  readonly unsafeNonLoopbackHost?: boolean | undefined;
+  /**
+   * Browser origins (`http://localhost:3000`) that may use the control API (`/_emulator/…`) and the
+   * OAuth endpoints cross-origin, besides the emulator's own. The OAuth endpoints also answer the
+   * origins of registered redirect URIs (and any loopback origin while a native client is
+   * registered); the control API answers browsers only from these. Default none.
+   */
+  readonly allowedOrigins?: readonly string[] | undefined;
   /** Clients to register; when absent or empty, {@link SAMPLE_NATIVE_CLIENT} and {@link SAMPLE_CONFIDENTIAL_CLIENT}. */
   readonly clients?: readonly ClientRegistration[] | undefined;
   /** Redirect URIs allowed for every client (compared exactly). */
@@ -105,6 +123,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new RangeError("port must be an integer from 0 to 65535");
   const host = options.host ?? "127.0.0.1";
+  if (!isLoopbackBindHost(host) && options.unsafeNonLoopbackHost !== true) {
+    throw new RangeError(
+      `refusing to listen on ${host}: the emulator hands out tokens to anyone who asks, holds client secrets ` +
+        "and has an unauthenticated control API, so it stays on loopback (127.0.0.1, localhost, ::1); " +
+        "set unsafeNonLoopbackHost (CLI: --unsafe-non-loopback-host) to expose it anyway",
+    );
+  }
+  const allowedOrigins = (options.allowedOrigins ?? []).map(normalizeAllowedOrigin);
   const accessToken = checkLifetime(
     options.accessTokenLifetime,
     DEFAULT_ACCESS_LIFETIME,
@@ -144,6 +170,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const log = new RequestLog(logSize);
   const control = createControl(state, faults, log);
   const closing = new AbortController();
+  const policy = new OriginPolicy(state, allowedOrigins, host);
   let baseUrl = "";
 
   const server: Server = createServer(
@@ -153,7 +180,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       faults,
       log,
       baseUrl: () => baseUrl,
-      host,
+      policy,
       closing: closing.signal,
       onLog,
     }),
@@ -180,6 +207,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   server.on("error", (error) => onLog(`globus-auth-emulator: server error: ${error.message}`));
 
   const address = server.address() as AddressInfo;
+  policy.listening(address.port);
   const urlHost =
     host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "[::1]" : host.includes(":") ? `[${host}]` : host;
   baseUrl = `http://${urlHost}:${address.port}/`;

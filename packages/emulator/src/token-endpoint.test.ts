@@ -260,6 +260,99 @@ describe("authorization_code grant", () => {
     expect((await token(form, CONFIDENTIAL_AUTH)).status).toBe(200);
   });
 
+  // Globus documents PKCE for native apps and a client secret for confidential ones; the Python
+  // SDK's confidential flow sends no code_challenge. A challenge or verifier a confidential client
+  // adds anyway is not part of its flow, as at Globus.
+  it("leaves PKCE out of a confidential client's flow: a code_challenge is ignored, no verifier asked for", async () => {
+    const confidential = { clientId: SAMPLE_CONFIDENTIAL_CLIENT.id, redirectUri: CONFIDENTIAL_REDIRECT };
+    const form = (code: string) => ({
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: CONFIDENTIAL_REDIRECT,
+    });
+    const challenged = await authorize(confidential);
+    expect((await token(form(challenged.code), CONFIDENTIAL_AUTH)).status).toBe(200);
+    const wrongVerifier = await authorize(confidential);
+    const other = randomBytes(32).toString("base64url");
+    expect(
+      (await token({ ...form(wrongVerifier.code), code_verifier: other }, CONFIDENTIAL_AUTH)).status,
+    ).toBe(200);
+    // Not even checked for shape: the authorize request does not refuse what it ignores.
+    const odd = await authorize({
+      ...confidential,
+      pkce: false,
+      extra: { code_challenge: "short", code_challenge_method: "plain" },
+    });
+    expect((await token(form(odd.code), CONFIDENTIAL_AUTH)).status).toBe(200);
+  });
+
+  it("ignores a code_verifier a confidential client sends without having sent a challenge", async () => {
+    const { code } = await authorize({
+      clientId: SAMPLE_CONFIDENTIAL_CLIENT.id,
+      redirectUri: CONFIDENTIAL_REDIRECT,
+      pkce: false,
+    });
+    const form = {
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: CONFIDENTIAL_REDIRECT,
+      code_verifier: randomBytes(32).toString("base64url"),
+    };
+    expect((await token(form, CONFIDENTIAL_AUTH)).status).toBe(200);
+  });
+
+  it("still holds native clients to PKCE: a verifier with no challenge, or none at all, is refused", async () => {
+    // A code minted for the native client without a challenge, as if PKCE had been skipped.
+    const { code } = await authorize({
+      pkce: false,
+      clientId: SAMPLE_CONFIDENTIAL_CLIENT.id,
+      redirectUri: CONFIDENTIAL_REDIRECT,
+    });
+    emu.control.registerClient({ id: SAMPLE_CONFIDENTIAL_CLIENT.id, redirectUris: [CONFIDENTIAL_REDIRECT] });
+    const verifier = randomBytes(32).toString("base64url");
+    const answer = await token({
+      client_id: SAMPLE_CONFIDENTIAL_CLIENT.id,
+      grant_type: "authorization_code",
+      code,
+      code_verifier: verifier,
+      redirect_uri: CONFIDENTIAL_REDIRECT,
+    });
+    expect(answer).toMatchObject({ status: 401, body: { error: "invalid_grant" } });
+    const { code: unverified } = await authorize({});
+    const noVerifier = await token({
+      client_id: SAMPLE_NATIVE_CLIENT.id,
+      grant_type: "authorization_code",
+      code: unverified,
+      redirect_uri: LOOPBACK,
+    });
+    expect(noVerifier).toMatchObject({ status: 401, body: { error: "invalid_grant" } });
+  });
+
+  it("refuses a code to a confidential client authenticating as another client, and burns it", async () => {
+    emu.control.registerClient({ ...RS_CLIENT, redirectUris: [CONFIDENTIAL_REDIRECT] });
+    const rsAuth = basic(RS_CLIENT.id, RS_CLIENT.secret);
+    const form = (code: string, redirectUri = CONFIDENTIAL_REDIRECT) => ({
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: redirectUri,
+    });
+    const confidential = await authorize({
+      clientId: SAMPLE_CONFIDENTIAL_CLIENT.id,
+      redirectUri: CONFIDENTIAL_REDIRECT,
+      pkce: false,
+    });
+    expect(await token(form(confidential.code), rsAuth)).toMatchObject({
+      status: 401,
+      body: { error: "invalid_grant" },
+    });
+    // Single use: the failed attempt spent it, the rightful client cannot use it any more.
+    expect((await token(form(confidential.code), CONFIDENTIAL_AUTH)).body.error).toBe("invalid_grant");
+    const native = await authorize({});
+    expect(
+      await token({ ...form(native.code, LOOPBACK), code_verifier: native.verifier }, rsAuth),
+    ).toMatchObject({ status: 401, body: { error: "invalid_grant" } });
+  });
+
   it("accepts form-encoded Basic credentials (RFC 6749 §2.3.1)", async () => {
     emu.control.registerClient({ id: "weird-client", secret: "p@ss w:rd+%" });
     const encoded = basic(encodeURIComponent("weird-client"), encodeURIComponent("p@ss w:rd+%"));

@@ -154,7 +154,10 @@ function authorizationCodeGrant(ctx: RequestContext): void {
     return;
   }
   const verifier = form.get("code_verifier");
-  if (record.codeChallenge !== undefined) {
+  if (auth.client.type === "confidential") {
+    // Not part of a confidential client's flow (see handleAuthorizeGet): its Basic credentials
+    // bind the code, so a code_verifier it sends anyway is ignored, as Globus does.
+  } else if (record.codeChallenge !== undefined) {
     if (!verifier) {
       invalidGrant("code_verifier is required");
       return;
