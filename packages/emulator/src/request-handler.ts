@@ -402,7 +402,7 @@ function applyFault(
         "Cache-Control": "no-store",
         "Content-Type": "application/json; charset=utf-8",
         "Content-Length": "1048576",
-        ...(route.browser ? {} : corsHeaders(req)),
+        ...(route.browser ? {} : corsHeaders(origin)),
       });
       res.write('{"access_token": "');
       return;
