@@ -145,9 +145,19 @@ export class JSONTokenStorage extends BaseTokenStorage {
    *
    * @throws TokenStorageError when the lock is not free within `lockTimeoutMs`.
    */
-  override async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    await assertSafeTokenPath(this.filePath);
-    return withNamedFileLock(this.filePath, this.namespace, key, fn, this.#lockTimeoutMs);
+  override withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    // The path is checked inside the lock's queue: awaited before it, the check's varying time
+    // would let a later caller overtake an earlier one.
+    return withNamedFileLock(
+      this.filePath,
+      this.namespace,
+      key,
+      async () => {
+        await assertSafeTokenPath(this.filePath);
+        return fn();
+      },
+      this.#lockTimeoutMs,
+    );
   }
 
   /**
