@@ -2,7 +2,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { TokenStorageError } from "@globus-app/core";
 import { ensurePrivateDirectory, errorCode } from "./private-files.ts";
-import { assertSafeEntry } from "./safe-token-path.ts";
+import { assertSafeEntry, assertSafeTokenPath } from "./safe-token-path.ts";
 
 /** How long a caller waits for a lock before failing, unless told otherwise. */
 export const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
@@ -146,8 +146,9 @@ async function lockTargetForKey(filePath: string, namespace: string, key: string
 /**
  * Runs `fn` holding the lock named `key` of one namespace of a storage file, across processes and
  * within this one: the file storages' `withLock`. The lock's own file is `<file>.<key-slug>.<hash>`.
+ * The storage file must pass {@link assertSafeTokenPath} once the lock is held.
  *
- * @throws TokenStorageError when the lock is not free within `timeoutMs`.
+ * @throws TokenStorageError when the lock is not free within `timeoutMs`, or the file is unsafe.
  */
 export async function withNamedFileLock<T>(
   filePath: string,
@@ -156,8 +157,12 @@ export async function withNamedFileLock<T>(
   fn: () => Promise<T>,
   timeoutMs: number,
 ): Promise<T> {
-  return withFileLock(await lockTargetForKey(filePath, namespace, key), fn, {
-    timeoutMs,
-    location: filePath,
-  });
+  const target = await lockTargetForKey(filePath, namespace, key);
+  // The storage file is checked inside the lock's queue: awaited before it, the check's varying
+  // time would let a later caller overtake an earlier one.
+  const checked = async (): Promise<T> => {
+    await assertSafeTokenPath(filePath);
+    return fn();
+  };
+  return withFileLock(target, checked, { timeoutMs, location: filePath });
 }

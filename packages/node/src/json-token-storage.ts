@@ -146,18 +146,7 @@ export class JSONTokenStorage extends BaseTokenStorage {
    * @throws TokenStorageError when the lock is not free within `lockTimeoutMs`.
    */
   override withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    // The path is checked inside the lock's queue: awaited before it, the check's varying time
-    // would let a later caller overtake an earlier one.
-    return withNamedFileLock(
-      this.filePath,
-      this.namespace,
-      key,
-      async () => {
-        await assertSafeTokenPath(this.filePath);
-        return fn();
-      },
-      this.#lockTimeoutMs,
-    );
+    return withNamedFileLock(this.filePath, this.namespace, key, fn, this.#lockTimeoutMs);
   }
 
   /**
