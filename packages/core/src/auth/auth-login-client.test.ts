@@ -1,5 +1,6 @@
 import { type Emulator, SAMPLE_IDENTITIES, SAMPLE_NATIVE_CLIENT, startEmulator } from "@globus-app/emulator";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { rejectionOf } from "../../test-support/rejection-of.ts";
 import { AccessTokenAuthorizer } from "../authorizers/access-token-authorizer.ts";
 import { isGlobusNetworkError } from "../errors/api-error.ts";
 import { isGlobusError } from "../errors/globus-error.ts";
@@ -219,16 +220,6 @@ describe("login client errors", () => {
   });
 });
 
-/** What a promise rejects with (fails the test if it resolves), and how long it took. */
-async function rejection(promise: Promise<unknown>): Promise<{ error: unknown; ms: number }> {
-  const start = Date.now();
-  const error = await promise.then(
-    () => new Error("resolved instead of rejecting"),
-    (e: unknown) => e,
-  );
-  return { error, ms: Date.now() - start };
-}
-
 function mintedRefreshToken(): string {
   const minted = emu.control.issueTokens({
     clientId: SAMPLE_NATIVE_CLIENT.id,
@@ -252,10 +243,9 @@ describe("login client time limits and cancellation", () => {
     });
     const refreshToken = mintedRefreshToken();
     emu.control.injectFault({ endpoint: "token:refresh_token", kind: "latency", latencyMs: 60_000 });
-    const { error, ms } = await rejection(client.refreshToken(refreshToken));
+    const error = await rejectionOf(client.refreshToken(refreshToken));
     expect(error).toMatchObject({ name: "GlobusNetworkError", code: "NETWORK_TIMEOUT" });
     expect(isGlobusNetworkError(error)).toBe(true);
-    expect(ms).toBeLessThan(5_000);
     expect(`${(error as Error).message} ${JSON.stringify(error)}`).not.toContain(refreshToken);
   }, 8_000);
 
@@ -267,9 +257,8 @@ describe("login client time limits and cancellation", () => {
     });
     const { request, code } = await authorize(client);
     emu.control.injectFault({ endpoint: "token", kind: "stall-body" });
-    const { error, ms } = await rejection(exchange(client, request, code));
+    const error = await rejectionOf(exchange(client, request, code));
     expect(error).toMatchObject({ name: "GlobusNetworkError", code: "NETWORK_TIMEOUT" });
-    expect(ms).toBeLessThan(5_000);
   }, 8_000);
 
   it("times out the JWKS fetch of the id_token check as a timeout, not as a bad id_token", async () => {
@@ -280,10 +269,9 @@ describe("login client time limits and cancellation", () => {
     });
     const { request, code } = await authorize(client);
     emu.control.injectFault({ endpoint: "jwks", kind: "latency", latencyMs: 60_000 });
-    const { error, ms } = await rejection(exchange(client, request, code));
+    const error = await rejectionOf(exchange(client, request, code));
     expect(error).toMatchObject({ name: "GlobusNetworkError", code: "NETWORK_TIMEOUT" });
     expect((error as Error).message).toContain("jwk.json");
-    expect(ms).toBeLessThan(5_000);
   }, 8_000);
 
   it("times out revocation and the consents GET", async () => {
@@ -293,14 +281,13 @@ describe("login client time limits and cancellation", () => {
       timeoutMs: 300,
     });
     emu.control.injectFault({ endpoint: "revoke", kind: "latency", latencyMs: 60_000 });
-    const revoked = await rejection(client.revokeToken(mintedRefreshToken()));
-    expect(revoked.error).toMatchObject({ code: "NETWORK_TIMEOUT" });
+    const revoked = await rejectionOf(client.revokeToken(mintedRefreshToken()));
+    expect(revoked).toMatchObject({ code: "NETWORK_TIMEOUT" });
     emu.control.injectFault({ endpoint: "consents", kind: "stall-body" });
-    const got = await rejection(
+    const got = await rejectionOf(
       client.getJSON(`v2/api/identities/${SAMPLE_IDENTITIES[0].id}/consents`, "Bearer x"),
     );
-    expect(got.error).toMatchObject({ code: "NETWORK_TIMEOUT" });
-    expect(revoked.ms + got.ms).toBeLessThan(5_000);
+    expect(got).toMatchObject({ code: "NETWORK_TIMEOUT" });
   }, 8_000);
 
   it("takes its time limit from GLOBUS_SDK_HTTP_TIMEOUT (seconds) when not given one", async () => {
@@ -308,9 +295,8 @@ describe("login client time limits and cancellation", () => {
     const client = new NativeAppAuthClient({ clientId: SAMPLE_NATIVE_CLIENT.id, baseUrl: emu.url });
     expect(client.timeoutMs).toBe(300);
     emu.control.injectFault({ endpoint: "token:refresh_token", kind: "latency", latencyMs: 60_000 });
-    const { error, ms } = await rejection(client.refreshToken(mintedRefreshToken()));
+    const error = await rejectionOf(client.refreshToken(mintedRefreshToken()));
     expect(error).toMatchObject({ code: "NETWORK_TIMEOUT" });
-    expect(ms).toBeLessThan(5_000);
     vi.stubEnv("GLOBUS_SDK_HTTP_TIMEOUT", "-1");
     expect(
       new NativeAppAuthClient({ clientId: SAMPLE_NATIVE_CLIENT.id, baseUrl: emu.url }).timeoutMs,
@@ -326,15 +312,12 @@ describe("login client time limits and cancellation", () => {
     emu.control.injectFault({ endpoint: "token:refresh_token", kind: "latency", latencyMs: 60_000 });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
-    const { error, ms } = await rejection(
-      client.refreshToken(mintedRefreshToken(), { signal: controller.signal }),
-    );
+    const error = await rejectionOf(client.refreshToken(mintedRefreshToken(), { signal: controller.signal }));
     expect(error).toMatchObject({ name: "GlobusNetworkError", code: "NETWORK_ABORTED" });
-    expect(ms).toBeLessThan(5_000);
-    const already = await rejection(
+    const already = await rejectionOf(
       client.refreshToken(mintedRefreshToken(), { signal: AbortSignal.abort(new Error("stop")) }),
     );
-    expect(already.error).toMatchObject({ code: "NETWORK_ABORTED" });
+    expect(already).toMatchObject({ code: "NETWORK_ABORTED" });
   }, 8_000);
 });
 
@@ -348,7 +331,7 @@ describe("login client error types", () => {
       baseUrl: `http://127.0.0.1:${port}/`,
     });
     const refreshToken = "refresh-token-that-must-not-leak";
-    const { error } = await rejection(client.refreshToken(refreshToken));
+    const error = await rejectionOf(client.refreshToken(refreshToken));
     expect(error).toMatchObject({ name: "GlobusNetworkError", code: "NETWORK_ERROR" });
     expect((error as Error).message).toContain(`ECONNREFUSED 127.0.0.1:${port}`);
     expect(`${(error as Error).message} ${JSON.stringify(error)}`).not.toContain(refreshToken);
@@ -360,18 +343,16 @@ describe("login client error types", () => {
       const client = new NativeAppAuthClient({ clientId: SAMPLE_NATIVE_CLIENT.id, baseUrl: emu.url });
       const { request, code } = await authorize(client);
       emu.control.forgeNextIdToken(forgery);
-      const exchanged = await rejection(exchange(client, request, code));
-      expect(exchanged.error, String(exchanged.error)).toMatchObject({
+      const exchanged = await rejectionOf(exchange(client, request, code));
+      expect(exchanged, String(exchanged)).toMatchObject({
         name: "GlobusError",
         code: "ID_TOKEN_INVALID",
       });
       const refreshToken = mintedRefreshToken();
       emu.control.forgeNextIdToken(forgery);
-      const refreshed = await rejection(client.refreshToken(refreshToken));
-      expect(refreshed.error, String(refreshed.error)).toMatchObject({ code: "ID_TOKEN_INVALID" });
-      expect(`${(refreshed.error as Error).message} ${JSON.stringify(refreshed.error)}`).not.toContain(
-        refreshToken,
-      );
+      const refreshed = await rejectionOf(client.refreshToken(refreshToken));
+      expect(refreshed, String(refreshed)).toMatchObject({ code: "ID_TOKEN_INVALID" });
+      expect(`${(refreshed as Error).message} ${JSON.stringify(refreshed)}`).not.toContain(refreshToken);
     },
   );
 });

@@ -7,6 +7,7 @@ import {
   startEmulator,
 } from "@globus-app/emulator";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { rejectionOf } from "../../test-support/rejection-of.ts";
 import { ClientApp } from "../app/client-app.ts";
 import { UserApp } from "../app/user-app.ts";
 import { ConfidentialAppAuthClient } from "../auth/confidential-app-auth-client.ts";
@@ -33,15 +34,6 @@ afterEach(() => {
   emu.control.clearFaults();
   vi.unstubAllEnvs();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<{ error: unknown; ms: number }> {
-  const start = Date.now();
-  const error = await promise.then(
-    () => new Error("resolved instead of rejecting"),
-    (e: unknown) => e,
-  );
-  return { error, ms: Date.now() - start };
-}
 
 function transferToken(): string {
   return emu.control.issueTokens({ clientId: SAMPLE_NATIVE_CLIENT.id, scope: TRANSFER_ALL }).access_token;
@@ -79,28 +71,25 @@ function confidentialApp(secret: string, config: Record<string, unknown> = {}) {
 describe("GlobusClient time limits", () => {
   it("times out a request whose answer stops after the headers", async () => {
     emu.control.injectFault({ endpoint: "transfer", kind: "stall-body" });
-    const { error, ms } = await rejection(transferClient({ timeoutMs: 300 }).operationLs(COLLECTION));
+    const error = await rejectionOf(transferClient({ timeoutMs: 300 }).operationLs(COLLECTION));
     expect(error).toMatchObject({ name: "GlobusNetworkError", code: "NETWORK_TIMEOUT" });
-    expect(ms).toBeLessThan(5_000);
   }, 8_000);
 
   it("takes its default time limit from GLOBUS_SDK_HTTP_TIMEOUT", async () => {
     vi.stubEnv("GLOBUS_SDK_HTTP_TIMEOUT", "0.3");
     emu.control.injectFault({ endpoint: "transfer", kind: "latency", latencyMs: 60_000 });
-    const { error, ms } = await rejection(transferClient().operationLs(COLLECTION));
+    const error = await rejectionOf(transferClient().operationLs(COLLECTION));
     expect(error).toMatchObject({ name: "GlobusNetworkError", code: "NETWORK_TIMEOUT" });
-    expect(ms).toBeLessThan(5_000);
   }, 8_000);
 
   it("reports the caller's abort as NETWORK_ABORTED", async () => {
     emu.control.injectFault({ endpoint: "transfer", kind: "latency", latencyMs: 60_000 });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
-    const { error, ms } = await rejection(
+    const error = await rejectionOf(
       transferClient().get(`v0.10/operation/endpoint/${COLLECTION}/ls`, { signal: controller.signal }),
     );
     expect(error).toMatchObject({ name: "GlobusNetworkError", code: "NETWORK_ABORTED" });
-    expect(ms).toBeLessThan(5_000);
   }, 8_000);
 
   it("bounds an app's token fetch and its service calls by the app's httpTimeoutMs", async () => {
@@ -113,15 +102,14 @@ describe("GlobusClient time limits", () => {
     });
     expect(app.loginClient.timeoutMs).toBe(300);
     emu.control.injectFault({ endpoint: "token", kind: "latency", latencyMs: 60_000 });
-    const token = await rejection(
+    const token = await rejectionOf(
       app.getAuthorizer(TRANSFER).then((authorizer) => authorizer.getAuthorizationHeader()),
     );
-    expect(token.error).toMatchObject({ name: "GlobusNetworkError", code: "NETWORK_TIMEOUT" });
+    expect(token).toMatchObject({ name: "GlobusNetworkError", code: "NETWORK_TIMEOUT" });
     const transfer = new TransferClient({ app, baseUrl: `${emu.url}transfer/`, retryLimit: 0 });
     emu.control.injectFault({ endpoint: "transfer", kind: "latency", latencyMs: 60_000 });
-    const call = await rejection(transfer.operationLs(COLLECTION));
-    expect(call.error).toMatchObject({ name: "GlobusNetworkError", code: "NETWORK_TIMEOUT" });
-    expect(token.ms + call.ms).toBeLessThan(5_000);
+    const call = await rejectionOf(transfer.operationLs(COLLECTION));
+    expect(call).toMatchObject({ name: "GlobusNetworkError", code: "NETWORK_TIMEOUT" });
   }, 8_000);
 });
 
@@ -129,7 +117,7 @@ describe("GlobusClient error types", () => {
   it("surfaces a wrong client secret met while fetching a token as Auth's invalid_client", async () => {
     const secret = "wrong-secret-that-must-not-leak";
     await using app = confidentialApp(secret);
-    const { error } = await rejection(
+    const error = await rejectionOf(
       new TransferClient({ app, baseUrl: `${emu.url}transfer/` }).operationLs(COLLECTION),
     );
     expect(isGlobusAPIError(error), String(error)).toBe(true);
@@ -149,7 +137,7 @@ describe("GlobusClient error types", () => {
     await using app = confidentialApp(SAMPLE_CONFIDENTIAL_CLIENT.secret, {
       tokenStorage: new BrokenStorage(),
     });
-    const { error } = await rejection(
+    const error = await rejectionOf(
       new TransferClient({ app, baseUrl: `${emu.url}transfer/` }).operationLs(COLLECTION),
     );
     expect(isTokenStorageError(error), String(error)).toBe(true);
@@ -160,7 +148,7 @@ describe("GlobusClient error types", () => {
     await using app = confidentialApp(SAMPLE_CONFIDENTIAL_CLIENT.secret);
     const bug = new RangeError("the SQLite driver is not installed");
     vi.spyOn(app, "getAuthorizer").mockRejectedValue(bug);
-    const { error } = await rejection(
+    const error = await rejectionOf(
       new TransferClient({ app, baseUrl: `${emu.url}transfer/` }).operationLs(COLLECTION),
     );
     expect(error).toBe(bug);
@@ -174,7 +162,7 @@ describe("GlobusClient error types", () => {
       authorizer: new AccessTokenAuthorizer(token),
       retryLimit: 0,
     });
-    const { error } = await rejection(transfer.operationLs(COLLECTION));
+    const error = await rejectionOf(transfer.operationLs(COLLECTION));
     expect(isGlobusNetworkError(error), String(error)).toBe(true);
     expect(error).toMatchObject({ code: "NETWORK_ERROR" });
     expect((error as Error).message).toContain(`ECONNREFUSED 127.0.0.1:${port}`);
