@@ -174,22 +174,16 @@ describe("deep inputs", () => {
   it("parses a 1000-deep dependency chain", () => {
     const text = deepChain(1000, "bar");
     const [scope] = ScopeParser.parse(text);
-    const ms = performance.now() - t0;
     expect(String(scope)).toBe(text);
     let depth = 0;
     for (let s: Scope | undefined = scope; s; s = s.dependencies[0]) depth++;
     expect(depth).toBe(1001);
-    // Sanity bound only (timings are benchmarked, not asserted); see the report for measurements.
-    expect(ms).toBeLessThan(2000);
   });
 
   it("detects a 1000-deep cycle quickly", () => {
     const text = deepChain(1000, " foo10");
-    const t0 = performance.now();
     expect(() => ScopeParser.parse(text)).toThrow(ScopeCycleError);
-    const ms = performance.now() - t0;
     expect(() => ScopeParser.parse(text)).toThrow("A cycle was found involving 'foo10'");
-    expect(ms).toBeLessThan(2000);
   });
 
   it("handles a 1000-deep cycle back to the root", () => {
@@ -219,7 +213,6 @@ describe("deep inputs", () => {
     // them, doubling at every level; it used to hang, then fail with a plain RangeError.
     const text = Array.from({ length: 40 }, (_, i) => `x${i}[x${i + 1} x${i + 2}]`).join(" ");
     const scopes = ScopeParser.parse(text);
-    const t0 = performance.now();
     expect(() => serializeScopes(scopes)).toThrow(GlobusSDKUsageError);
     expect(() => String(scopes[0])).toThrow(/more than 4194304 characters/);
     // Many scopes sharing one large sub-tree: each prints alone, the list together would not.
@@ -238,9 +231,7 @@ describe("deep inputs", () => {
     const parts: string[] = [];
     for (let i = 0; i < 60; i++) parts.push(`m${i}[l${i + 1}]`);
     text = `${text}x${"]".repeat(60)} ${parts.join(" ")}`;
-    const t0 = performance.now();
     const scopes = ScopeParser.parse(text);
-    expect(performance.now() - t0).toBeLessThan(2000);
     expect(scopes[0]?.scopeString).toBe("l0");
   });
 });
@@ -306,9 +297,7 @@ describe("mergeScopes", () => {
     let s = new Scope("leaf");
     for (let i = 0; i < 40; i++)
       s = new Scope(`n${i}`, { dependencies: [s, new Scope(`k${i}`, { dependencies: [s] })] });
-    const t0 = performance.now();
     const [merged] = mergeScopes([s]);
-    expect(performance.now() - t0).toBeLessThan(2000);
     expect(merged?.scopeString).toBe("n39");
   });
 
