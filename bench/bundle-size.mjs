@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { build } from "vite";
 import { gzipSize, gzipTool } from "./lib/gzip-size.mjs";
+import { chunkFigures } from "./lib/page-load-chunks.mjs";
 import { attempt, BENCH_DIR, log, report } from "./lib/util.mjs";
 
 const CONFIG = path.join(BENCH_DIR, "bundle", "vite.config.ts");
@@ -38,22 +39,19 @@ async function measure(target) {
     configFile: CONFIG,
     root: target.root,
     logLevel: "error",
-    // Same settings as measure.mjs (sourcemaps on, nothing written).
-    build: { write: false, sourcemap: true },
+    // Same settings as measure.mjs (sourcemaps on, the manifest for the page-load chunks, nothing written).
+    build: { write: false, sourcemap: true, manifest: true },
   });
   const outputs = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output);
-  const chunks = outputs
-    .filter((o) => o.type === "chunk")
-    .map((chunk) => {
-      const code = Buffer.from(chunk.code);
-      return { file: chunk.fileName, minified: code.length, gzip: gzipSize(code) };
-    });
+  const figures = chunkFigures(outputs, gzipSize);
   return {
     name: target.name,
     what: target.what,
-    chunks: chunks.length,
-    minified: chunks.reduce((s, c) => s + c.minified, 0),
-    gzip: chunks.reduce((s, c) => s + c.gzip, 0),
+    chunks: figures.chunks.length,
+    minified: figures.totalMinified,
+    gzip: figures.totalGzip,
+    pageLoadGzip: figures.pageLoadGzip,
+    lazyGzip: figures.lazyGzip,
     buildMs: Math.round(performance.now() - started),
   };
 }
@@ -89,7 +87,8 @@ const breakdown = await attempt(() => {
 
 report({
   gzipTool: gzipTool(),
-  budget: { ceilingBytes: 15 * 1024, goalBytes: 10 * 1024 },
+  // DESIGN.md: page load ≤ 14 KB (goal ≤ 10 KB); all chunks ≤ 29 KB.
+  budget: { ceilingBytes: 14 * 1024, goalBytes: 10 * 1024, totalCeilingBytes: 29 * 1024 },
   entries,
   ourModules: breakdown,
 });

@@ -195,34 +195,48 @@ function bundleSection(r) {
     "The app of `bench/bundle/entry.ts` (`UserApp` from `globus-app`, IndexedDB storage, redirect login on a click) and",
     "the equivalent entry of each peer (`bench/peers/*/entry.js`: construct the client, handle the callback, redirect",
     `login on a click), built by Vite ${viteVersion()} with \`bench/bundle/vite.config.ts\` (minified, es2022); every chunk`,
-    `gzipped by \`${r.gzipTool}\`. Budget: ≤ ${kib(r.budget.ceilingBytes)} (goal ≤ ${kib(r.budget.goalBytes)}).`,
+    `gzipped by \`${r.gzipTool}\`. Page load: the entry chunk and the chunks it imports statically (Vite's manifest),`,
+    "what a signed-in page load downloads; total: every chunk. Budget: page load ≤ " +
+      `${kib(r.budget.ceilingBytes)} (goal ≤ ${kib(r.budget.goalBytes)}), total ≤ ${kib(r.budget.totalCeilingBytes ?? 29 * 1024)}.`,
     "",
     ...table(
-      ["Library", "Entry", "Chunks", "Minified", "gzip -9", "vs globus-app"],
+      [
+        "Library",
+        "Entry",
+        "Chunks",
+        "Minified",
+        "Page load gzip -9",
+        "Total gzip -9",
+        "Page load vs globus-app",
+      ],
       r.entries.map((e) =>
         e.error
-          ? [e.name, e.what, "", "", `failed: ${firstLine(e.error)}`, ""]
+          ? [e.name, e.what, "", "", `failed: ${firstLine(e.error)}`, "", ""]
           : [
               e.name,
               e.what,
               String(e.chunks),
               kib(e.minified),
-              `**${kib(e.gzip)}**`,
-              ours?.gzip ? `${(e.gzip / ours.gzip).toFixed(2)}×` : "",
+              `**${kib(e.pageLoadGzip ?? e.gzip)}**`,
+              kib(e.gzip),
+              ours?.pageLoadGzip ? `${((e.pageLoadGzip ?? e.gzip) / ours.pageLoadGzip).toFixed(2)}×` : "",
             ],
       ),
-      "llrrrr",
+      "llrrrrr",
     ),
     "",
   ];
-  if (ours?.gzip) {
+  if (ours?.pageLoadGzip) {
     const verdict =
-      ours.gzip <= r.budget.goalBytes
+      ours.pageLoadGzip <= r.budget.goalBytes
         ? "within the goal"
-        : ours.gzip <= r.budget.ceilingBytes
+        : ours.pageLoadGzip <= r.budget.ceilingBytes
           ? "within the ceiling, above the goal"
-          : `**over the ceiling** by ${kib(ours.gzip - r.budget.ceilingBytes)}`;
-    lines.push(`globus-app: ${ours.gzip} B gzip — ${verdict}.`, "");
+          : `**over the ceiling** by ${kib(ours.pageLoadGzip - r.budget.ceilingBytes)}`;
+    lines.push(
+      `globus-app: page load ${ours.pageLoadGzip} B gzip — ${verdict}; the login chunk(s) ${ours.lazyGzip} B, fetched by a login, a callback, a refresh, a logout or a consents check; total ${ours.gzip} B.`,
+      "",
+    );
   }
   const mods = r.ourModules;
   if (mods?.thirdPartyGzip) {

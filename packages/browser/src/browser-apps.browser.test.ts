@@ -91,7 +91,11 @@ describe("browser UserApp and ClientApp", () => {
 
     await using popup = new UserApp("popup", {
       clientId,
-      config: { tokenStorage: "localstorage", loginFlowManager: "popup", loginRedirectUri: callbackUrl() },
+      config: {
+        tokenStorage: LocalStorageTokenStorage,
+        loginFlowManager: PopupLoginFlowManager,
+        loginRedirectUri: callbackUrl(),
+      },
     });
     expect(popup.tokenStorage.tokenStorage).toBeInstanceOf(LocalStorageTokenStorage);
     expect(popup.loginFlowManager).toBeInstanceOf(PopupLoginFlowManager);
@@ -105,7 +109,26 @@ describe("browser UserApp and ClientApp", () => {
       }
     })();
     expect(isGlobusSDKUsageError(error)).toBe(true);
-    expect(String(error)).toMatch(/"memory", "indexeddb", "localstorage" \(browser\)/);
+    expect(String(error)).toMatch(/"memory", "indexeddb" \(browser\)/);
+
+    // The names of code that is imported and passed now fail with the import to use.
+    const moved = (config: Record<string, string>) => {
+      try {
+        return new UserApp("moved", { clientId, config });
+      } catch (e) {
+        return e;
+      }
+    };
+    const popupName = moved({ loginFlowManager: "popup" });
+    expect(isGlobusSDKUsageError(popupName)).toBe(true);
+    expect(String(popupName)).toContain(
+      'import { PopupLoginFlowManager } from "globus-app/browser" and pass config: { loginFlowManager: PopupLoginFlowManager }',
+    );
+    const localName = moved({ tokenStorage: "localstorage" });
+    expect(isGlobusSDKUsageError(localName)).toBe(true);
+    expect(String(localName)).toContain(
+      'import { LocalStorageTokenStorage } from "globus-app/browser" and pass config: { tokenStorage: LocalStorageTokenStorage }',
+    );
   });
 
   it("a ClientApp refuses to run in a browser (its secret would ship to every visitor)", () => {

@@ -6,8 +6,10 @@ import { completePopupLogin } from "./popup-login-flow-manager.ts";
  * A `UserApp` for browsers: tokens in IndexedDB (falling back to memory, with a `storageFallback`
  * event, where IndexedDB cannot be opened), login by redirect, and tabs that share one login —
  * events of other tabs arrive with `source: "remote"`, and refresh is single-flight across tabs.
- * Defaults: `tokenStorage: "indexeddb"`, `loginFlowManager: "redirect"`; also `"localstorage"`,
- * `"memory"` and `"popup"`.
+ * Defaults: `tokenStorage: "indexeddb"`, `loginFlowManager: "redirect"`; also `"memory"`. The popup
+ * flow and localStorage are imported and passed, so apps that do not use them do not download them:
+ * `import { PopupLoginFlowManager, LocalStorageTokenStorage } from "globus-app/browser"`, then
+ * `config: { loginFlowManager: PopupLoginFlowManager, tokenStorage: LocalStorageTokenStorage }`.
  *
  * With the redirect flow, `login()` (and a `getAuthorizer()` that needs a login, through the
  * default `tokenValidationErrorHandler`) navigates away and never settles; call

@@ -8,8 +8,6 @@ import {
 } from "@globus-app/core";
 import { CrossTabChannel, type CrossTabMessage } from "./cross-tab-channel.ts";
 import { FallbackTokenStorage } from "./fallback-token-storage.ts";
-import { LocalStorageTokenStorage } from "./local-storage-token-storage.ts";
-import { PopupLoginFlowManager } from "./popup-login-flow-manager.ts";
 import { RedirectLoginFlowManager } from "./redirect-login-flow-manager.ts";
 
 /** The events tabs tell each other about; never `refresh` (a tokensChanged says it) or errors. */
@@ -94,10 +92,13 @@ function attach(app: GlobusApp, hooks: GlobusAppPlatformHooks): () => void {
  * The browser platform of the apps: what the browser `UserApp` and `ClientApp` accept and do.
  *
  * - Storage names: `"indexeddb"` (the default: IndexedDB, falling back to memory with a
- *   `storageFallback` event when it cannot be opened — {@link FallbackTokenStorage}),
- *   `"localstorage"` ({@link LocalStorageTokenStorage}) and `"memory"` (this page only).
- * - Login-flow names: `"redirect"` (the default; {@link RedirectLoginFlowManager}) and `"popup"`
- *   ({@link PopupLoginFlowManager}).
+ *   `storageFallback` event when it cannot be opened — {@link FallbackTokenStorage}) and
+ *   `"memory"` (this page only). localStorage is imported and passed:
+ *   `tokenStorage: LocalStorageTokenStorage` (from `globus-app/browser`).
+ * - Login-flow name: `"redirect"` (the default; {@link RedirectLoginFlowManager}). The popup flow is
+ *   imported and passed: `loginFlowManager: PopupLoginFlowManager` (from `globus-app/browser`).
+ *   `"popup"` and `"localstorage"` fail with a usage error that shows that import: built in by name,
+ *   they would be downloaded by every app, also by those that never use them.
  * - No `ClientApp`: its client secret would ship to every visitor (constructing one throws
  *   `GlobusSDKUsageError`).
  * - Tabs: each app (unless its storage is memory) posts its `login`, `logout`, `tokensChanged`
@@ -119,11 +120,15 @@ export const browserPlatform: GlobusAppPlatform = {
   tokenStorages: {
     memory: MemoryTokenStorage,
     indexeddb: FallbackTokenStorage,
-    localstorage: LocalStorageTokenStorage,
   },
   loginFlowManagers: {
     redirect: RedirectLoginFlowManager,
-    popup: PopupLoginFlowManager,
+  },
+  movedNames: {
+    popup:
+      'import { PopupLoginFlowManager } from "globus-app/browser" and pass config: { loginFlowManager: PopupLoginFlowManager }',
+    localstorage:
+      'import { LocalStorageTokenStorage } from "globus-app/browser" and pass config: { tokenStorage: LocalStorageTokenStorage }',
   },
   defaultTokenStorage: "indexeddb",
   defaultLoginFlowManager: "redirect",

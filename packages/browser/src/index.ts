@@ -7,7 +7,8 @@ export type {
   CrossTabMessage,
   CrossTabMessageType,
 } from "./cross-tab-channel.ts";
-export { CrossTabChannel, CrossTabMessageSchema } from "./cross-tab-channel.ts";
+export { CrossTabChannel, parseCrossTabMessage } from "./cross-tab-channel.ts";
+export { CrossTabMessageSchema } from "./cross-tab-message-schema.ts";
 export type { FallbackListener, FallbackTokenStorageOptions } from "./fallback-token-storage.ts";
 export { FallbackTokenStorage } from "./fallback-token-storage.ts";
 export type { IndexedDBTokenStorageOptions } from "./indexed-db-token-storage.ts";

@@ -99,7 +99,11 @@ describe("PopupLoginFlowManager against the emulator", () => {
     await using app = new UserApp("popup-test", {
       loginClient: emu.loginClient(clientId),
       scopeRequirements: { [TRANSFER]: TRANSFER_ALL },
-      config: { loginFlowManager: "popup", loginRedirectUri: callbackUrl(), tokenStorage: "memory" },
+      config: {
+        loginFlowManager: PopupLoginFlowManager,
+        loginRedirectUri: callbackUrl(),
+        tokenStorage: "memory",
+      },
     });
     expect(app.loginFlowManager).toBeInstanceOf(PopupLoginFlowManager);
     const events: string[] = [];

@@ -161,7 +161,8 @@ interface PendingPopup {
  *
  * @example
  * ```ts
- * const app = new UserApp("portal", { clientId, config: { loginFlowManager: "popup" } });
+ * import { PopupLoginFlowManager, UserApp } from "globus-app/browser";
+ * const app = new UserApp("portal", { clientId, config: { loginFlowManager: PopupLoginFlowManager } });
  * button.onclick = () => app.login({ force: true }).catch(showError);
  * ```
  */
@@ -204,7 +205,7 @@ export class PopupLoginFlowManager extends BaseLoginFlowManager {
   }
 
   /**
-   * Provider form, used for `loginFlowManager: "popup"`: takes `config.loginRedirectUri`,
+   * Provider form, used for `loginFlowManager: PopupLoginFlowManager`: takes `config.loginRedirectUri`,
    * `config.requestRefreshTokens` and the app's id_token decoder; names the grant after the app.
    */
   static forGlobusApp(context: LoginFlowManagerContext): PopupLoginFlowManager {

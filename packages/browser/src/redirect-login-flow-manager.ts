@@ -12,32 +12,14 @@ import {
   loginCallbackState,
   type TokenResponse,
 } from "@globus-app/core";
-import * as v from "valibot";
 import { appFlowOptions, checkFlowOptions, pageLocation } from "./internal/browser-flow-support.ts";
+import { type PendingLogin, parsePendingLogin } from "./internal/parse-pending-login.ts";
 
 /** Prefix of the sessionStorage keys of pending redirect logins; one key per `state`. */
 export const PENDING_LOGIN_KEY_PREFIX = "globus-app:login:";
 
 /** Query parameters a callback carries, removed from the address bar once it is handled. */
 const CALLBACK_PARAMS = ["code", "state", "error", "error_description", "error_uri", "iss"];
-
-const PendingLoginSchema = v.object({
-  // `check`s rather than `literal`: the bundle's one valibot refinement (see core's `finiteNumber`).
-  v: v.pipe(
-    v.number(),
-    v.check((version) => version === 1),
-  ),
-  clientId: v.string(),
-  state: v.string(),
-  codeVerifier: v.nullable(v.string()),
-  redirectUri: v.string(),
-  returnUrl: v.string(),
-  // Parsed from JSON, which has no NaN or Infinity.
-  createdAt: v.number(),
-});
-
-/** What a redirect login keeps in sessionStorage while the person is at Globus Auth. */
-type PendingLogin = v.InferOutput<typeof PendingLoginSchema>;
 
 /** Options of {@link RedirectLoginFlowManager}. */
 export interface RedirectLoginFlowManagerOptions extends BaseLoginFlowManagerOptions {
@@ -328,8 +310,7 @@ export class RedirectLoginFlowManager extends BaseLoginFlowManager {
 
   #parse(raw: string): PendingLogin | undefined {
     try {
-      const result = v.safeParse(PendingLoginSchema, JSON.parse(raw));
-      return result.success ? result.output : undefined;
+      return parsePendingLogin(JSON.parse(raw));
     } catch {
       return undefined;
     }

@@ -14,5 +14,6 @@ export const PUBLIC_EXPORTS = [
   "completePopupLogin",
   "isIndexedDBAvailable",
   "isWebLocksAvailable",
+  "parseCrossTabMessage",
   "withWebLock",
 ];

@@ -194,7 +194,7 @@ export {
   assertStorableTokenData,
   copyTokenStorageData,
   parseTokenStorageData,
-  TokenStorageDataSchema,
   tokenStorageDataToJSON,
 } from "./storage/token-storage-data.ts";
+export { TokenStorageDataSchema } from "./storage/token-storage-data-schema.ts";
 export { ValidatingTokenStorage } from "./storage/validating-token-storage.ts";

@@ -1,5 +1,5 @@
 import type { AuthLoginClient } from "../auth/auth-login-client.ts";
-import { ConfidentialAppAuthClient } from "../auth/confidential-app-auth-client.ts";
+import type { ConfidentialAppAuthClient } from "../auth/confidential-app-auth-client.ts";
 import { ClientCredentialsAuthorizer } from "../authorizers/client-credentials-authorizer.ts";
 import type { GlobusAuthorizer } from "../authorizers/globus-authorizer.ts";
 import { isMissingTokenError } from "../errors/token-validation-errors.ts";
@@ -9,6 +9,8 @@ import type { ScopeRequirementsValidator, TokenDataValidator } from "../storage/
 import type { TokenResponse } from "../storage/token-response.ts";
 import type { TokenStorageData } from "../storage/token-storage-data.ts";
 import { GlobusApp, type GlobusAppOptions } from "./globus-app.ts";
+import { hasMethod } from "./globus-app-config.ts";
+import { confidentialLoginClient } from "./globus-app-platform.ts";
 
 /**
  * A GlobusApp for a service account (a confidential client acting as itself): gets tokens with the
@@ -31,7 +33,8 @@ export class ClientApp extends GlobusApp {
     if (this.config.loginFlowManager !== undefined) {
       throw new GlobusSDKUsageError("A ClientApp cannot use a loginFlowManager");
     }
-    if (options.loginClient && !(options.loginClient instanceof ConfidentialAppAuthClient)) {
+    // A duck check: the confidential class itself is only on platforms that allow secrets.
+    if (options.loginClient && !hasMethod(options.loginClient, "clientCredentialsTokens")) {
       throw new GlobusSDKUsageError("A ClientApp must use a ConfidentialAppAuthClient for its loginClient");
     }
   }
@@ -43,7 +46,7 @@ export class ClientApp extends GlobusApp {
       );
     }
     const { environment, httpTimeoutMs: timeoutMs } = this.config;
-    return new ConfidentialAppAuthClient({ clientId, clientSecret, environment, timeoutMs });
+    return confidentialLoginClient(this.platform, { clientId, clientSecret, environment, timeoutMs });
   }
 
   protected createValidators(scopeValidator: ScopeRequirementsValidator): TokenDataValidator[] {

@@ -61,16 +61,18 @@ export const resolveByLogin: TokenValidationErrorHandler = async (app, error) =>
  */
 export interface GlobusAppConfig {
   /**
-   * How a person logs in: a name (`"command-line"`, `"local-server"` in Node; `"redirect"`, `"popup"`
-   * in browsers), a {@link LoginFlowManager}, or a provider. @default the platform's (Node
+   * How a person logs in: a name (`"command-line"`, `"local-server"` in Node; `"redirect"` in
+   * browsers), a {@link LoginFlowManager}, or a provider (e.g. the browser's `PopupLoginFlowManager`
+   * class, imported from `globus-app/browser`). @default the platform's (Node
    * "command-line", browsers "redirect"); must be unset for a ClientApp.
    */
   readonly loginFlowManager: string | LoginFlowManager | LoginFlowManagerProvider | undefined;
   /** The redirect URI registered for the client, when the flow needs one. */
   readonly loginRedirectUri: string | undefined;
   /**
-   * Where tokens live: a name (`"memory"`; `"json"`/`"sqlite"` in Node; `"indexeddb"`/`"localstorage"`
-   * in browsers), a {@link TokenStorage}, or a provider. @default Node "json", browsers "indexeddb".
+   * Where tokens live: a name (`"memory"`; `"json"`/`"sqlite"` in Node; `"indexeddb"` in browsers),
+   * a {@link TokenStorage}, or a provider (e.g. the browser's `LocalStorageTokenStorage` class,
+   * imported from `globus-app/browser`). @default Node "json", browsers "indexeddb".
    */
   readonly tokenStorage: string | TokenStorage | TokenStorageProvider;
   /** Ask for refresh tokens and renew access tokens with them. @default false */

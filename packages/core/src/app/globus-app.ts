@@ -1,5 +1,6 @@
 import type { AuthLoginClient } from "../auth/auth-login-client.ts";
 import type { IdTokenDecoder } from "../auth/id-token-decoder.ts";
+import { loadLoginMachinery } from "../auth/load-login-machinery.ts";
 import type { GlobusAuthorizer } from "../authorizers/globus-authorizer.ts";
 import { GlobusError } from "../errors/globus-error.ts";
 import { isTokenStorageError } from "../errors/token-storage-error.ts";
@@ -7,7 +8,6 @@ import { isTokenValidationError } from "../errors/token-validation-errors.ts";
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import type { GlobusAuthorizationParameters } from "../gare/globus-authorization-parameters.ts";
 import type { LoginFlowManager, LoginFlowOptions } from "../login/login-flow-manager.ts";
-import { consentGraph, consentGraphMeets, parseConsentsResponse } from "../scopes/consent-forest.ts";
 import type { Scope } from "../scopes/scope.ts";
 import { mergeScopes, normalizeScopes, type ScopesInput } from "../scopes/scope-parser.ts";
 import { ScopeRequirementsValidator, type TokenDataValidator } from "../storage/token-data-validators.ts";
@@ -22,7 +22,7 @@ import {
   type TokenStorageProvider,
 } from "./globus-app-config.ts";
 import { type GlobusAppEventMap, GlobusAppEvents, type GlobusAppListener } from "./globus-app-events.ts";
-import { corePlatform, type GlobusAppPlatform } from "./globus-app-platform.ts";
+import { corePlatform, type GlobusAppPlatform, movedNameError } from "./globus-app-platform.ts";
 
 /** Scope requirements as callers give them: per resource server, scope strings, Scopes or lists of them. */
 export type ScopeRequirementsInput = Readonly<Record<string, ScopesInput>>;
@@ -174,9 +174,8 @@ export abstract class GlobusApp {
           `v2/api/identities/${encodeURIComponent(identityId)}/consents?all=false`,
           await authorizer.getAuthorizationHeader(),
         );
-        // The ConsentForest check without the class: its tree API is not needed here.
-        const graph = consentGraph(parseConsentsResponse(body));
-        return { meetsScopeRequirements: (scopes) => consentGraphMeets(graph, scopes) };
+        // Reading consents is login-chunk code: only apps with dependent scopes ever need it.
+        return (await loadLoginMachinery()).consentChecker(body);
       },
     });
     this.tokenStorage = new ValidatingTokenStorage(storage, this.createValidators(this.#scopeValidator));
@@ -233,6 +232,8 @@ export abstract class GlobusApp {
       provider = this.platform.tokenStorages[value];
     }
     if (!provider) {
+      const moved = movedNameError(this.platform, value);
+      if (moved) throw moved;
       const names = Object.keys(this.platform.tokenStorages).map((n) => `"${n}"`);
       throw new GlobusSDKUsageError(
         `Unsupported tokenStorage value: ${typeof value === "string" ? `"${value}"` : typeof value}. Must be a TokenStorage, a TokenStorageProvider, or one of ${names.join(", ")} (${this.platform.name}).`,

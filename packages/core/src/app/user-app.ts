@@ -1,5 +1,4 @@
 import type { AuthLoginClient } from "../auth/auth-login-client.ts";
-import { ConfidentialAppAuthClient } from "../auth/confidential-app-auth-client.ts";
 import { NativeAppAuthClient } from "../auth/native-app-auth-client.ts";
 import { AccessTokenAuthorizer } from "../authorizers/access-token-authorizer.ts";
 import type { GlobusAuthorizer } from "../authorizers/globus-authorizer.ts";
@@ -22,13 +21,15 @@ import {
 import type { TokenResponse } from "../storage/token-response.ts";
 import { GlobusApp, type GlobusAppOptions, type LoginOptions } from "./globus-app.ts";
 import { hasMethod } from "./globus-app-config.ts";
-import type { GlobusAppPlatform } from "./globus-app-platform.ts";
+import { confidentialLoginClient, type GlobusAppPlatform, movedNameError } from "./globus-app-platform.ts";
 
 function isLoginFlowManager(value: unknown): value is LoginFlowManager {
   return hasMethod(value, "runLoginFlow");
 }
 
 function unsupportedLoginFlowManager(value: unknown, platform: GlobusAppPlatform): GlobusSDKUsageError {
+  const moved = movedNameError(platform, value);
+  if (moved) return moved;
   const names = Object.keys(platform.loginFlowManagers).map((n) => `"${n}"`);
   return new GlobusSDKUsageError(
     value === undefined
@@ -71,7 +72,7 @@ export class UserApp extends GlobusApp {
   protected createLoginClient(clientId: string, clientSecret: string | undefined): AuthLoginClient {
     const { environment, httpTimeoutMs: timeoutMs } = this.config;
     return clientSecret
-      ? new ConfidentialAppAuthClient({ clientId, clientSecret, environment, timeoutMs })
+      ? confidentialLoginClient(this.platform, { clientId, clientSecret, environment, timeoutMs })
       : new NativeAppAuthClient({ clientId, environment, timeoutMs });
   }
 

@@ -1,19 +1,11 @@
-import * as oauth from "oauth4webapi";
-import * as v from "valibot";
+import type * as oauth from "oauth4webapi";
 import { getAuthUrl, resolveEnvironment, resolveTimeoutMs } from "../config/environment.ts";
-import { GlobusAPIError, GlobusNetworkError, globusAPIErrorFromBody } from "../errors/api-error.ts";
-import { GlobusError, isGlobusError, safeCause } from "../errors/globus-error.ts";
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import type { GlobusAuthorizationParameters } from "../gare/globus-authorization-parameters.ts";
-import { toAuthorizeQuery } from "../gare/to-authorize-query.ts";
-import { fetchFailure, requestDeadline } from "../http/request-deadline.ts";
-import {
-  GlobusTokenResponseSchema,
-  type TokenGrantType,
-  type TokenResponse,
-  tokenResponseFromBody,
-} from "../storage/token-response.ts";
-import type { IdTokenClaims, IdTokenDecoder } from "./id-token-decoder.ts";
+import type { TokenGrantType, TokenResponse } from "../storage/token-response.ts";
+import type { IdTokenDecoder } from "./id-token-decoder.ts";
+import { loadLoginMachinery } from "./load-login-machinery.ts";
+import type { ClientAuthMethods, LoginMachinery } from "./login-machinery.ts";
 
 /** Options shared by the login clients. */
 export interface AuthLoginClientOptions {
@@ -81,19 +73,38 @@ export type TokenRequestSender = (
   options: Record<symbol, unknown>,
 ) => Promise<Response>;
 
-const clockToleranceSeconds = 300;
+/**
+ * What a login client hands its OAuth machinery: its settings, fixed at construction.
+ * @internal
+ */
+export interface LoginClientSettings {
+  readonly clientId: string;
+  readonly baseUrl: string;
+  readonly issuer: string;
+  readonly timeoutMs: number | null;
+  readonly fetch: typeof fetch;
+  readonly isConfidential: boolean;
+  /** Whether Globus Auth is plain http on this machine (the emulator), the one place http is allowed. */
+  readonly loopbackHttp: boolean;
+  /** How the client authenticates at the token endpoint, built with the loaded oauth4webapi. */
+  readonly clientAuth: (oauth: ClientAuthMethods) => oauth.ClientAuth;
+}
 
 function isLoopbackHttp(url: URL): boolean {
   return url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
 }
 
 /**
- * Base of {@link NativeAppAuthClient} and {@link ConfidentialAppAuthClient}: the OAuth calls a
- * GlobusApp makes to Globus Auth, all through oauth4webapi (authorize URL with PKCE and a random
- * state, code exchange, refresh, revocation, consents), with the
- * `other_tokens` response split per resource server and the id_token verified. Userinfo, identities
- * and other Auth APIs are {@link AuthClient}'s, the confidential grants
- * {@link ConfidentialAppAuthClient}'s: every method here ships with every browser app.
+ * Base of {@link NativeAppAuthClient} and `ConfidentialAppAuthClient`: the OAuth calls a GlobusApp
+ * makes to Globus Auth, all through oauth4webapi (authorize URL with PKCE and a random state, code
+ * exchange, refresh, revocation, consents), with the `other_tokens` response split per resource
+ * server and the id_token verified. Userinfo, identities and other Auth APIs are {@link AuthClient}'s.
+ *
+ * Building one costs nothing: the OAuth code (oauth4webapi, PKCE, the id_token check, the response
+ * checks) is a separate module loaded by the first call that needs it — a login, a callback, a
+ * refresh, a revocation — so a page whose person is already signed in never downloads it. When that
+ * module cannot be loaded (offline, or a redeploy removed the old chunk files) the call fails with a
+ * `GlobusNetworkError` (`NETWORK_ERROR`) and the next call tries again.
  */
 export abstract class AuthLoginClient {
   /** The client id. */
@@ -109,11 +120,9 @@ export abstract class AuthLoginClient {
   /** Time limit of each call in milliseconds, or `null` for none (see {@link AuthLoginClientOptions.timeoutMs}). */
   readonly timeoutMs: number | null;
 
-  readonly #as: oauth.AuthorizationServer;
-  readonly #client: oauth.Client;
-  // Typed loosely: oauth4webapi's option types differ per call, the values are the same for all.
-  readonly #requestOptions: Record<symbol, unknown>;
   readonly #fetch: typeof fetch;
+  readonly #loopbackHttp: boolean;
+  #machinery: LoginMachinery | undefined;
   #closed = false;
 
   constructor(options: AuthLoginClientOptions) {
@@ -137,25 +146,38 @@ export abstract class AuthLoginClient {
     }
     this.baseUrl = base.href.endsWith("/") ? base.href : `${base.href}/`;
     this.issuer = this.baseUrl.replace(/\/$/, "");
-    this.#as = {
-      issuer: this.issuer,
-      authorization_endpoint: `${this.baseUrl}v2/oauth2/authorize`,
-      token_endpoint: `${this.baseUrl}v2/oauth2/token`,
-      revocation_endpoint: `${this.baseUrl}v2/oauth2/token/revoke`,
-      jwks_uri: `${this.baseUrl}jwk.json`,
-      id_token_signing_alg_values_supported: ["RS512"],
-    };
-    this.#client = {
-      client_id: this.clientId,
-      id_token_signed_response_alg: "RS512",
-      [oauth.clockTolerance]: clockToleranceSeconds,
-    };
     this.#fetch = options.fetch ?? ((...args) => fetch(...args));
-    this.#requestOptions = isLoopbackHttp(base) ? { [oauth.allowInsecureRequests]: true } : {};
+    this.#loopbackHttp = isLoopbackHttp(base);
   }
 
-  /** How the client authenticates at the token endpoint. */
-  protected abstract clientAuth(): oauth.ClientAuth;
+  /**
+   * How the client authenticates at the token endpoint, built with the oauth4webapi client
+   * authentication methods the library loaded: none for native clients (PKCE instead), HTTP Basic
+   * for confidential ones.
+   */
+  protected clientAuth(oauth: ClientAuthMethods): oauth.ClientAuth {
+    return oauth.None();
+  }
+
+  /**
+   * The OAuth machinery of this client, loaded on first use and kept. A failed load is not kept:
+   * the next call loads again.
+   */
+  async #load(): Promise<LoginMachinery> {
+    if (this.#machinery) return this.#machinery;
+    const { LoginMachinery } = await loadLoginMachinery();
+    this.#machinery ??= new LoginMachinery({
+      clientId: this.clientId,
+      baseUrl: this.baseUrl,
+      issuer: this.issuer,
+      timeoutMs: this.timeoutMs,
+      fetch: this.#fetch,
+      isConfidential: this.isConfidential,
+      loopbackHttp: this.#loopbackHttp,
+      clientAuth: (oauth) => this.clientAuth(oauth),
+    });
+    return this.#machinery;
+  }
 
   /** The default redirect for native command-line logins: Globus's page that shows the code. */
   get defaultNativeRedirectUri(): string {
@@ -166,36 +188,16 @@ export abstract class AuthLoginClient {
    * Starts an authorization-code login: a random `state`, and for native clients a PKCE S256 pair
    * (a 43-character verifier). Returns the authorize URL and what the code exchange will need.
    *
-   * @throws GlobusSDKUsageError when `authParams.required_scopes` is empty.
+   * @throws GlobusSDKUsageError when `authParams.required_scopes` is empty; GlobusNetworkError when
+   *   the login code cannot be loaded.
    */
   async createAuthorizationRequest(options: AuthorizationRequestOptions): Promise<AuthorizationRequest> {
-    const scopes = options.authParams.required_scopes ?? [];
-    if (scopes.length === 0) {
+    if ((options.authParams.required_scopes ?? []).length === 0) {
       throw new GlobusSDKUsageError(
         "A login flow cannot start without scopes in the authorization parameters.",
       );
     }
-    const state = oauth.generateRandomState();
-    const native = !this.isConfidential;
-    const codeVerifier = native ? oauth.generateRandomCodeVerifier() : null;
-    const query = new URLSearchParams({
-      client_id: this.clientId,
-      redirect_uri: options.redirectUri,
-      scope: scopes.join(" "),
-      state,
-      response_type: "code",
-      ...(codeVerifier
-        ? {
-            code_challenge: await oauth.calculatePKCECodeChallenge(codeVerifier),
-            code_challenge_method: "S256",
-          }
-        : {}),
-      access_type: options.requestRefreshTokens ? "offline" : "online",
-      ...(options.prefillNamedGrant && native ? { prefill_named_grant: options.prefillNamedGrant } : {}),
-      ...toAuthorizeQuery(options.authParams),
-    });
-    const url = `${this.#as.authorization_endpoint}?${query}`;
-    return { url, state, codeVerifier, redirectUri: options.redirectUri };
+    return (await this.#load()).createAuthorizationRequest(options);
   }
 
   /**
@@ -204,32 +206,15 @@ export abstract class AuthLoginClient {
    * @param decoder - replaces the built-in id_token verification (see {@link IdTokenDecoder}).
    * @throws GlobusAPIError when Globus refuses the code (`invalid_grant`, …); GlobusError
    * `ID_TOKEN_INVALID` when the id_token is not acceptable; GlobusNetworkError when Auth cannot be
-   * reached, answers too late (`NETWORK_TIMEOUT`) or the call is cancelled (`NETWORK_ABORTED`).
+   * reached, answers too late (`NETWORK_TIMEOUT`), the call is cancelled (`NETWORK_ABORTED`) or the
+   * login code cannot be loaded.
    */
   async exchangeAuthorizationCode(
     request: { code: string; codeVerifier: string | null; redirectUri: string },
     decoder?: IdTokenDecoder,
     options: AuthCallOptions = {},
   ): Promise<TokenResponse> {
-    const params = new URLSearchParams({ code: request.code });
-    // oauth4webapi only accepts callback parameters that went through validateAuthResponse.
-    const callback = oauth.validateAuthResponse(this.#as, this.#client, params, oauth.skipStateCheck);
-    return this.tokenGrant(
-      "authorization_code",
-      (as, client, auth, options) =>
-        oauth.authorizationCodeGrantRequest(
-          as,
-          client,
-          auth,
-          callback,
-          request.redirectUri,
-          request.codeVerifier ?? oauth.nopkce,
-          options,
-        ),
-      oauth.processAuthorizationCodeResponse,
-      decoder,
-      options,
-    );
+    return (await this.#load()).exchangeAuthorizationCode(request, decoder, options);
   }
 
   /**
@@ -240,19 +225,7 @@ export abstract class AuthLoginClient {
    * @throws as {@link exchangeAuthorizationCode}.
    */
   async refreshToken(refreshToken: string, options: AuthCallOptions = {}): Promise<TokenResponse> {
-    const response = await this.tokenGrant(
-      "refresh_token",
-      (as, client, auth, requestOptions) =>
-        oauth.refreshTokenGrantRequest(as, client, auth, refreshToken, requestOptions),
-      oauth.processRefreshTokenResponse,
-      undefined,
-      options,
-    );
-    const records = Object.entries(response.byResourceServer).map(([rs, record]) => [
-      rs,
-      record.refresh_token === null ? { ...record, refresh_token: refreshToken } : record,
-    ]);
-    return { ...response, byResourceServer: Object.fromEntries(records) };
+    return (await this.#load()).refreshToken(refreshToken, options);
   }
 
   /**
@@ -261,13 +234,7 @@ export abstract class AuthLoginClient {
    * @throws GlobusAPIError when Globus refuses; GlobusNetworkError as {@link exchangeAuthorizationCode}.
    */
   async revokeToken(token: string, options: AuthCallOptions = {}): Promise<void> {
-    const url = this.#as.revocation_endpoint as string;
-    await this.#bounded(`POST ${url}`, options.signal, async (requestOptions) => {
-      const response = await this.#call("POST", url, () =>
-        oauth.revocationRequest(this.#as, this.#client, this.clientAuth(), token, requestOptions),
-      );
-      await this.#process("POST", url, () => oauth.processRevocationResponse(response));
-    });
+    return (await this.#load()).revokeToken(token, options);
   }
 
   /**
@@ -277,16 +244,7 @@ export abstract class AuthLoginClient {
    * @throws GlobusAPIError for an error status; GlobusNetworkError as {@link exchangeAuthorizationCode}.
    */
   async getJSON(path: string, authorization: string, options: AuthCallOptions = {}): Promise<unknown> {
-    const url = new URL(path, this.baseUrl).href;
-    const label = `GET ${url.split("?")[0]}`;
-    return this.#bounded(label, options.signal, async (requestOptions) => {
-      const send = requestOptions[oauth.customFetch] as (url: string, init: RequestInit) => Promise<Response>;
-      const response = await this.#call("GET", url, () =>
-        send(url, { method: "GET", headers: { authorization, accept: "application/json" } }),
-      );
-      if (!response.ok) throw await apiErrorFromResponse("GET", url, response);
-      return this.#process("GET", url, () => response.json());
-    });
+    return (await this.#load()).getJSON(path, authorization, options);
   }
 
   /** Marks the client closed; later calls are still allowed (fetch holds no resources). */
@@ -309,7 +267,7 @@ export abstract class AuthLoginClient {
    *   is cancelled (`NETWORK_ABORTED`); GlobusError `ID_TOKEN_INVALID` when the id_token is not
    *   acceptable.
    */
-  protected tokenGrant(
+  protected async tokenGrant(
     grantType: TokenGrantType,
     send: TokenRequestSender,
     process: (
@@ -320,57 +278,7 @@ export abstract class AuthLoginClient {
     decoder?: IdTokenDecoder,
     options: AuthCallOptions = {},
   ): Promise<TokenResponse> {
-    const url = this.#as.token_endpoint as string;
-    return this.#bounded(`POST ${url}`, options.signal, (requestOptions) =>
-      this.#tokenGrant(grantType, send, process, decoder, requestOptions),
-    );
-  }
-
-  async #tokenGrant(
-    grantType: TokenGrantType,
-    send: TokenRequestSender,
-    process: (
-      as: oauth.AuthorizationServer,
-      client: oauth.Client,
-      response: Response,
-    ) => Promise<oauth.TokenEndpointResponse>,
-    decoder: IdTokenDecoder | undefined,
-    requestOptions: Record<symbol, unknown>,
-  ): Promise<TokenResponse> {
-    const url = this.#as.token_endpoint as string;
-    const receivedAtSeconds = nowSeconds();
-    const response = await this.#call("POST", url, () =>
-      send(this.#as, this.#client, this.clientAuth(), requestOptions),
-    );
-    if (response.status === 200) {
-      // oauth4webapi refuses these id_tokens too, but with errors that do not say the id_token was at fault.
-      const raw: unknown = await response
-        .clone()
-        .json()
-        .catch(() => undefined);
-      const idToken = (raw as { id_token?: unknown } | undefined)?.id_token;
-      if (typeof idToken === "string") assertIdTokenShape(idToken);
-    }
-    const body = await this.#process("POST", url, () => process(this.#as, this.#client, response));
-    const normalised = { ...body, token_type: body.token_type === "bearer" ? "Bearer" : body.token_type };
-    const parsed = v.safeParse(GlobusTokenResponseSchema, normalised);
-    if (!parsed.success) {
-      throw new GlobusNetworkError(
-        `Globus Auth sent a token response this library cannot read ('${parsed.issues[0].path?.map((p) => String(p.key)).join(".") ?? "body"}' is invalid).`,
-      );
-    }
-    let claims: IdTokenClaims | null = null;
-    if (parsed.output.id_token) {
-      claims = decoder
-        ? await decodeIdToken(decoder, parsed.output.id_token)
-        : await this.#verifyIdToken(response, body, requestOptions);
-    }
-    return tokenResponseFromBody(parsed.output, {
-      grantType,
-      receivedAtSeconds,
-      identityId: claims?.sub ?? null,
-      idTokenClaims: claims,
-    });
+    return (await this.#load()).tokenGrant(grantType, send, process, decoder, options);
   }
 
   /**
@@ -381,202 +289,10 @@ export abstract class AuthLoginClient {
    * @throws GlobusAPIError when Globus refuses; GlobusNetworkError when Auth cannot be reached,
    *   the body is not JSON, the answer comes too late or the call is cancelled.
    */
-  protected tokenEndpointJSON(send: TokenRequestSender, options: AuthCallOptions = {}): Promise<unknown> {
-    const url = this.#as.token_endpoint as string;
-    return this.#bounded(`POST ${url}`, options.signal, async (requestOptions) => {
-      const response = await this.#call("POST", url, () =>
-        send(this.#as, this.#client, this.clientAuth(), requestOptions),
-      );
-      if (!response.ok) throw await apiErrorFromResponse("POST", url, response);
-      return this.#process("POST", url, () => response.json());
-    });
+  protected async tokenEndpointJSON(
+    send: TokenRequestSender,
+    options: AuthCallOptions = {},
+  ): Promise<unknown> {
+    return (await this.#load()).tokenEndpointJSON(send, options);
   }
-
-  /**
-   * Runs one call to Auth under the client's time limit and the caller's signal: every fetch of
-   * `run` (through the oauth4webapi options it is given) shares one deadline that also covers
-   * reading the answers, and any failure after the deadline passed is reported as the timeout or
-   * the cancellation it is. A fetch that fails is a GlobusNetworkError naming its cause.
-   */
-  async #bounded<T>(
-    what: string,
-    signal: AbortSignal | undefined,
-    run: (requestOptions: Record<symbol, unknown>) => Promise<T>,
-  ): Promise<T> {
-    const deadline = requestDeadline(this.timeoutMs, signal);
-    let current = what;
-    const requestOptions = {
-      ...this.#requestOptions,
-      [oauth.customFetch]: async (url: string, init: RequestInit) => {
-        const method = init.method ?? "GET";
-        current = `${method} ${url.split("?")[0]}`;
-        try {
-          return await this.#fetch(url, { ...init, signal: deadline.signal });
-        } catch (error) {
-          throw deadline.failure(current) ?? fetchFailure(method, url, error);
-        }
-      },
-    };
-    try {
-      return await deadline.race(run(requestOptions));
-    } catch (error) {
-      throw deadline.failure(current) ?? error;
-    }
-  }
-
-  async #verifyIdToken(
-    response: Response,
-    body: oauth.TokenEndpointResponse,
-    requestOptions: Record<symbol, unknown>,
-  ): Promise<IdTokenClaims> {
-    try {
-      await oauth.validateApplicationLevelSignature(this.#as, response, {
-        ...requestOptions,
-        [oauth.jwksCache]: this.#jwksCache,
-      });
-    } catch (error) {
-      // The JWKS could not be fetched (typed by the fetch wrapper): not a verdict on the id_token.
-      if (isGlobusError(error)) throw error;
-      throw new GlobusError("The id_token's signature could not be verified.", "ID_TOKEN_INVALID", {
-        cause: safeCause(error),
-      });
-    }
-    const claims = oauth.getValidatedIdTokenClaims(body);
-    if (!claims || typeof claims.sub !== "string") {
-      throw new GlobusError("The id_token has no subject.", "ID_TOKEN_INVALID");
-    }
-    return claims as IdTokenClaims;
-  }
-
-  // Shared by every id_token this client verifies, so the JWKS is fetched once (oauth4webapi refreshes it
-  // after five minutes, or at once when an unknown key id appears).
-  readonly #jwksCache: oauth.JWKSCacheInput = {};
-
-  async #call(method: string, url: string, send: () => Promise<Response>): Promise<Response> {
-    let response: Response;
-    try {
-      response = await send();
-    } catch (error) {
-      if (isGlobusError(error)) throw error;
-      throw fetchFailure(method, url, error);
-    }
-    // oauth4webapi reads OAuth error bodies of 4xx answers only; a 5xx is still Globus's answer.
-    if (response.status >= 500) throw await apiErrorFromResponse(method, url, response);
-    return response;
-  }
-
-  async #process<T>(method: string, url: string, process: () => Promise<T>): Promise<T> {
-    try {
-      return await process();
-    } catch (error) {
-      if (isGlobusError(error)) throw error;
-      if (error instanceof oauth.ResponseBodyError) {
-        throw new GlobusAPIError(
-          {
-            status: error.status,
-            method,
-            url,
-            errorCode: error.error,
-            detail: error.error_description,
-            body: { error: error.error, error_description: error.error_description },
-          },
-          { cause: safeCause(error) },
-        );
-      }
-      if (error instanceof oauth.WWWAuthenticateChallengeError) {
-        throw await apiErrorFromResponse(method, url, error.response);
-      }
-      if (
-        error instanceof oauth.OperationProcessingError &&
-        (error.code === oauth.JWT_TIMESTAMP_CHECK || error.code === oauth.JWT_CLAIM_COMPARISON)
-      ) {
-        const problem =
-          error.code === oauth.JWT_TIMESTAMP_CHECK ? "is not valid now" : "was not issued for this client";
-        throw new GlobusError(`The id_token ${problem}: ${error.message}`, "ID_TOKEN_INVALID", {
-          cause: safeCause(error),
-        });
-      }
-      throw new GlobusNetworkError(
-        `${method} ${url} returned a response this library cannot read: ${safeCause(error).message}`,
-        {
-          cause: safeCause(error),
-        },
-      );
-    }
-  }
-}
-
-/**
- * Runs an app's own id_token decoder, so that what it throws or returns fails like the built-in
- * check: a typed `ID_TOKEN_INVALID` error, and never claims without a subject.
- */
-async function decodeIdToken(decoder: IdTokenDecoder, idToken: string): Promise<IdTokenClaims> {
-  let claims: unknown;
-  try {
-    claims = await decoder.decode(idToken);
-  } catch (error) {
-    if (isGlobusError(error)) throw error;
-    throw new GlobusError("The idTokenDecoder could not decode the id_token.", "ID_TOKEN_INVALID", {
-      cause: safeCause(error),
-    });
-  }
-  if (typeof claims !== "object" || claims === null || typeof (claims as IdTokenClaims).sub !== "string") {
-    throw new GlobusError(
-      "The idTokenDecoder returned no claims with a subject ('sub').",
-      "ID_TOKEN_INVALID",
-    );
-  }
-  return claims as IdTokenClaims;
-}
-
-/** Decodes one base64url segment of a JWT as JSON; undefined when it is not. */
-function jwtSegment(segment: string | undefined): Record<string, unknown> | undefined {
-  try {
-    const binary = atob((segment ?? "").replace(/-/g, "+").replace(/_/g, "/"));
-    const value: unknown = JSON.parse(
-      new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))),
-    );
-    return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Refuses, as `ID_TOKEN_INVALID`, an id_token that is not a JWS signed the way Globus signs (RS512;
- * never `none`, HMAC or another algorithm) or whose claims have no subject. The signature, issuer,
- * audience and times are checked afterwards by oauth4webapi.
- */
-function assertIdTokenShape(idToken: string): void {
-  const segments = idToken.split(".");
-  const header = jwtSegment(segments[0]);
-  const claims = jwtSegment(segments[1]);
-  if (segments.length !== 3 || !header || !claims) {
-    throw new GlobusError("The id_token is not a signed JWT.", "ID_TOKEN_INVALID");
-  }
-  if (header.alg !== "RS512") {
-    const alg =
-      typeof header.alg === "string" ? header.alg.replace(/[^\w.-]/g, "").slice(0, 20) : typeof header.alg;
-    throw new GlobusError(
-      `The id_token is signed with '${alg}'; Globus Auth signs id_tokens with RS512 only.`,
-      "ID_TOKEN_INVALID",
-    );
-  }
-  if (typeof claims.sub !== "string" || claims.sub === "") {
-    throw new GlobusError("The id_token has no subject ('sub').", "ID_TOKEN_INVALID");
-  }
-}
-
-/** Builds a {@link GlobusAPIError} from a non-2xx response. */
-async function apiErrorFromResponse(
-  method: string,
-  url: string,
-  response: Response,
-): Promise<GlobusAPIError> {
-  const body = await response.json().catch(() => undefined);
-  return globusAPIErrorFromBody({ status: response.status, method, url, body, headers: response.headers });
-}
-
-function nowSeconds(): number {
-  return Math.floor(Date.now() / 1000);
 }

@@ -9,6 +9,7 @@ import {
   tokenResponseFromBody,
 } from "../storage/token-response.ts";
 import { type AuthCallOptions, AuthLoginClient, type AuthLoginClientOptions } from "./auth-login-client.ts";
+import type { ClientAuthMethods } from "./login-machinery.ts";
 
 /** Options of {@link ConfidentialAppAuthClient}. */
 export interface ConfidentialAppAuthClientOptions extends AuthLoginClientOptions {
@@ -18,7 +19,9 @@ export interface ConfidentialAppAuthClientOptions extends AuthLoginClientOptions
 
 /**
  * The login client of a confidential app (a service account, a portal's server): authenticates with
- * HTTP Basic (client id and secret), can get tokens with the client-credentials grant.
+ * HTTP Basic (client id and secret), can get tokens with the client-credentials grant. Node only: the
+ * browser build exports a `ConfidentialAppAuthClient` whose constructor throws (a secret shipped to a
+ * browser is a secret shipped to every visitor), and no browser bundle contains this class.
  *
  * @example
  * ```ts
@@ -38,8 +41,8 @@ export class ConfidentialAppAuthClient extends AuthLoginClient {
     this.#secret = options.clientSecret;
   }
 
-  protected clientAuth(): oauth.ClientAuth {
-    return oauth.ClientSecretBasic(this.#secret);
+  protected override clientAuth(loaded: ClientAuthMethods): oauth.ClientAuth {
+    return loaded.ClientSecretBasic(this.#secret);
   }
 
   /**

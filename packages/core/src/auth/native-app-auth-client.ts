@@ -1,4 +1,3 @@
-import * as oauth from "oauth4webapi";
 import { AuthLoginClient, type AuthLoginClientOptions } from "./auth-login-client.ts";
 
 /**
@@ -15,8 +14,5 @@ export class NativeAppAuthClient extends AuthLoginClient {
   readonly isConfidential = false;
   constructor(options: AuthLoginClientOptions) {
     super(options);
-  }
-  protected clientAuth(): oauth.ClientAuth {
-    return oauth.None();
   }
 }

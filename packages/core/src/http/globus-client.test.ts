@@ -9,8 +9,12 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { rejectionOf } from "../../test-support/rejection-of.ts";
 import { ClientApp } from "../app/client-app.ts";
+import { corePlatform } from "../app/globus-app-platform.ts";
 import { UserApp } from "../app/user-app.ts";
-import { ConfidentialAppAuthClient } from "../auth/confidential-app-auth-client.ts";
+import {
+  ConfidentialAppAuthClient,
+  type ConfidentialAppAuthClientOptions,
+} from "../auth/confidential-app-auth-client.ts";
 import { NativeAppAuthClient } from "../auth/native-app-auth-client.ts";
 import { AccessTokenAuthorizer } from "../authorizers/access-token-authorizer.ts";
 import { isGlobusAPIError, isGlobusNetworkError } from "../errors/api-error.ts";
@@ -94,7 +98,15 @@ describe("GlobusClient time limits", () => {
 
   it("bounds an app's token fetch and its service calls by the app's httpTimeoutMs", async () => {
     vi.stubEnv("GLOBUS_SDK_SERVICE_URL_AUTH", emu.url);
-    await using app = new ClientApp("svc", {
+    // A platform that builds confidential clients from a secret, as Node's does (core's does not).
+    class SecretClientApp extends ClientApp {
+      static override readonly platform = {
+        ...corePlatform,
+        confidentialLoginClient: (options: ConfidentialAppAuthClientOptions) =>
+          new ConfidentialAppAuthClient(options),
+      };
+    }
+    await using app = new SecretClientApp("svc", {
       clientId: SAMPLE_CONFIDENTIAL_CLIENT.id,
       clientSecret: SAMPLE_CONFIDENTIAL_CLIENT.secret,
       scopeRequirements: { [TRANSFER]: TRANSFER_ALL },

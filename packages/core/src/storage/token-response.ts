@@ -1,5 +1,6 @@
 import * as v from "valibot";
-import { finiteNumber, type TokenStorageData } from "./token-storage-data.ts";
+import type { TokenStorageData } from "./token-storage-data.ts";
+import { finiteNumber } from "./token-storage-data-schema.ts";
 
 /** Valibot schema of one token object of a Globus Auth token response. */
 export const GlobusTokenSchema = v.looseObject({

@@ -1,4 +1,3 @@
-import * as v from "valibot";
 import { TokenStorageError } from "../errors/token-storage-error.ts";
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 
@@ -43,27 +42,47 @@ const KNOWN_KEYS = new Set([
   "token_type",
 ]);
 
-const nullableString = v.nullish(v.string(), null);
-
 const MISFILED = "'resource_server' is not the resource server it is stored under";
 
-/**
- * A number that is not NaN or ±Infinity. A `check` rather than valibot's `finite()`: every
- * refinement the browser bundle uses is a `check`, so it carries one action instead of several.
- * @internal
- */
-export const finiteNumber = v.pipe(v.number(), v.check<number>(Number.isFinite));
+// Checked by hand rather than with valibot: these checks run on every page load (the stored record
+// is read before any header is produced), where valibot would cost ~1.9 KB gzip. They accept and
+// refuse exactly what `TokenStorageDataSchema` (token-storage-data-schema.ts, kept for Node and for
+// callers) does, with the same messages; a property test holds the two equal.
+const REQUIRED_STRINGS = new Set(["resource_server", "scope", "access_token"]);
 
-/** Valibot schema of one stored record (missing nullable keys read as null, as in the Python SDK). */
-export const TokenStorageDataSchema = v.looseObject({
-  resource_server: v.string(),
-  identity_id: nullableString,
-  scope: v.string(),
-  access_token: v.string(),
-  refresh_token: nullableString,
-  expires_at_seconds: finiteNumber,
-  token_type: nullableString,
-});
+/** Keys valibot's loose objects never copy: they could replace a prototype. */
+const UNSAFE_KEYS = new Set(["__proto__", "prototype", "constructor"]);
+
+/**
+ * The first problem of a stored record, as `'field' must be …` (never the value found), or the
+ * checked record with missing nullable keys read as null (as in the Python SDK) and unknown own keys
+ * after the known ones.
+ */
+function checkRecord(value: unknown): { problem: string } | { record: Record<string, unknown> } {
+  if (value === undefined) return { problem: "'(record)' is missing" };
+  if (typeof value !== "object" || value === null) return { problem: "'(record)' must be an object" };
+  const input = value as Record<string, unknown>;
+  const record: Record<string, unknown> = {};
+  for (const key of KNOWN_KEYS) {
+    // `in` rather than own keys, as valibot reads them.
+    const field = key in input ? input[key] : undefined;
+    let problem: string | undefined;
+    if (key === "expires_at_seconds") {
+      if (field === undefined) problem = "is missing";
+      else if (typeof field !== "number" || Number.isNaN(field)) problem = "must be a number";
+      else if (!Number.isFinite(field)) problem = "is invalid";
+    } else if (REQUIRED_STRINGS.has(key) && field === undefined) problem = "is missing";
+    else if (typeof field !== "string" && !(field == null && !REQUIRED_STRINGS.has(key))) {
+      problem = "must be a string";
+    }
+    if (problem) return { problem: `'${key}' ${problem}` };
+    record[key] = field ?? null;
+  }
+  for (const key of Object.keys(input)) {
+    if (!KNOWN_KEYS.has(key) && !UNSAFE_KEYS.has(key)) record[key] = input[key];
+  }
+  return { record };
+}
 
 /**
  * Validates a record read from outside (a file, a database row, IndexedDB) and returns a fresh
@@ -79,27 +98,27 @@ export function parseTokenStorageData(
   location: string,
   resourceServer?: string,
 ): TokenStorageData {
-  const result = v.safeParse(TokenStorageDataSchema, value);
-  const problem = !result.success
-    ? describeIssue(result.issues[0])
-    : resourceServer !== undefined && result.output.resource_server !== resourceServer
-      ? MISFILED
-      : undefined;
-  if (!result.success || problem) {
+  const result = checkRecord(value);
+  const problem =
+    "problem" in result
+      ? result.problem
+      : resourceServer !== undefined && result.record.resource_server !== resourceServer
+        ? MISFILED
+        : undefined;
+  if ("problem" in result || problem) {
     throw new TokenStorageError(`Invalid token data in ${location}: ${problem}`, { location });
   }
-  const { resource_server, identity_id, scope, access_token, refresh_token, expires_at_seconds, token_type } =
-    result.output;
+  const output = result.record as unknown as TokenStorageData & Record<string, unknown>;
   const data: TokenStorageData = {
-    resource_server,
-    identity_id,
-    scope,
-    access_token,
-    refresh_token,
-    expires_at_seconds: Math.trunc(expires_at_seconds),
-    token_type,
+    resource_server: output.resource_server,
+    identity_id: output.identity_id,
+    scope: output.scope,
+    access_token: output.access_token,
+    refresh_token: output.refresh_token,
+    expires_at_seconds: Math.trunc(output.expires_at_seconds),
+    token_type: output.token_type,
   };
-  const extra = Object.entries(result.output).filter(([key]) => !KNOWN_KEYS.has(key));
+  const extra = Object.entries(output).filter(([key]) => !KNOWN_KEYS.has(key));
   if (extra.length > 0) data.extra = Object.fromEntries(extra);
   return data;
 }
@@ -121,29 +140,14 @@ export function assertStorableTokenData(data: Readonly<Record<string, TokenStora
     let problem: string | undefined;
     if (typeof record !== "object" || record === null) problem = "it is not a token record";
     else {
-      const result = v.safeParse(TokenStorageDataSchema, tokenStorageDataToJSON(record));
-      if (!result.success) problem = describeIssue(result.issues[0]);
+      const result = checkRecord(tokenStorageDataToJSON(record));
+      if ("problem" in result) problem = result.problem;
       else if (record.resource_server !== resourceServer) problem = MISFILED;
     }
     if (problem) {
       throw new GlobusSDKUsageError(`Cannot store the tokens of '${resourceServer}': ${problem}.`);
     }
   }
-}
-
-/** `'field' must be …`: the field and what it must be, never the value found. */
-function describeIssue(issue: v.BaseIssue<unknown>): string {
-  return `'${issue.path?.map((p) => String(p.key)).join(".") ?? "(record)"}' ${describeExpectation(issue)}`;
-}
-
-function describeExpectation(issue: v.BaseIssue<unknown>): string {
-  if (issue.input === undefined && issue.kind === "schema") return "is missing";
-  if (issue.expected === "string") return "must be a string";
-  if (issue.expected === "number") return "must be a number";
-  if (issue.expected === "(string | null | undefined)" || issue.expected?.includes("null"))
-    return "must be a string or null";
-  if (issue.expected === "Object" || issue.expected === "object") return "must be an object";
-  return issue.expected ? `must be ${issue.expected}` : "is invalid";
 }
 
 /**
