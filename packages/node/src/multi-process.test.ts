@@ -110,21 +110,26 @@ describe("several processes sharing one token store", () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it.each(["json", "sqlite"])("%s: 4 processes × 200 stores lose no update", async (kind) => {
-    const file = path.join(dir, `many.${kind === "json" ? "json" : "db"}`);
-    await runChildren([0, 1, 2, 3].map((p) => [kind, "store-many", file, `p${p}`, "200"]));
-    const storage = kind === "json" ? new JSONTokenStorage(file) : new SQLiteTokenStorage(file);
-    const all = await storage.getTokenDataByResourceServer();
-    await storage.close();
-    expect(Object.keys(all)).toHaveLength(800);
-    for (let p = 0; p < 4; p++) {
-      for (let i = 0; i < 200; i++) expect(all).toHaveProperty([`p${p}-${i}.example.org`, "access_token"]);
-    }
-    if (kind === "json") {
-      // No lock directory or temporary file is left behind.
-      expect((await readdir(dir)).filter((name) => name.startsWith("many.json"))).toEqual(["many.json"]);
-    }
-  });
+  it.each(["json", "sqlite"])(
+    "%s: 4 processes × 200 stores lose no update",
+    async (kind) => {
+      const file = path.join(dir, `many.${kind === "json" ? "json" : "db"}`);
+      await runChildren([0, 1, 2, 3].map((p) => [kind, "store-many", file, `p${p}`, "200"]));
+      const storage = kind === "json" ? new JSONTokenStorage(file) : new SQLiteTokenStorage(file);
+      const all = await storage.getTokenDataByResourceServer();
+      await storage.close();
+      expect(Object.keys(all)).toHaveLength(800);
+      for (let p = 0; p < 4; p++) {
+        for (let i = 0; i < 200; i++) expect(all).toHaveProperty([`p${p}-${i}.example.org`, "access_token"]);
+      }
+      if (kind === "json") {
+        // No lock directory or temporary file is left behind.
+        expect((await readdir(dir)).filter((name) => name.startsWith("many.json"))).toEqual(["many.json"]);
+      }
+      // 800 durable, locked, checked writes: seconds alone, much longer on a busy 2-core machine.
+    },
+    90_000,
+  );
 
   it.each(["json", "sqlite"])(
     "%s: withLock serialises 4 processes × 25 read-increment-writes",
