@@ -27,6 +27,7 @@ export type {
   AuthorizationRequest,
   AuthorizationRequestOptions,
   TokenRequestSender,
+  TokenResponseProcessor,
 } from "./auth/auth-login-client.ts";
 export { AuthLoginClient } from "./auth/auth-login-client.ts";
 export type { ConfidentialAppAuthClientOptions } from "./auth/confidential-app-auth-client.ts";

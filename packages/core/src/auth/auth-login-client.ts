@@ -74,6 +74,16 @@ export type TokenRequestSender = (
 ) => Promise<Response>;
 
 /**
+ * Checks a token endpoint's answer: one of oauth4webapi's `process…Response` functions (see
+ * {@link AuthLoginClient}'s `tokenGrant`).
+ */
+export type TokenResponseProcessor = (
+  as: oauth.AuthorizationServer,
+  client: oauth.Client,
+  response: Response,
+) => Promise<oauth.TokenEndpointResponse>;
+
+/**
  * What a login client hands its OAuth machinery: its settings, fixed at construction.
  * @internal
  */
@@ -270,11 +280,7 @@ export abstract class AuthLoginClient {
   protected async tokenGrant(
     grantType: TokenGrantType,
     send: TokenRequestSender,
-    process: (
-      as: oauth.AuthorizationServer,
-      client: oauth.Client,
-      response: Response,
-    ) => Promise<oauth.TokenEndpointResponse>,
+    process: TokenResponseProcessor,
     decoder?: IdTokenDecoder,
     options: AuthCallOptions = {},
   ): Promise<TokenResponse> {

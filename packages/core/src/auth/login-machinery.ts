@@ -22,6 +22,7 @@ import type {
   AuthorizationRequestOptions,
   LoginClientSettings,
   TokenRequestSender,
+  TokenResponseProcessor,
 } from "./auth-login-client.ts";
 import type { IdTokenClaims, IdTokenDecoder } from "./id-token-decoder.ts";
 
@@ -209,11 +210,7 @@ export class LoginMachinery {
   tokenGrant(
     grantType: TokenGrantType,
     send: TokenRequestSender,
-    process: (
-      as: oauth.AuthorizationServer,
-      client: oauth.Client,
-      response: Response,
-    ) => Promise<oauth.TokenEndpointResponse>,
+    process: TokenResponseProcessor,
     decoder?: IdTokenDecoder,
     options: AuthCallOptions = {},
   ): Promise<TokenResponse> {
@@ -226,11 +223,7 @@ export class LoginMachinery {
   async #tokenGrant(
     grantType: TokenGrantType,
     send: TokenRequestSender,
-    process: (
-      as: oauth.AuthorizationServer,
-      client: oauth.Client,
-      response: Response,
-    ) => Promise<oauth.TokenEndpointResponse>,
+    process: TokenResponseProcessor,
     decoder: IdTokenDecoder | undefined,
     requestOptions: Record<symbol, unknown>,
   ): Promise<TokenResponse> {
