@@ -7,6 +7,7 @@ import {
   startEmulator,
 } from "@globus-app/emulator";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { TransferClient } from "../../test-support/transfer-test-client.ts";
 import { ClientApp } from "../app/client-app.ts";
 import { UserApp } from "../app/user-app.ts";
 import { ConfidentialAppAuthClient } from "../auth/confidential-app-auth-client.ts";
@@ -18,7 +19,6 @@ import { isGlobusSDKUsageError } from "../errors/usage-error.ts";
 import { MemoryTokenStorage } from "../storage/memory-token-storage.ts";
 import { EmulatorAutoApproveLoginFlow } from "../testing/emulator-auto-approve-login-flow.ts";
 import { AuthClient } from "./auth-client.ts";
-import { TransferClient } from "./transfer-client.ts";
 
 const TRANSFER = "transfer.api.globus.org";
 const TRANSFER_ALL = "urn:globus:auth:scope:transfer.api.globus.org:all";
