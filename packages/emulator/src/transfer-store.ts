@@ -481,10 +481,9 @@ export class TransferStore {
         setChild(parent, name, cloneNode(leaf, preserve ? undefined : time));
         task.filesTransferred++;
         task.bytesTransferred += leaf.size;
-        task.successful.push([
-          relative === "" ? sourcePath : `${directoryPath(sourceParts)}${relative}`,
-          relative === "" ? destinationPath : `${directoryPath(destinationParts)}${relative}`,
-        ]);
+        // Paths as the caller wrote them (`/~/…` stays), the way the item named them.
+        const under = (base: string) => (relative === "" ? base : `${base.replace(/\/?$/, "/")}${relative}`);
+        task.successful.push([under(sourcePath), under(destinationPath)]);
       }
       if (node.type === "dir" && doc.delete_destination_extra === true) {
         const wanted = new Set(entries.map(([relative]) => relative));
