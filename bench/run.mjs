@@ -223,6 +223,14 @@ function bundleSection(r) {
           ? "within the ceiling, above the goal"
           : `**over the ceiling** by ${kib(ours.gzip - r.budget.ceilingBytes)}`;
     lines.push(`globus-app: ${ours.gzip} B gzip — ${verdict}.`, "");
+    const withTransfer = r.entries.find((e) => e.name === "globus-app + TransferClient");
+    if (withTransfer?.gzip) {
+      lines.push(
+        `TransferClient adds ${withTransfer.gzip - ours.gzip} B gzip in all chunks (ky included, a chunk loaded on the first request);`,
+        "an app that does not import it pays nothing (`bench/bundle/services-cost.mjs`, part of `npm test`).",
+        "",
+      );
+    }
   }
   const mods = r.ourModules;
   if (mods?.thirdPartyGzip) {
