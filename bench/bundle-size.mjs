@@ -15,6 +15,12 @@ const CONFIG = path.join(BENCH_DIR, "bundle", "vite.config.ts");
 
 export const TARGETS = [
   { name: "globus-app", what: "`UserApp` (IndexedDB, redirect)", root: path.join(BENCH_DIR, "bundle") },
+  // What TransferClient adds to that portal (its row minus the first): ky and the Transfer client.
+  {
+    name: "globus-app + TransferClient",
+    what: "`UserApp` + `TransferClient` (task list)",
+    root: path.join(BENCH_DIR, "bundle-transfer"),
+  },
   {
     name: "@globus/sdk 6.2.0",
     what: "`authorization.create`",

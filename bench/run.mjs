@@ -237,6 +237,14 @@ function bundleSection(r) {
       `globus-app: page load ${ours.pageLoadGzip} B gzip — ${verdict}; the login chunk(s) ${ours.lazyGzip} B, fetched by a login, a callback, a refresh, a logout or a consents check; total ${ours.gzip} B.`,
       "",
     );
+    const withTransfer = r.entries.find((e) => e.name === "globus-app + TransferClient");
+    if (withTransfer?.gzip) {
+      lines.push(
+        `TransferClient adds ${withTransfer.gzip - ours.gzip} B gzip in all chunks (ky included, a chunk loaded on the first request);`,
+        "an app that does not import it pays nothing (`bench/bundle/services-cost.mjs`, part of `npm test`).",
+        "",
+      );
+    }
   }
   const mods = r.ourModules;
   if (mods?.thirdPartyGzip) {

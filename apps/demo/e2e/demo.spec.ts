@@ -89,7 +89,7 @@ test("the API panel searches and lists collections through TransferClient", asyn
 
   await page.getByRole("button", { name: "List files of Emulator Tutorial Collection 2" }).click();
   await expect(page.locator("#listing")).toContainText("README.txt");
-  await expect(page.getByRole("status")).toHaveText(/^Listed 3 entries of collection 2ddeacb8-/);
+  await expect(page.getByRole("status")).toHaveText(/^Listed 6 entries of collection 2ddeacb8-/);
 
   await page.getByRole("button", { name: "List the sample collection" }).click();
   await expect(page.locator("#api-result h3")).toContainText("f6cd964d-7ab7-44cf-8a05-777a55f598ee");
@@ -103,7 +103,7 @@ test("the API panel searches and lists collections through TransferClient", asyn
   // token with its refresh token (once) and the call goes through.
   await control("POST", "clock/advance", { seconds: 49 * 3600 });
   await page.getByRole("button", { name: "List the sample collection" }).click();
-  await expect(page.getByRole("status")).toHaveText(/^Listed 3 entries of collection f6cd964d-/);
+  await expect(page.getByRole("status")).toHaveText(/^Listed 6 entries of collection f6cd964d-/);
   await expect(page.getByRole("alert")).toBeHidden();
   expect((await requestCounts())["token:refresh_token"]).toBe(1);
 

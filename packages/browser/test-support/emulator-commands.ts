@@ -23,6 +23,8 @@ export interface StartedEmulator {
   id: string;
   /** The emulator's base URL (`http://127.0.0.1:<port>/`), reachable from the page (CORS). */
   url: string;
+  /** The fake Transfer's base URL (its own port), reachable from the page (CORS). */
+  transferUrl: string;
   /** The sample native client's id. */
   nativeClientId: string;
   /** The registered identities. */
@@ -76,6 +78,7 @@ const startEmulator: BrowserCommand<[options?: BrowserEmulatorOptions]> = async 
   const started: StartedEmulator = {
     id,
     url: emu.url,
+    transferUrl: emu.serviceUrls.transfer,
     nativeClientId: SAMPLE_NATIVE_CLIENT.id,
     identities: emu.identities.map(({ id: identityId, username }) => ({ id: identityId, username })),
   };

@@ -108,7 +108,6 @@ export type { GlobusIdentity } from "./http/auth-client.ts";
 export { AuthClient } from "./http/auth-client.ts";
 export type { GlobusClientOptions, GlobusRequestOptions, GlobusServiceInfo } from "./http/globus-client.ts";
 export { GlobusClient } from "./http/globus-client.ts";
-export { TransferClient } from "./http/transfer-client.ts";
 export type {
   BaseLoginFlowManagerOptions,
   LoginFlowManager,

@@ -8,6 +8,7 @@ import {
 import { AUTH_RESOURCE_SERVER, resourceServerForScope } from "./scope-registry.ts";
 import { mergeScopeNodes, type ScopeNode } from "./scope-tree.ts";
 import { isUuid, stableUuid } from "./stable-uuid.ts";
+import { TransferStore } from "./transfer-store.ts";
 
 /** A registered client as the emulator holds it. */
 export interface EmulatorClient {
@@ -214,6 +215,11 @@ export class EmulatorState {
   idTokenForgery: IdTokenForgery | undefined;
   /** Called after every change worth persisting. */
   onChange: () => void = () => {};
+  /** The fake Transfer API's collections, files, tasks, bookmarks, rules and roles. */
+  readonly transfer = new TransferStore(
+    () => this.now(),
+    () => this.onChange(),
+  );
 
   constructor(
     readonly signingKey: KeyObject,

@@ -5,6 +5,8 @@
  * - `rate-limit`: answer 429 with `Retry-After: retryAfter` (seconds, default 1);
  * - `malformed-json`: answer 200 with a truncated JSON body;
  * - `drop-connection`: destroy the socket without answering;
+ * - `drop-response`: do the request's work (a submitted task is created), then destroy the socket
+ *   instead of answering (an answer lost on the way back);
  * - `stall-body`: answer 200 with JSON headers and the first bytes of the body, then send nothing
  *   more until the emulator closes (a peer that trickles, or hangs mid-answer).
  */
@@ -14,6 +16,7 @@ export type FaultKind =
   | "rate-limit"
   | "malformed-json"
   | "drop-connection"
+  | "drop-response"
   | "stall-body";
 
 /** All fault kinds, for validation and documentation. */
@@ -23,6 +26,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   "rate-limit",
   "malformed-json",
   "drop-connection",
+  "drop-response",
   "stall-body",
 ];
 

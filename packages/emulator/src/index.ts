@@ -61,6 +61,17 @@ export {
   type SimulatedLoginOptions,
   simulateBrowserLogin,
 } from "./simulate-browser-login.ts";
-export { type Emulator, type EmulatorOptions, startEmulator } from "./start-emulator.ts";
+export {
+  type Emulator,
+  type EmulatorOptions,
+  type EmulatorServiceUrls,
+  startEmulator,
+} from "./start-emulator.ts";
 export { StateFileError } from "./state-file.ts";
-export { SAMPLE_COLLECTIONS, type SampleCollection } from "./transfer-routes.ts";
+export {
+  MAPPED_COLLECTION_ID,
+  MFA_COLLECTION_ID,
+  PAUSED_COLLECTION_ID,
+  SAMPLE_COLLECTIONS,
+  type SampleCollection,
+} from "./transfer-collections.ts";

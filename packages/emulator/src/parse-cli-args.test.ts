@@ -8,12 +8,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { CLI_USAGE, CliUsageError, DEFAULT_CLI_PORT, parseCliArgs } from "./parse-cli-args.ts";
 import { runCli } from "./run-cli.ts";
 import { SAMPLE_CONFIDENTIAL_CLIENT, SAMPLE_NATIVE_CLIENT } from "./sample-data.ts";
+import type { EmulatorOptions } from "./start-emulator.ts";
 
 describe("parseCliArgs", () => {
   it("defaults to port 8700 and the sample clients", () => {
     expect(parseCliArgs([])).toEqual({
       kind: "start",
-      options: { port: DEFAULT_CLI_PORT, autoApprove: false },
+      options: { port: DEFAULT_CLI_PORT, transferPort: DEFAULT_CLI_PORT + 1, autoApprove: false },
     });
     expect(DEFAULT_CLI_PORT).toBe(8700);
   });
@@ -38,6 +39,7 @@ describe("parseCliArgs", () => {
       kind: "start",
       options: {
         port: 0,
+        transferPort: 0,
         host: "0.0.0.0",
         clients: [{ id: "native-id" }, { id: "conf-id", secret: "se:cret" }],
         redirectUris: ["https://app.example/cb", "http://localhost:3000/cb"],
@@ -61,6 +63,7 @@ describe("parseCliArgs", () => {
       kind: "start",
       options: {
         port: DEFAULT_CLI_PORT,
+        transferPort: DEFAULT_CLI_PORT + 1,
         host: "0.0.0.0",
         unsafeNonLoopbackHost: true,
         allowedOrigins: ["http://localhost:3000", "https://tools.example"],
@@ -69,6 +72,15 @@ describe("parseCliArgs", () => {
     });
     expect(CLI_USAGE).toContain("--allow-origin <origin>");
     expect(CLI_USAGE).toContain("--unsafe-non-loopback-host");
+  });
+
+  it("puts the fake Transfer on the next port, or where --transfer-port says", () => {
+    const options = (argv: string[]) => (parseCliArgs(argv) as { options: EmulatorOptions }).options;
+    expect(options(["--port", "9000"])).toMatchObject({ port: 9000, transferPort: 9001 });
+    expect(options(["--port", "65535"])).toMatchObject({ transferPort: 0 });
+    expect(options(["--transfer-port=9100"])).toMatchObject({ port: DEFAULT_CLI_PORT, transferPort: 9100 });
+    expect(() => parseCliArgs(["--transfer-port", "70000"])).toThrow(CliUsageError);
+    expect(CLI_USAGE).toContain("--transfer-port <n>");
   });
 
   it("asks for help", () => {

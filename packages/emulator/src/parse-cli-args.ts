@@ -12,6 +12,8 @@ A local Globus Auth emulator (and fake Transfer API) for tests and offline devel
 
 Options:
   --port <n>                        port to listen on (default ${DEFAULT_CLI_PORT}; 0 picks a free port)
+  --transfer-port <n>               port of the fake Transfer API (default: --port + 1, or 0 with --port 0;
+                                    0 picks a free port); also served under <url>transfer/
   --host <addr>                     address to bind (default 127.0.0.1); loopback only, see below
   --allow-origin <origin>           let web pages on this origin (e.g. http://localhost:3000) use the
                                     control API /_emulator from a browser (repeatable); the OAuth
@@ -43,6 +45,7 @@ export type CliCommand =
 
 const VALUE_FLAGS = new Set([
   "--port",
+  "--transfer-port",
   "--host",
   "--client",
   "--redirect-uri",
@@ -80,6 +83,7 @@ function parseClient(value: string): ClientRegistration {
  */
 export function parseCliArgs(argv: readonly string[]): CliCommand {
   let port = DEFAULT_CLI_PORT;
+  let transferPort: number | undefined;
   let host: string | undefined;
   const clients: ClientRegistration[] = [];
   const redirectUris: string[] = [];
@@ -106,6 +110,9 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     switch (flag) {
       case "--port":
         port = parseInteger(flag, value as string, 0, 65535);
+        break;
+      case "--transfer-port":
+        transferPort = parseInteger(flag, value as string, 0, 65535);
         break;
       case "--host":
         if (!value) throw new CliUsageError("--host needs a value");
@@ -150,8 +157,10 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         throw new CliUsageError(`unknown argument '${arg}'`);
     }
   }
+  if (transferPort === undefined) transferPort = port === 0 ? 0 : port + 1 > 65535 ? 0 : port + 1;
   const options: EmulatorOptions = {
     port,
+    transferPort,
     ...(host === undefined ? {} : { host }),
     ...(unsafeNonLoopbackHost ? { unsafeNonLoopbackHost } : {}),
     ...(allowedOrigins.length > 0 ? { allowedOrigins } : {}),

@@ -17,7 +17,7 @@ import type { OriginPolicy } from "./origin-policy.ts";
 import type { RequestContext, RouteHandler } from "./request-context.ts";
 import { type RequestLog, redactParams } from "./request-log.ts";
 import { handleIntrospect, handleRevoke, handleToken } from "./token-endpoint.ts";
-import { handleEndpoint, handleEndpointSearch, handleLs } from "./transfer-routes.ts";
+import { runTransfer, TRANSFER_ROUTES } from "./transfer-routes.ts";
 
 interface Route {
   readonly pattern: RegExp;
@@ -27,6 +27,8 @@ interface Route {
   /** Browser-facing: HTML errors and no CORS. */
   readonly browser?: boolean;
   readonly control?: boolean;
+  /** The fake Transfer API: JSON bodies, Transfer's errors. */
+  readonly transfer?: boolean;
 }
 
 const exact = (path: string): RegExp => new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
@@ -68,21 +70,19 @@ const ROUTES: readonly Route[] = [
     endpoint: "consents",
     methods: { GET: handleConsents },
   },
-  {
-    pattern: exact("/transfer/v0.10/endpoint_search"),
-    endpoint: "transfer",
-    methods: { GET: handleEndpointSearch },
-  },
-  {
-    pattern: /^\/transfer\/v0\.10\/endpoint\/([^/]+)$/,
-    endpoint: "transfer",
-    methods: { GET: handleEndpoint },
-  },
-  {
-    pattern: /^\/transfer\/v0\.10\/operation\/endpoint\/([^/]+)\/ls$/,
-    endpoint: "transfer",
-    methods: { GET: handleLs },
-  },
+  ...TRANSFER_ROUTES.map(
+    (route): Route => ({
+      pattern: new RegExp(`^/transfer/v0\\.10/${route.pattern.source.slice(1)}`),
+      endpoint: "transfer",
+      methods: Object.fromEntries(
+        Object.entries(route.methods).map(([method, handler]) => [
+          method,
+          (ctx: RequestContext) => runTransfer(ctx, handler as NonNullable<typeof handler>),
+        ]),
+      ),
+      transfer: true,
+    }),
+  ),
   { pattern: /^\/_emulator\/?$/, endpoint: undefined, methods: { GET: handleControlIndex }, control: true },
   ...CONTROL_ROUTES.map((route) => ({
     pattern: exact(route.path),
@@ -104,6 +104,11 @@ export interface HandlerDependencies {
   readonly policy: OriginPolicy;
   /** Aborted when the emulator closes, cutting injected latency short. */
   readonly closing: AbortSignal;
+  /**
+   * Serve only the fake Transfer API, at the root: `/v0.10/…` is `/transfer/v0.10/…` (the
+   * Transfer port, whose URL is `GLOBUS_SDK_SERVICE_URL_TRANSFER`).
+   */
+  readonly transferAtRoot?: boolean;
   readonly onLog: (message: string) => void;
 }
 
@@ -163,7 +168,9 @@ async function handle(
     createResponder(res, undefined).oauthError(400, "invalid_request", "malformed request target");
     return;
   }
-  const { path, query } = target;
+  const { query } = target;
+  // On the Transfer port, every path is Transfer's: nothing else of the emulator is reachable there.
+  const path = deps.transferAtRoot ? `/transfer${target.path}` : target.path;
   const method = (req.method ?? "GET").toUpperCase();
   let route: Route | undefined;
   let captures: string[] = [];
@@ -231,14 +238,15 @@ async function handle(
   const contentType = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
   const isForm =
     contentType === "application/x-www-form-urlencoded" || (contentType === "" && !route.control);
-  if (!route.control && body.length > 0 && !isForm) {
+  if (!route.control && !route.transfer && body.length > 0 && !isForm) {
     const message = "the body must be application/x-www-form-urlencoded";
     if (route.browser) respond.errorPage(400, "Unsupported request", message);
     else respond.oauthError(400, "invalid_request", message);
     return;
   }
-  const form = isForm ? new URLSearchParams(body.toString("utf8")) : new URLSearchParams();
+  const form = isForm && !route.transfer ? new URLSearchParams(body.toString("utf8")) : new URLSearchParams();
 
+  let dropAnswer = false;
   if (route.endpoint !== undefined) {
     const endpoint = route.endpoint;
     let detail = endpoint;
@@ -276,8 +284,11 @@ async function handle(
     }
     if (fault) {
       entry.fault = fault.kind;
-      applyFault(fault, req, res, respond, route, cors.origin);
-      return;
+      if (fault.kind !== "drop-response") {
+        applyFault(fault, req, res, respond, route, cors.origin);
+        return;
+      }
+      dropAnswer = true;
     }
   }
 
@@ -293,8 +304,23 @@ async function handle(
     query,
     form,
     body,
-    respond,
+    respond: dropAnswer ? droppingResponder(req) : respond,
   } satisfies RequestContext);
+}
+
+/** A responder that hangs up instead of answering: the `drop-response` fault, after the work is done. */
+function droppingResponder(req: IncomingMessage): Responder {
+  const hangUp = (): void => {
+    req.socket.destroy();
+  };
+  return {
+    json: hangUp,
+    html: hangUp,
+    redirect: hangUp,
+    oauthError: hangUp,
+    globusError: hangUp,
+    errorPage: hangUp,
+  };
 }
 
 function notFound(respond: Responder, path: string): void {
@@ -407,6 +433,7 @@ function applyFault(
       res.write('{"access_token": "');
       return;
     case "latency":
+    case "drop-response":
       return;
   }
 }

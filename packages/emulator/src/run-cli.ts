@@ -16,7 +16,15 @@ export interface CliEnvironment {
  * `Globus Auth emulator listening on <url>`.
  */
 export function formatBanner(emulator: Emulator, autoApprove: boolean): string {
-  const lines = [`Globus Auth emulator listening on ${emulator.url}`, "", "Clients:"];
+  const lines = [
+    `Globus Auth emulator listening on ${emulator.url}`,
+    "",
+    "Services (the Python SDK and globus-app read these):",
+    `  GLOBUS_SDK_SERVICE_URL_AUTH=${emulator.serviceUrls.auth}`,
+    `  GLOBUS_SDK_SERVICE_URL_TRANSFER=${emulator.serviceUrls.transfer}`,
+    "",
+    "Clients:",
+  ];
   for (const client of emulator.clients) {
     let secret = "";
     if (client.type === "confidential") {

@@ -1,5 +1,5 @@
 import type { KeyObject } from "node:crypto";
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { createControl, type EmulatorControl, resolveAutoApprove } from "./emulator-control.ts";
 import {
@@ -26,6 +26,12 @@ import { applySnapshot, readStateFile, snapshotOf, writeStateFile } from "./stat
 export interface EmulatorOptions {
   /** TCP port; `0` (the default here; the CLI defaults to 8700) picks a free one. */
   readonly port?: number | undefined;
+  /**
+   * TCP port of the fake Transfer API, which answers at the root of its own port (as
+   * `https://transfer.api.globus.org/` does) as well as under `<url>transfer/`; `0` (the default
+   * here; the CLI defaults to the Auth port + 1, or 0 with `--port 0`) picks a free one.
+   */
+  readonly transferPort?: number | undefined;
   /**
    * Address to bind; default `127.0.0.1`. Only loopback (`127.0.0.0/8`, `localhost`, `::1`) unless
    * {@link EmulatorOptions.unsafeNonLoopbackHost} is set.
@@ -80,10 +86,23 @@ export interface EmulatorOptions {
   readonly onLog?: ((message: string) => void) | undefined;
 }
 
+/** The base URLs of the emulated services, each ending with `/`: what `GLOBUS_SDK_SERVICE_URL_<SERVICE>` takes. */
+export interface EmulatorServiceUrls {
+  /** Globus Auth, e.g. `http://127.0.0.1:8700/` (the emulator's {@link Emulator.url}). */
+  readonly auth: string;
+  /** The fake Transfer at the root of its own port, e.g. `http://127.0.0.1:8701/`. */
+  readonly transfer: string;
+}
+
 /** A running emulator. */
 export interface Emulator {
   /** Base URL ending with `/`, e.g. `http://127.0.0.1:8700/`; use it as the Globus Auth service URL. */
   readonly url: string;
+  /**
+   * The services' base URLs: `auth` ({@link Emulator.url}) and `transfer` (the fake Transfer's own
+   * port; it is also mounted at `<url>transfer/`).
+   */
+  readonly serviceUrls: EmulatorServiceUrls;
   /** The id_token issuer: {@link Emulator.url} without the trailing slash. */
   readonly issuer: string;
   /** Registered clients (a snapshot each time it is read). */
@@ -122,6 +141,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new RangeError("port must be an integer from 0 to 65535");
+  const transferPort = options.transferPort ?? 0;
+  if (!Number.isInteger(transferPort) || transferPort < 0 || transferPort > 65535)
+    throw new RangeError("transferPort must be an integer from 0 to 65535");
   const host = options.host ?? "127.0.0.1";
   if (!isLoopbackBindHost(host) && options.unsafeNonLoopbackHost !== true) {
     throw new RangeError(
@@ -173,44 +195,43 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const policy = new OriginPolicy(state, allowedOrigins, host);
   let baseUrl = "";
 
-  const server: Server = createServer(
-    createRequestHandler({
-      state,
-      control,
-      faults,
-      log,
-      baseUrl: () => baseUrl,
-      policy,
-      closing: closing.signal,
-      onLog,
-    }),
-  );
+  const handlerDeps = {
+    state,
+    control,
+    faults,
+    log,
+    baseUrl: () => baseUrl,
+    closing: closing.signal,
+    onLog,
+  };
+  // One socket set for both servers: closing destroys every connection of either.
   const sockets = new Set<Socket>();
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  // A bad client (garbage bytes, oversize headers) must never take the emulator down.
-  server.on("clientError", (_error, socket) => {
-    if (socket.writable)
-      socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
-    else socket.destroy();
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  server.on("error", (error) => onLog(`globus-auth-emulator: server error: ${error.message}`));
+  const server = createListeningServer(createRequestHandler({ ...handlerDeps, policy }), sockets);
+  // The Transfer port has its own Host check (its port) under the same CORS rules as the OAuth endpoints.
+  const transferPolicy = new OriginPolicy(state, allowedOrigins, host);
+  const transferServer = createListeningServer(
+    createRequestHandler({ ...handlerDeps, policy: transferPolicy, transferAtRoot: true }),
+    sockets,
+  );
+  await listen(server, port, host);
+  try {
+    await listen(transferServer, transferPort, host);
+  } catch (error) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw error;
+  }
+  for (const listening of [server, transferServer]) {
+    listening.on("error", (error) => onLog(`globus-auth-emulator: server error: ${error.message}`));
+  }
 
   const address = server.address() as AddressInfo;
+  const transferAddress = transferServer.address() as AddressInfo;
   policy.listening(address.port);
+  transferPolicy.listening(transferAddress.port);
   const urlHost =
     host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "[::1]" : host.includes(":") ? `[${host}]` : host;
   baseUrl = `http://${urlHost}:${address.port}/`;
+  const serviceUrls = { auth: baseUrl, transfer: `http://${urlHost}:${transferAddress.port}/` };
   state.issuer = baseUrl.slice(0, -1);
 
   let saveScheduled = false;
@@ -241,14 +262,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (saveScheduled) save();
       closing.abort();
       state.onChange = () => {};
-      server.close(() => resolve());
+      let open = 2;
+      for (const listening of [server, transferServer]) {
+        listening.close(() => {
+          if (--open === 0) resolve();
+        });
+        listening.closeAllConnections();
+      }
       for (const socket of sockets) socket.destroy();
-      server.closeAllConnections();
     });
     return closed;
   };
   return {
     url: baseUrl,
+    serviceUrls,
     issuer: state.issuer,
     get clients() {
       return [...state.clients.values()];
@@ -260,4 +287,32 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+function createListeningServer(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+  sockets: Set<Socket>,
+): Server {
+  const server = createServer(handler);
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  // A bad client (garbage bytes, oversize headers) must never take the emulator down.
+  server.on("clientError", (_error, socket) => {
+    if (socket.writable)
+      socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    else socket.destroy();
+  });
+  return server;
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
 }

@@ -21,6 +21,7 @@ import type {
 } from "./emulator-state.ts";
 import { exportPrivateJwk, type PrivateJwk } from "./id-token-signer.ts";
 import type { ScopeNode } from "./scope-tree.ts";
+import type { TransferSnapshot } from "./transfer-store.ts";
 
 const FORMAT = "globus-auth-emulator-state";
 
@@ -41,6 +42,8 @@ export interface StateSnapshot {
   accessTokens: Stored<AccessTokenRecord>[];
   refreshTokens: Stored<RefreshTokenRecord>[];
   sessions: Record<string, Stored<SignInSession>>;
+  /** The fake Transfer's files, tasks, bookmarks, rules and roles; absent in files of older emulators. */
+  transfer?: TransferSnapshot;
 }
 
 /** Thrown when a state file exists but cannot be used; the emulator never overwrites such a file. */
@@ -103,6 +106,7 @@ export function snapshotOf(state: EmulatorState): StateSnapshot {
     accessTokens: [...state.accessTokens.values()],
     refreshTokens: [...state.refreshTokens.values()],
     sessions: Object.fromEntries(state.sessions),
+    transfer: state.transfer.snapshot(),
   };
 }
 
@@ -123,6 +127,7 @@ export function applySnapshot(state: EmulatorState, snapshot: StateSnapshot): vo
   for (const record of snapshot.refreshTokens) state.refreshTokens.set(record.token, withPolicies(record));
   for (const [identityId, session] of Object.entries(snapshot.sessions))
     state.sessions.set(identityId, withPolicies(session));
+  if (snapshot.transfer) state.transfer.restore(snapshot.transfer);
 }
 
 const withPolicies = <T extends { readonly policies: readonly string[] }>(record: Stored<T>): T =>
@@ -194,4 +199,19 @@ const isSnapshot = shape({
   accessTokens: listOf(shape({ ...issuedToken, expiresAt: num })),
   refreshTokens: listOf(shape({ ...issuedToken, lastUsedAt: num })),
   sessions: (v) => isObject(v) && Object.values(v).every(shape({ authTime: num, mfa: bool, policies })),
+  transfer: optional(
+    shape({
+      trees: isObject,
+      submissionIds: listOf(str),
+      tasks: listOf(
+        shape({ id: str, type: str, owner: str, submissionId: str, status: str, document: isObject }),
+      ),
+      bookmarks: listOf(shape({ id: str, owner: str, name: str, endpointId: str, path: str })),
+      rules: (v) =>
+        isObject(v) && Object.values(v).every(listOf(shape({ id: str, path: str, permissions: str }))),
+      roles: (v) =>
+        isObject(v) && Object.values(v).every(listOf(shape({ id: str, principal: str, role: str }))),
+      edits: isObject,
+    }),
+  ),
 }) as (value: unknown) => value is StateSnapshot;

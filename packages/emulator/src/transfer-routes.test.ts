@@ -75,9 +75,9 @@ describe("endpoint_search and endpoint", () => {
 
 describe("operation/endpoint/<id>/ls", () => {
   it("lists files for a live Transfer token", async () => {
-    const { status, body } = await get(`${LS}?path=/home/ada/`, transferToken());
+    const { status, body } = await get(`${LS}?path=/~/`, transferToken());
     expect(status).toBe(200);
-    expect(body).toMatchObject({ DATA_TYPE: "file_list", endpoint: COLLECTION, path: "/home/ada/" });
+    expect(body).toMatchObject({ DATA_TYPE: "file_list", endpoint: COLLECTION, path: "/~/" });
     expect((body.DATA as unknown[]).length).toBeGreaterThan(0);
   });
 
@@ -226,7 +226,7 @@ describe("operation/endpoint/<id>/ls", () => {
 
   it("answers 404 for non-UUID collections and unknown Transfer paths", async () => {
     expect((await get("transfer/v0.10/operation/endpoint/not-a-uuid/ls", transferToken())).status).toBe(404);
-    const unknown = await get("transfer/v0.10/task_list", transferToken());
+    const unknown = await get("transfer/v0.10/no_such_thing", transferToken());
     expect(unknown).toMatchObject({ status: 404, body: { code: "ClientError.NotFound" } });
   });
 });

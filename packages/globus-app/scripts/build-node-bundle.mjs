@@ -44,6 +44,7 @@ await build({
         "main-node": entry("main-node"),
         node: entry("node"),
         core: entry("core"),
+        services: entry("services"),
         testing: entry("testing"),
       },
       formats: ["es"],

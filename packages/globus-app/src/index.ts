@@ -7,3 +7,4 @@
  * @packageDocumentation
  */
 export * from "./core.ts";
+export * from "./services.ts";

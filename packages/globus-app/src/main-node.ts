@@ -7,3 +7,4 @@
 
 export { ClientApp, UserApp } from "@globus-app/node";
 export * from "./core.ts";
+export * from "./services.ts";

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, "..", "..", "..");
 const bin = (name: string) => path.join(repoRoot, "node_modules", ".bin", name);
-const PACKAGES = ["core", "browser", "node", "globus-app"];
+const PACKAGES = ["core", "browser", "node", "services", "globus-app"];
 
 let project: string;
 let emu: Emulator;
@@ -99,6 +99,7 @@ describe("the packed globus-app under each runtime", () => {
       await writeFile(script, source);
       const out = await run(command, [...args, script], project, {
         SMOKE_AUTH_URL: emu.url,
+        SMOKE_TRANSFER_URL: emu.serviceUrls.transfer,
         SMOKE_CLIENT_ID: SAMPLE_CONFIDENTIAL_CLIENT.id,
         SMOKE_CLIENT_SECRET: SAMPLE_CONFIDENTIAL_CLIENT.secret,
         SMOKE_TOKEN_FILE: path.join(project, `${name}-tokens.json`),
@@ -114,6 +115,7 @@ describe("the packed globus-app under each runtime", () => {
         sqlite,
         subclassGrant: true,
         userAppIsNodeBuild: "node",
+        transfer: true,
       });
       if (sqlite === true) {
         // The database another runtime wrote reads here (Node, through better-sqlite3).

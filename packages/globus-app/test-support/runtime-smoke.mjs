@@ -2,12 +2,20 @@
 // globus-app through its package exports and gets a service token from the emulator with a
 // ClientApp over memory storage, a JSON token file and a SQLite database (through the runtime's own
 // SQLite: node:sqlite or bun:sqlite; better-sqlite3 is not installed here). Prints one JSON line.
-import { ClientApp, ConfidentialAppAuthClient, MemoryTokenStorage } from "globus-app";
+import {
+  ClientApp,
+  ConfidentialAppAuthClient,
+  MemoryTokenStorage,
+  TransferClient,
+  TransferData,
+} from "globus-app";
 import { JSONTokenStorage, SQLiteTokenStorage } from "globus-app/node";
+import * as services from "globus-app/services";
 import * as oauth from "oauth4webapi";
 
 const env = globalThis.process?.env ?? {};
-const [authUrl, clientId, clientSecret, tokenFile, databaseFile] = [
+const [transferUrl, authUrl, clientId, clientSecret, tokenFile, databaseFile] = [
+  env.SMOKE_TRANSFER_URL,
   env.SMOKE_AUTH_URL,
   env.SMOKE_CLIENT_ID,
   env.SMOKE_CLIENT_SECRET,
@@ -60,6 +68,18 @@ const granted = await new GrantingClient({ clientId, clientSecret, baseUrl: auth
   "urn:globus:auth:scope:transfer.api.globus.org:all",
 );
 
+// The Transfer client through the root entry (same class as the services subpath), on the
+// emulator's Transfer port: a search, and a submission id made into a task document.
+const transferApp = new ClientApp("runtime-smoke-transfer", {
+  loginClient: new ConfidentialAppAuthClient({ clientId, clientSecret, baseUrl: authUrl }),
+  config: { tokenStorage: new MemoryTokenStorage() },
+});
+const transfer = new TransferClient({ app: transferApp, baseUrl: transferUrl });
+const found = await transfer.endpointSearch("tutorial");
+const data = new TransferData({ sourceEndpoint: found.DATA[0].id, destinationEndpoint: found.DATA[0].id });
+data.submissionId = (await transfer.getSubmissionId()).value;
+await transferApp.close();
+
 const runtime = globalThis.Deno ? "deno" : globalThis.Bun ? "bun" : "node";
 console.log(
   JSON.stringify({
@@ -69,5 +89,10 @@ console.log(
     sqlite,
     subclassGrant: Object.keys(granted.byResourceServer).includes(TRANSFER),
     userAppIsNodeBuild: ClientApp.platform.name,
+    transfer:
+      services.TransferClient === TransferClient &&
+      found.DATA.length === 2 &&
+      data.toJSON().DATA_TYPE === "transfer" &&
+      typeof data.toJSON().submission_id === "string",
   }),
 );

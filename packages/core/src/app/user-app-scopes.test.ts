@@ -1,8 +1,8 @@
 import { type Emulator, SAMPLE_NATIVE_CLIENT, startEmulator } from "@globus-app/emulator";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { TransferClient } from "../../test-support/transfer-test-client.ts";
 import { ConfidentialAppAuthClient } from "../auth/confidential-app-auth-client.ts";
 import { NativeAppAuthClient } from "../auth/native-app-auth-client.ts";
-import { TransferClient } from "../http/transfer-client.ts";
 import { transferWithDataAccess } from "../scopes/scope-builders.ts";
 import type { ScopesInput } from "../scopes/scope-parser.ts";
 import { MemoryTokenStorage } from "../storage/memory-token-storage.ts";

@@ -1,13 +1,13 @@
 import { inspect } from "node:util";
 import { type Emulator, SAMPLE_IDENTITIES, SAMPLE_NATIVE_CLIENT, startEmulator } from "@globus-app/emulator";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { TransferClient } from "../../test-support/transfer-test-client.ts";
 import { NativeAppAuthClient } from "../auth/native-app-auth-client.ts";
 import { isGlobusAPIError } from "../errors/api-error.ts";
 import { isGlobusError } from "../errors/globus-error.ts";
 import { isIdentityMismatchError, isMissingTokenError } from "../errors/token-validation-errors.ts";
 import { isGlobusSDKUsageError } from "../errors/usage-error.ts";
 import type { GARE } from "../gare/gare.ts";
-import { TransferClient } from "../http/transfer-client.ts";
 import { MemoryTokenStorage } from "../storage/memory-token-storage.ts";
 import { EmulatorAutoApproveLoginFlow } from "../testing/emulator-auto-approve-login-flow.ts";
 import type { GlobusAppConfigInput } from "./globus-app-config.ts";

@@ -32,7 +32,7 @@ export interface GlobusAPIErrorInit {
  * ```
  */
 export class GlobusAPIError<TGare = unknown> extends GlobusError {
-  override readonly name = "GlobusAPIError";
+  override readonly name: string = "GlobusAPIError";
   /** HTTP status. */
   readonly status: number;
   /** HTTP method of the failed request. */
@@ -66,8 +66,10 @@ export class GlobusAPIError<TGare = unknown> extends GlobusError {
 }
 
 /** True for a {@link GlobusAPIError}, from any realm. */
+// Service clients' subclasses (in @globus-app/services) are GlobusAPIErrors too, across realms.
 export const isGlobusAPIError: (value: unknown) => value is GlobusAPIError = errorGuard(GlobusAPIError, [
   "GlobusAPIError",
+  "TransferAPIError",
 ]);
 
 /** The codes a {@link GlobusNetworkError} carries. */
@@ -114,6 +116,8 @@ export function globusAPIErrorFromBody<TGare>(init: {
   body: unknown;
   headers: Headers;
   gares?: readonly TGare[];
+  /** Builds a service's subclass instead of a plain {@link GlobusAPIError}. */
+  create?: (init: GlobusAPIErrorInit) => GlobusAPIError;
 }): GlobusAPIError<TGare> {
   const record = (typeof init.body === "object" && init.body !== null ? init.body : {}) as Record<
     string,
@@ -123,7 +127,7 @@ export function globusAPIErrorFromBody<TGare>(init: {
     ? (record.errors[0] as Record<string, unknown> | undefined)
     : undefined;
   const text = (value: unknown) => (typeof value === "string" ? value : undefined);
-  return new GlobusAPIError<TGare>({
+  const fields: GlobusAPIErrorInit = {
     status: init.status,
     method: init.method.toUpperCase(),
     url: init.url.split("?")[0] as string,
@@ -133,5 +137,6 @@ export function globusAPIErrorFromBody<TGare>(init: {
     requestId: text(record.request_id) ?? init.headers.get("x-request-id") ?? undefined,
     body: init.body,
     gares: init.gares ?? [],
-  });
+  };
+  return (init.create ? init.create(fields) : new GlobusAPIError(fields)) as GlobusAPIError<TGare>;
 }

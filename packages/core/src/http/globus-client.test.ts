@@ -8,6 +8,7 @@ import {
 } from "@globus-app/emulator";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { rejectionOf } from "../../test-support/rejection-of.ts";
+import { TransferClient } from "../../test-support/transfer-test-client.ts";
 import { ClientApp } from "../app/client-app.ts";
 import { corePlatform } from "../app/globus-app-platform.ts";
 import { UserApp } from "../app/user-app.ts";
@@ -23,7 +24,6 @@ import { isGlobusSDKUsageError } from "../errors/usage-error.ts";
 import { MemoryTokenStorage } from "../storage/memory-token-storage.ts";
 import { EmulatorAutoApproveLoginFlow } from "../testing/emulator-auto-approve-login-flow.ts";
 import { AuthClient } from "./auth-client.ts";
-import { TransferClient } from "./transfer-client.ts";
 
 const TRANSFER = "transfer.api.globus.org";
 const TRANSFER_ALL = "urn:globus:auth:scope:transfer.api.globus.org:all";

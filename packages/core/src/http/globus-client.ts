@@ -2,7 +2,12 @@ import type { AfterResponseState, BeforeErrorState, KyInstance, Options as KyOpt
 import type { GlobusApp } from "../app/globus-app.ts";
 import type { GlobusAuthorizer } from "../authorizers/globus-authorizer.ts";
 import { getServiceUrl, resolveTimeoutMs } from "../config/environment.ts";
-import { GlobusNetworkError, globusAPIErrorFromBody } from "../errors/api-error.ts";
+import {
+  type GlobusAPIError,
+  type GlobusAPIErrorInit,
+  GlobusNetworkError,
+  globusAPIErrorFromBody,
+} from "../errors/api-error.ts";
 import { isGlobusError, safeCause } from "../errors/globus-error.ts";
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import type { GARE } from "../gare/gare.ts";
@@ -53,6 +58,17 @@ export interface GlobusServiceInfo {
   resourceServer: string | undefined;
   /** Scopes registered with a bound app unless `appScopes` replaces them. */
   defaultScopes: ScopesInput;
+  /**
+   * The service's own retry rule for an answer the client would retry (429, 500, 502, 503, 504):
+   * return `false` to fail at once instead, e.g. Transfer's `ExternalError.*` answers, which say an
+   * endpoint refused, not that the service hiccupped. @default every such answer is retried
+   */
+  retryCheck?: (status: number, body: unknown) => boolean;
+  /**
+   * Builds the service's error type (a {@link GlobusAPIError} subclass) for an error answer.
+   * @default `new GlobusAPIError(init)`
+   */
+  createError?: (init: GlobusAPIErrorInit) => GlobusAPIError;
 }
 
 /** Options of one request. */
@@ -97,6 +113,7 @@ export class GlobusClient {
   readonly timeoutMs: number | null;
   readonly #authorizer: GlobusAuthorizer | undefined;
   readonly #kyOptions: KyOptions;
+  readonly #createError: ((init: GlobusAPIErrorInit) => GlobusAPIError) | undefined;
   // ky loads on the first request, so scripts that only read tokens never pay for it.
   #ky:
     | Promise<{
@@ -137,6 +154,8 @@ export class GlobusClient {
       options.timeoutMs === undefined && options.app?.config.httpTimeoutMs !== undefined
         ? options.app.config.httpTimeoutMs
         : resolveTimeoutMs(options.timeoutMs, `${new.target.name}'s timeoutMs`);
+    this.#createError = info.createError;
+    const retryCheck = info.retryCheck;
     this.#kyOptions = {
       prefix: this.baseUrl,
       timeout: this.timeoutMs ?? false,
@@ -148,6 +167,16 @@ export class GlobusClient {
         backoffLimit: options.maxRetryDelayMs ?? 10_000,
         maxRetryAfter: options.maxRetryDelayMs ?? 10_000,
         jitter: true,
+        // ky hands over its HTTPError with the body already parsed into `data`.
+        ...(retryCheck
+          ? {
+              shouldRetry: ({ error }: { error: unknown }) => {
+                const failed = error as { response?: unknown; data?: unknown };
+                if (!(failed.response instanceof Response)) return undefined;
+                return retryCheck(failed.response.status, failed.data) ? undefined : false;
+              },
+            }
+          : {}),
       },
       ...(options.fetch ? { fetch: options.fetch } : {}),
     };
@@ -239,7 +268,7 @@ export class GlobusClient {
           beforeRequest: [({ request }) => authorize(request)],
           beforeRetry: [({ request }) => authorize(request)],
           afterResponse: [afterResponse],
-          beforeError: [(state) => toGlobusAPIError(state, isHTTPError)],
+          beforeError: [(state) => toGlobusAPIError(state, isHTTPError, this.#createError)],
         },
       }).text();
     } catch (error) {
@@ -340,6 +369,7 @@ function isBodyStreamFailure(error: unknown): boolean {
 async function toGlobusAPIError(
   { error, request }: BeforeErrorState,
   isHTTPError: typeof import("ky").isHTTPError,
+  create: ((init: GlobusAPIErrorInit) => GlobusAPIError) | undefined,
 ): Promise<Error> {
   const url = request.url.split("?")[0] as string;
   if (!isHTTPError(error)) return error;
@@ -357,5 +387,6 @@ async function toGlobusAPIError(
     body,
     headers: error.response.headers,
     gares: toGares([body]),
+    ...(create ? { create } : {}),
   });
 }

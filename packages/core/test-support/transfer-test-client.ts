@@ -1,15 +1,10 @@
-import { TransferScopes } from "../scopes/scope-collections.ts";
-import { GlobusClient, type GlobusClientOptions } from "./globus-client.ts";
+import { GlobusClient, type GlobusClientOptions } from "../src/http/globus-client.ts";
+import { TransferScopes } from "../src/scopes/scope-collections.ts";
 
 /**
- * A small client for Globus Transfer (the calls the demo and tests need): endpoint search and
- * directory listing. Registers `transfer:all` with a bound app. Use `get`/`post` for the rest of the API.
- *
- * @example
- * ```ts
- * const transfer = new TransferClient({ app });
- * const { DATA } = await transfer.endpointSearch("tutorial");
- * ```
+ * The two Transfer calls core's own tests make (endpoint search, directory listing), on core's
+ * `GlobusClient` alone: core must not depend on `@globus-app/services`, whose `TransferClient` is
+ * the real one. Registers `transfer:all` with a bound app.
  */
 export class TransferClient extends GlobusClient {
   constructor(options: GlobusClientOptions = {}) {

@@ -1,0 +1,9 @@
+/**
+ * `globus-app/services`: the Globus service clients (`TransferClient` with its `TransferData` and
+ * `DeleteData` builders, paginators, typed documents and `TransferAPIError`). The root entry
+ * exports the same names; this subpath is for code that wants only them. Side-effect free: a
+ * bundle keeps only the clients it uses.
+ *
+ * @packageDocumentation
+ */
+export * from "@globus-app/services";
