@@ -65,17 +65,30 @@ afterAll(async () => {
   if (project) await rm(project, { recursive: true, force: true });
 });
 
-// Node 20 has no node:sqlite, and the smoke project does not install better-sqlite3: there the SQLite
-// storage must fail with a usage error. Deno and Bun bring their own SQLite.
-const NODE_SQLITE = "node:sqlite";
-const nodeHasSqlite = await import(NODE_SQLITE).then(
-  () => true,
-  () => false,
+// Every supported Node major, each a pinned build from the npm registry (scripts/install-node.mjs,
+// cached after the first run), whatever Node runs this test.
+const NODE_MAJORS = ["22", "24"];
+const nodeBinaries = Object.fromEntries(
+  NODE_MAJORS.map((major) => [
+    major,
+    path.join(
+      execFileSync(process.execPath, [path.join(repoRoot, "scripts", "install-node.mjs"), major], {
+        encoding: "utf8",
+      }).trim(),
+      "node",
+    ),
+  ]),
 );
 
 // [label, runtime, command, arguments, whether imports use `npm:` specifiers (Deno's own way)]
 const runtimes: Array<[string, string, string, string[], boolean]> = [
-  ["node", "node", process.execPath, [], false],
+  ...NODE_MAJORS.map((major): [string, string, string, string[], boolean] => [
+    `node ${major}`,
+    "node",
+    nodeBinaries[major] as string,
+    [],
+    false,
+  ]),
   ["deno", "deno", bin("deno"), ["run", "--allow-all"], false],
   ["deno with npm: specifiers", "deno", bin("deno"), ["run", "--allow-all"], true],
   ["bun", "bun", bin("bun"), ["run"], false],
@@ -106,23 +119,21 @@ describe("the packed globus-app under each runtime", () => {
         NO_COLOR: "1",
       });
       const line = out.trim().split("\n").pop() as string;
-      const sqlite = runtime !== "node" || nodeHasSqlite ? true : "GlobusSDKUsageError";
       expect(JSON.parse(line)).toEqual({
         runtime,
         memory: true,
         json: true,
-        sqlite,
+        // Every runtime here has its own SQLite (node:sqlite since Node 22.5, Deno's, bun:sqlite).
+        sqlite: true,
         subclassGrant: true,
         userAppIsNodeBuild: "node",
       });
-      if (sqlite === true) {
-        // The database another runtime wrote reads here (Node, through better-sqlite3).
-        const storage = new SQLiteTokenStorage(database);
-        const record = await storage.getTokenData("transfer.api.globus.org");
-        await storage.close();
-        expect(record?.scope).toBe("urn:globus:auth:scope:transfer.api.globus.org:all");
-        expect(record?.access_token).toMatch(/\S/);
-      }
+      // The database another runtime wrote reads here (this Node, through its SQLite driver).
+      const storage = new SQLiteTokenStorage(database);
+      const record = await storage.getTokenData("transfer.api.globus.org");
+      await storage.close();
+      expect(record?.scope).toBe("urn:globus:auth:scope:transfer.api.globus.org:all");
+      expect(record?.access_token).toMatch(/\S/);
     },
     60_000,
   );
