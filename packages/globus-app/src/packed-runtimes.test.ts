@@ -7,13 +7,15 @@ import { fileURLToPath } from "node:url";
 import { type Emulator, SAMPLE_CONFIDENTIAL_CLIENT, startEmulator } from "@globus-app/emulator";
 import { SQLiteTokenStorage } from "@globus-app/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ExampleRuntime, README_EMULATOR_URL, readmeExamples } from "../test-support/readme-examples.ts";
 
 // What users get: the packed tarballs installed into a fresh project, imported through package
 // exports (never source paths), under each runtime.
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, "..", "..", "..");
 const bin = (name: string) => path.join(repoRoot, "node_modules", ".bin", name);
-const PACKAGES = ["core", "browser", "node", "globus-app"];
+// The emulator too: README examples import it.
+const PACKAGES = ["core", "browser", "node", "emulator", "globus-app"];
 
 let project: string;
 let emu: Emulator;
@@ -57,7 +59,8 @@ beforeAll(async () => {
     ["install", "--no-audit", "--no-fund", "--prefer-offline", "--no-package-lock", ...tarballs],
     project,
   );
-  emu = await startEmulator({ port: 0 });
+  // Auto-approving, for README examples that log a person in (EmulatorAutoApproveLoginFlow).
+  emu = await startEmulator({ port: 0, autoApprove: true });
 }, 240_000);
 
 afterAll(async () => {
@@ -134,6 +137,46 @@ describe("the packed globus-app under each runtime", () => {
       await storage.close();
       expect(record?.scope).toBe("urn:globus:auth:scope:transfer.api.globus.org:all");
       expect(record?.access_token).toMatch(/\S/);
+    },
+    60_000,
+  );
+});
+
+// The commands the README gives for Deno and Bun: examples run with exactly these, so the
+// permissions it tells readers to grant are enough.
+const DENO_RUN = ["run", "--allow-net", "--allow-env", "--allow-read", "--allow-write"];
+const BUN_RUN = ["run"];
+
+describe("README examples marked runnable", () => {
+  const examples = readmeExamples(repoRoot);
+
+  it("are found (a lost marker would silently stop testing one)", () => {
+    expect(examples.map((example) => `${example.file} ${example.runtime}`)).toEqual([
+      "README.md node",
+      "packages/emulator/README.md node",
+    ]);
+  });
+
+  // Node examples run under the lowest supported Node (22, which has no `await using`), as plain
+  // TypeScript (Node strips the types), importing the packed packages.
+  const commands: Record<ExampleRuntime, () => [string, string[]]> = {
+    node: () => [nodeBinaries["22"] as string, []],
+    deno: () => [bin("deno"), DENO_RUN],
+    bun: () => [bin("bun"), BUN_RUN],
+  };
+
+  it.each(
+    examples.map((example) => [`${example.file}:${example.line} (${example.runtime})`, example] as const),
+  )(
+    "%s runs against the emulator",
+    async (_label, example) => {
+      const script = path.join(
+        project,
+        `example-${example.file.replace(/\W+/g, "-")}-${example.line}-${example.runtime}.ts`,
+      );
+      await writeFile(script, example.code.replaceAll(README_EMULATOR_URL, emu.url));
+      const [command, args] = commands[example.runtime]();
+      await run(command, [...args, script], project, { NO_COLOR: "1" });
     },
     60_000,
   );
