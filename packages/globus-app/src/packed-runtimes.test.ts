@@ -40,20 +40,27 @@ async function run(command: string, args: string[], cwd: string, env: Record<str
   return stdout;
 }
 
+let tarballs: string[];
+
 beforeAll(async () => {
-  await run(bin("tsc"), ["-b", "packages/globus-app"], repoRoot);
   project = await mkdtemp(path.join(os.tmpdir(), "globus-app-packed-"));
-  const tarballs = PACKAGES.map((name) => {
-    const out = execFileSync("npm", ["pack", "--silent", "--pack-destination", project], {
-      cwd: path.join(repoRoot, "packages", name),
-      encoding: "utf8",
-    });
-    return path.join(project, out.trim().split("\n").pop() as string);
-  });
+  // What `npm run pack` does (build, then every publishable package into one folder), here into the
+  // temporary project.
+  const packs = path.join(project, "packs");
+  tarballs = (await run(process.execPath, [path.join(repoRoot, "scripts", "pack.mjs"), packs], repoRoot))
+    .trim()
+    .split("\n");
+  expect(tarballs.map((file) => path.basename(file)).sort()).toEqual(
+    PACKAGES.map((name) =>
+      name === "globus-app" ? "globus-app-0.1.0.tgz" : `globus-app-${name}-0.1.0.tgz`,
+    ).sort(),
+  );
   await writeFile(
     path.join(project, "package.json"),
     JSON.stringify({ name: "smoke", private: true, type: "module" }),
   );
+  // The tarballs alone: the @globus-app/* dependencies resolve to them, never to a registry (where
+  // they may not be published yet); third-party ones come from npm's cache when it has them.
   await run(
     "npm",
     ["install", "--no-audit", "--no-fund", "--prefer-offline", "--no-package-lock", ...tarballs],
@@ -177,6 +184,37 @@ describe("README examples marked runnable", () => {
       await writeFile(script, example.code.replaceAll(README_EMULATOR_URL, emu.url));
       const [command, args] = commands[example.runtime]();
       await run(command, [...args, script], project, { NO_COLOR: "1" });
+    },
+    60_000,
+  );
+});
+
+describe("every published package", () => {
+  it.each(PACKAGES)(
+    "%s passes npm publish --dry-run with its licence, changelog and provenance",
+    async (name) => {
+      const tarball = tarballs.find((file) =>
+        path.basename(file).startsWith(name === "globus-app" ? "globus-app-0" : `globus-app-${name}-0`),
+      ) as string;
+      const out = await run("npm", ["publish", "--dry-run", "--json", tarball], project);
+      const [report] = Object.values(JSON.parse(out.slice(out.indexOf("{")))) as Array<{
+        name: string;
+        files: Array<{ path: string }>;
+      }>;
+      const files = report?.files.map((file) => file.path) ?? [];
+      expect(files).toEqual(expect.arrayContaining(["package.json", "README.md", "LICENSE", "CHANGELOG.md"]));
+      // Only build output and those: no sources, tests, fixtures or build caches.
+      expect(
+        files.filter(
+          (file) => !/^(dist|bin)\//.test(file) && !/^[A-Z-]+\.md$|^LICENSE$|^package\.json$/.test(file),
+        ),
+      ).toEqual([]);
+      expect(files.filter((file) => /\.test\.|tsbuildinfo|test-fixtures/.test(file))).toEqual([]);
+      const manifest = JSON.parse(
+        await readFile(path.join(project, "node_modules", report?.name as string, "package.json"), "utf8"),
+      );
+      expect(manifest.publishConfig).toEqual({ access: "public", provenance: true });
+      expect(manifest.engines).toEqual({ node: ">=22" });
     },
     60_000,
   );
