@@ -5,5 +5,6 @@
  * Platform-only classes are on `globus-app/browser` and `globus-app/node`.
  *
  * @packageDocumentation
+ * @module globus-app
  */
 export * from "./core.ts";
