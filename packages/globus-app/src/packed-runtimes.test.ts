@@ -157,11 +157,16 @@ const BUN_RUN = ["run"];
 describe("README examples marked runnable", () => {
   const examples = readmeExamples(repoRoot);
 
-  it("are found (a lost marker would silently stop testing one)", () => {
+  it("are found (a lost marker would silently stop testing one)", async () => {
     expect(examples.map((example) => `${example.file} ${example.runtime}`)).toEqual([
       "README.md node",
+      "README.md deno",
+      "README.md bun",
       "packages/emulator/README.md node",
     ]);
+    const readme = await readFile(path.join(repoRoot, "README.md"), "utf8");
+    expect(readme).toContain(`deno ${DENO_RUN.join(" ")} service.ts`);
+    expect(readme).toContain(`bun ${BUN_RUN.join(" ")} service.ts`);
   });
 
   // Node examples run under the lowest supported Node (22, which has no `await using`), as plain
@@ -183,7 +188,9 @@ describe("README examples marked runnable", () => {
       );
       await writeFile(script, example.code.replaceAll(README_EMULATOR_URL, emu.url));
       const [command, args] = commands[example.runtime]();
-      await run(command, [...args, script], project, { NO_COLOR: "1" });
+      const out = await run(command, [...args, script], project, { NO_COLOR: "1" });
+      // The Deno and Bun examples say whether they got a token; a "no token" must fail.
+      expect(out).not.toContain("no token");
     },
     60_000,
   );
