@@ -13,7 +13,6 @@ export const TMP_DIR = path.join(BENCH_DIR, "tmp");
 
 export const TRANSFER_RS = "transfer.api.globus.org";
 export const TRANSFER_ALL = "urn:globus:auth:scope:transfer.api.globus.org:all";
-export const AUTH_RS = "auth.globus.org";
 
 /** `--quick` (or BENCH_QUICK=1) cuts repetitions, for trying the bench out; never for published numbers. */
 export const QUICK = process.argv.includes("--quick") || process.env.BENCH_QUICK === "1";

@@ -173,7 +173,7 @@ export interface CollectionRequirements {
   readonly policies: readonly string[];
 }
 
-/** What {@link EmulatorState.revokeAll} removed. */
+/** What {@link EmulatorControl.revokeAll} removed. */
 export interface RevokeAllResult {
   readonly accessTokens: number;
   readonly refreshTokens: number;

@@ -3,6 +3,7 @@
  * and offline development.
  *
  * @packageDocumentation
+ * @module @globus-app/emulator
  */
 
 export {

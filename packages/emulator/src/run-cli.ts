@@ -5,8 +5,14 @@ import { type Emulator, startEmulator } from "./start-emulator.ts";
 
 /** Where {@link runCli} writes, and which process signals stop it. */
 export interface CliEnvironment {
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown };
+  readonly stdout: {
+    /** Writes the banner and request lines. */
+    write(text: string): unknown;
+  };
+  readonly stderr: {
+    /** Writes usage errors and failures. */
+    write(text: string): unknown;
+  };
   /** Resolves when the emulator should stop (default: the first SIGINT or SIGTERM). */
   readonly stopSignal?: Promise<unknown> | undefined;
 }

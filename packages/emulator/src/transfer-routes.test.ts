@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ControlError } from "./emulator-control.ts";
 import { SAMPLE_CONFIDENTIAL_CLIENT, SAMPLE_NATIVE_CLIENT } from "./sample-data.ts";
 import { type Emulator, startEmulator } from "./start-emulator.ts";
-import { SAMPLE_COLLECTIONS } from "./transfer-routes.ts";
+import { SAMPLE_COLLECTIONS } from "./transfer-collections.ts";
 
 const TRANSFER = "urn:globus:auth:scope:transfer.api.globus.org:all";
 const COLLECTION = "96348e9e-93dd-432f-93b9-b015d71f2fbb";

@@ -24,8 +24,6 @@ import {
   type TransferStore,
 } from "./transfer-store.ts";
 
-export { SAMPLE_COLLECTIONS, type SampleCollection } from "./transfer-collections.ts";
-
 /** @internal One Transfer call: the request and the caller's live Transfer token. */
 type TransferHandler = (ctx: RequestContext, caller: AccessTokenRecord, store: TransferStore) => void;
 

@@ -5,6 +5,7 @@
  * Platform-only classes are on `globus-app/browser` and `globus-app/node`.
  *
  * @packageDocumentation
+ * @module globus-app
  */
 export * from "./core.ts";
 export * from "./services.ts";

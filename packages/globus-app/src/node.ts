@@ -3,6 +3,7 @@
  * storage, command-line and loopback login, file locks).
  *
  * @packageDocumentation
+ * @module globus-app/node
  */
 export * from "@globus-app/node";
 export { ClientApp, UserApp } from "@globus-app/node";

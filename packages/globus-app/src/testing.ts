@@ -4,5 +4,6 @@
  * it is on the main entry.
  *
  * @packageDocumentation
+ * @module globus-app/testing
  */
 export { EmulatorAutoApproveLoginFlow } from "@globus-app/core/testing/emulator";

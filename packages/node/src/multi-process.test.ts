@@ -53,7 +53,11 @@ interface ChildResult {
 }
 
 function startChild(args: string[]): { child: ChildProcess; result: Promise<ChildResult> } {
-  const child = spawn(process.execPath, [childScript, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  // Node 22 warns on stderr that node:sqlite is experimental; the children's stderr must otherwise
+  // stay empty, so only that one warning kind is silenced.
+  const child = spawn(process.execPath, ["--disable-warning=ExperimentalWarning", childScript, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (chunk: Buffer) => {

@@ -18,6 +18,7 @@ export interface TokenStorageContext {
 
 /** Builds a {@link TokenStorage} for an app (the `forGlobusApp` provider form). */
 export interface TokenStorageProvider {
+  /** Called once by the app's constructor; the app owns (and closes) the storage returned. */
   forGlobusApp(context: TokenStorageContext): TokenStorage;
 }
 
@@ -30,6 +31,7 @@ export interface IdTokenDecoderContext {
 
 /** Builds an {@link IdTokenDecoder} for an app. */
 export interface IdTokenDecoderProvider {
+  /** Called once by the app's constructor with what the decoder needs to check id_tokens. */
   forGlobusApp(context: IdTokenDecoderContext): IdTokenDecoder;
 }
 

@@ -48,6 +48,10 @@ export interface GlobusAppPlatform {
    * every app download code that few use (the browser's popup flow and localStorage storage).
    */
   readonly movedNames?: Readonly<Record<string, string>>;
+  /**
+   * Builds the login client of an app given a `clientSecret` (Node's platform only: a browser must
+   * never hold a secret, and leaving the confidential client out keeps it out of browser bundles).
+   */
   readonly confidentialLoginClient?: (options: ConfidentialAppAuthClientOptions) => AuthLoginClient;
   /** Wires platform features into a new app; returns a function run by `close()`. */
   attach?(app: GlobusApp, hooks: GlobusAppPlatformHooks): (() => void | Promise<void>) | undefined;

@@ -447,7 +447,10 @@ export abstract class GlobusApp {
     return this.close();
   }
 
-  /** Renewal hooks shared by the renewing authorizers the apps build. */
+  /**
+   * Renewal hooks shared by the renewing authorizers the apps build.
+   * @internal
+   */
   protected renewalHooks(resourceServer: string) {
     const inner = this.tokenStorage.tokenStorage;
     return {

@@ -35,6 +35,7 @@ export class AccessTokenAuthorizer implements GlobusAuthorizer {
     return this.expiresAtSeconds !== undefined && nowSeconds >= this.expiresAtSeconds;
   }
 
+  /** What `JSON.stringify` shows: the kind and expiry, never the token. */
   toJSON(): Record<string, unknown> {
     return { type: "AccessTokenAuthorizer", expiresAtSeconds: this.expiresAtSeconds };
   }

@@ -148,6 +148,7 @@ export abstract class RenewingAuthorizer implements GlobusAuthorizer {
     return true;
   }
 
+  /** What `JSON.stringify` shows: the kind and expiry, never a token or secret. */
   toJSON(): Record<string, unknown> {
     return { type: this.constructor.name, expiresAtSeconds: this.#expiresAtSeconds };
   }

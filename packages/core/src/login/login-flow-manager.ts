@@ -59,6 +59,7 @@ export interface LoginFlowManagerContext {
 
 /** Builds a {@link LoginFlowManager} for an app (the `forGlobusApp` provider form). */
 export interface LoginFlowManagerProvider {
+  /** Called by the app with its name, config, login client and id_token decoder; returns its flow. */
   forGlobusApp(context: LoginFlowManagerContext): LoginFlowManager;
 }
 

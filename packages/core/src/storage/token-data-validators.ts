@@ -21,10 +21,12 @@ export interface TokenValidationContext {
  * Throw a `TokenValidationError` to reject them.
  */
 export interface TokenDataValidator {
+  /** Checks records about to be stored, by resource server; throws to refuse them all. */
   beforeStore?(
     data: Readonly<Record<string, TokenStorageData>>,
     context: TokenValidationContext,
   ): Promise<void> | void;
+  /** Checks records just read, by resource server; throws to refuse them. */
   afterRetrieve?(
     data: Readonly<Record<string, TokenStorageData>>,
     context: TokenValidationContext,
@@ -68,7 +70,10 @@ export class UnchangingIdentityIDValidator implements TokenDataValidator {
 /** Answers whether an identity's consents (as Globus Auth reports them) satisfy some scopes. */
 export interface ConsentChecker {
   /** Fetches the identity's consents anew and returns an object that can be asked about them. */
-  fetch(identityId: string): Promise<{ meetsScopeRequirements(scopes: readonly Scope[]): boolean }>;
+  fetch(identityId: string): Promise<{
+    /** Whether the consents cover every one of `scopes`. */
+    meetsScopeRequirements(scopes: readonly Scope[]): boolean;
+  }>;
 }
 
 /**

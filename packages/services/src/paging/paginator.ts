@@ -23,7 +23,9 @@ export interface PagingOptions {
  * given one (`undefined` when it was the last), and how to ask for at most `n` items.
  */
 export interface PagingStrategy<Page> {
+  /** The query of the first page. */
   readonly first: PageParams;
+  /** The query of the page after `page` (asked for with `params`); `undefined` after the last. */
   next(page: Page, params: PageParams): PageParams | undefined;
   /** `params` changed to ask for no more than `wanted` items, when the call can. */
   sized(params: PageParams, wanted: number): PageParams;
