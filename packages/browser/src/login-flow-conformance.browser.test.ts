@@ -113,13 +113,15 @@ async function startPopupLogin(
       if (!window || window.closed) return;
       window.location.href = callback;
       // Handed over once the popup shows it and the flow has polled it (or closed the popup).
+      // A busy machine can take a while to load the page in the popup; 15 s is no time limit of
+      // the flow's, only how long this test waits for the browser.
       await waitFor(() => {
         try {
           return window.closed || window.location.href === callback;
         } catch {
           return false;
         }
-      });
+      }, 15_000);
       await new Promise((resolve) => setTimeout(resolve, 3 * POLL_MS));
     },
   };

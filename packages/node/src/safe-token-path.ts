@@ -11,10 +11,16 @@ const STICKY = 0o1000;
 
 /**
  * The user whose token files these are: the effective uid, which owns the files this process
- * creates. Undefined on Windows, which has no uids (only symlinks are refused there).
+ * creates. Undefined on Windows, which has no uids, and in Deno without `--allow-sys`: only
+ * symlinks are refused then.
  */
 export function currentUid(): number | undefined {
-  return process.geteuid?.() ?? process.getuid?.();
+  try {
+    return process.geteuid?.() ?? process.getuid?.();
+  } catch {
+    // Deno without `--allow-sys` refuses to tell; the checks then do what they do on Windows.
+    return undefined;
+  }
 }
 
 /** What {@link assertSafeTokenPath} found at the path. */

@@ -235,6 +235,27 @@ describe("SQLiteTokenStorage", () => {
     expect(await collect(foo)).toEqual(["bar", "foo"]);
   });
 
+  it("keeps a write that meets another connection's long transaction, and the event loop runs meanwhile", async () => {
+    const storage = open(file);
+    await storage.storeTokenDataByResourceServer({ a: sampleTokenData("a") });
+    // Another writer holds the database for longer than SQLite's own busy timeout. It commits from
+    // a timer of this process: a write that waited synchronously for SQLite would keep that timer
+    // from ever running, and fail with "database is locked".
+    const other = new Database(file);
+    other.pragma("busy_timeout = 0");
+    other.exec("BEGIN IMMEDIATE");
+    const released = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        other.exec("COMMIT");
+        other.close();
+        resolve();
+      }, 2500),
+    );
+    await storage.storeTokenDataByResourceServer({ b: sampleTokenData("b") });
+    await released;
+    expect(Object.keys(await storage.getTokenDataByResourceServer()).sort()).toEqual(["a", "b"]);
+  });
+
   it("lets two storages share one file: same namespace shares data, different ones are isolated", async () => {
     const one = open(file, "app-one");
     const oneAgain = open(file, "app-one");

@@ -53,16 +53,20 @@ const CREATE_INTERNAL = `CREATE TABLE IF NOT EXISTS sdk_storage_adapter_internal
 )`;
 /** Schema version 2 marks a database built by `SQLiteTokenStorage` (1: the legacy `SQLiteAdapter`). */
 const DATABASE_SCHEMA_VERSION = "2";
-const BUSY_TIMEOUT_MS = 5000;
+// Short: SQLite waits for it synchronously; longer waits are #runRetryingBusy's, between attempts.
+const BUSY_TIMEOUT_MS = 1000;
 /** The files SQLite keeps next to a database; it opens them following links, so they are checked too. */
 const SIDE_FILE_SUFFIXES = ["-journal", "-wal", "-shm"] as const;
+/** Driver messages that mean another connection holds the lock the statement needs (SQLITE_BUSY). */
+const BUSY = /database is locked|SQLITE_BUSY/i;
 /** Driver messages that mean the file is not (or no longer) a usable database. */
 const NOT_A_DATABASE = /not a database|malformed/i;
 
 /**
  * Keeps tokens in a SQLite database with the Python SDK's schema, so a Python script and a Node
  * script of the same app share one login. Several apps (namespaces) and processes can share one
- * file: writes are transactions, the database runs in WAL mode with a 5 s busy timeout, and
+ * file: writes are transactions, the database runs in WAL mode, a statement that meets another
+ * process's transaction waits (up to `lockTimeoutMs`, between attempts), and
  * {@link SQLiteTokenStorage.withLock} takes a lock file next to the database.
  *
  * The driver is `node:sqlite` where the runtime has it (Node ≥ 22.5, Deno), `bun:sqlite` in Bun,
@@ -134,7 +138,7 @@ export class SQLiteTokenStorage extends BaseTokenStorage {
   /** @throws TokenStorageError when the database cannot be read or holds a bad record. */
   async getTokenDataByResourceServer(): Promise<Record<string, TokenStorageData>> {
     const db = await this.#db();
-    const rows = this.#run(() =>
+    const rows = await this.#runRetryingBusy(() =>
       db
         .prepare("SELECT resource_server, token_data_json FROM token_storage WHERE namespace = ?")
         .all(this.namespace),
@@ -150,7 +154,7 @@ export class SQLiteTokenStorage extends BaseTokenStorage {
   /** @throws TokenStorageError when the database cannot be read or the record is bad. */
   override async getTokenData(resourceServer: string): Promise<TokenStorageData | null> {
     const db = await this.#db();
-    const row = this.#run(() =>
+    const row = await this.#runRetryingBusy(() =>
       db
         .prepare("SELECT token_data_json FROM token_storage WHERE namespace = ? AND resource_server = ?")
         .get(this.namespace, resourceServer),
@@ -164,7 +168,7 @@ export class SQLiteTokenStorage extends BaseTokenStorage {
     const entries = Object.entries(data);
     if (entries.length === 0) return;
     const db = await this.#db();
-    this.#run(() =>
+    await this.#runRetryingBusy(() =>
       transaction(db, () => {
         const replace = db.prepare(
           "REPLACE INTO token_storage(namespace, resource_server, token_data_json) VALUES(?, ?, ?)",
@@ -179,7 +183,7 @@ export class SQLiteTokenStorage extends BaseTokenStorage {
   /** @throws TokenStorageError when the delete fails. */
   async removeTokenData(resourceServer: string): Promise<boolean> {
     const db = await this.#db();
-    const { changes } = this.#run(() =>
+    const { changes } = await this.#runRetryingBusy(() =>
       db
         .prepare("DELETE FROM token_storage WHERE namespace = ? AND resource_server = ?")
         .run(this.namespace, resourceServer),
@@ -197,7 +201,9 @@ export class SQLiteTokenStorage extends BaseTokenStorage {
    */
   async *iterNamespaces(): AsyncGenerator<string, void, undefined> {
     const db = await this.#db();
-    const rows = this.#run(() => db.prepare("SELECT DISTINCT namespace FROM token_storage").all());
+    const rows = await this.#runRetryingBusy(() =>
+      db.prepare("SELECT DISTINCT namespace FROM token_storage").all(),
+    );
     for (const row of rows) yield String(row.namespace);
   }
 
@@ -227,7 +233,7 @@ export class SQLiteTokenStorage extends BaseTokenStorage {
     let rows: Record<string, unknown>[];
     try {
       const db = await this.#db();
-      rows = this.#run(() =>
+      rows = await this.#runRetryingBusy(() =>
         db
           .prepare("SELECT resource_server, token_data_json FROM token_storage WHERE namespace = ?")
           .all(this.namespace),
@@ -265,7 +271,7 @@ export class SQLiteTokenStorage extends BaseTokenStorage {
       );
     }
     const db = await this.#db();
-    this.#run(() =>
+    await this.#runRetryingBusy(() =>
       transaction(db, () => {
         const remove = db.prepare("DELETE FROM token_storage WHERE namespace = ? AND resource_server = ?");
         for (const resourceServer of names) remove.run(this.namespace, resourceServer);
@@ -323,7 +329,7 @@ export class SQLiteTokenStorage extends BaseTokenStorage {
       throw this.#error(`Could not open SQLite token storage '${this.filePath}'`, error);
     }
     try {
-      this.#run(() => {
+      await this.#runRetryingBusy(() => {
         // busy_timeout first: switching to WAL and creating tables may meet another process's lock.
         db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
         if (this.#wal) db.exec("PRAGMA journal_mode = WAL");
@@ -398,6 +404,25 @@ export class SQLiteTokenStorage extends BaseTokenStorage {
     } catch (error) {
       if (isTokenStorageError(error)) throw this.#error(`${error.message}. ${hint}`);
       throw error;
+    }
+  }
+
+  /**
+   * Runs driver calls like {@link #run}, and runs them again while the database is locked by
+   * another process's transaction, until `lockTimeoutMs`. SQLite's own busy timeout waits
+   * synchronously (the whole event loop stops), so it stays short; the longer wait happens here,
+   * between attempts, so a busy machine delays a write rather than losing it.
+   */
+  async #runRetryingBusy<T>(fn: () => T): Promise<T> {
+    const deadline = Date.now() + this.#lockTimeoutMs;
+    for (let delay = 10; ; delay = Math.min(delay * 2, 250)) {
+      try {
+        return this.#run(fn);
+      } catch (error) {
+        const busy = BUSY.test(String((error as { cause?: unknown }).cause ?? ""));
+        if (!busy || Date.now() + delay > deadline) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay * (0.5 + Math.random())));
     }
   }
 
