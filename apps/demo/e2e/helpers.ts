@@ -70,3 +70,12 @@ export async function expectSignedOut(page: Page): Promise<void> {
   await expect(page.getByRole("heading", { name: "Sign in to the portal" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Signed in" })).toBeHidden();
 }
+
+/** Waits until the transfer panel has listed both collections and loaded the task history. */
+export async function expectTransferPanelReady(page: Page): Promise<void> {
+  for (const side of ["left", "right"]) {
+    await expect(page.locator(`#pane-${side} tbody tr`).first()).toBeVisible();
+    await expect(page.locator(`#pane-${side}`)).toHaveAttribute("aria-busy", "false");
+  }
+  await expect(page.locator("#task-history > p")).not.toBeEmpty();
+}

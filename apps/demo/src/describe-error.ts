@@ -12,6 +12,7 @@ import {
   isPopupClosedError,
   isTokenStorageError,
   isTokenValidationError,
+  isTransferAPIError,
 } from "globus-app";
 
 /** What the page says about a failure. */
@@ -107,6 +108,8 @@ export function describeError(error: unknown, context: { emulator: boolean; auth
       );
     }
     const requestId = error.requestId ? ` Request id: ${error.requestId}.` : "";
+    const transfer = isTransferAPIError(error) ? describeTransferCode(error.errorCode) : undefined;
+    if (transfer) return report(transfer.title, `${transfer.hint}${requestId}`);
     return report(
       `Globus answered ${error.status} ${error.errorCode}.`,
       `${error.status >= 500 ? "The service is having trouble; try again in a moment." : "The request was refused."}${requestId}`,
@@ -123,4 +126,36 @@ export function describeError(error: unknown, context: { emulator: boolean; auth
     return report("The sign-in could not be completed.", "Start it again.", true);
   }
   return report("Something went wrong.", "Reload the page and try again.");
+}
+
+/** Transfer's error codes that a person can act on, in words; other codes get the generic wording. */
+function describeTransferCode(code: string): { title: string; hint: string } | undefined {
+  if (code === "ExternalError.MkdirFailed.Exists" || code === "ExternalError.RenameFailed.Exists") {
+    return { title: "There is already a file or folder with that name here.", hint: "Pick another name." };
+  }
+  if (code === "ClientError.NotFound") {
+    return {
+      title: "That file or folder is not there (any more).",
+      hint: "Refresh the listing: it may have been moved or deleted.",
+    };
+  }
+  if (code === "ExternalError.DirListingFailed.NotDirectory") {
+    return { title: "That path is a file, not a folder.", hint: "Open a folder instead." };
+  }
+  if (code.startsWith("PermissionDenied")) {
+    return {
+      title: "This collection does not let you do that here.",
+      hint: "Its owner decides who may read and write where. Pick a folder you may write to, or another collection.",
+    };
+  }
+  if (code === "EndpointNotFound") {
+    return { title: "Globus does not know this collection.", hint: "Pick another collection." };
+  }
+  if (code === "ClientError.BadRequest") {
+    return {
+      title: "Globus refused the request as invalid.",
+      hint: "Check the names and paths, and try again.",
+    };
+  }
+  return undefined;
 }

@@ -15,6 +15,8 @@ import { PopupLoginFlowManager } from "globus-app/browser";
 import { readConfig } from "./config.ts";
 import { describeError } from "./describe-error.ts";
 import { byId, formatSize, formatTimeLeft, h } from "./dom.ts";
+import { gareNeeds } from "./gare.ts";
+import { TransferPanel } from "./transfer-panel.ts";
 
 // ---------------------------------------------------------------------------------------------
 // The app: one UserApp, one login client shared with the popup flow, and the service clients.
@@ -53,6 +55,10 @@ const popupLogin = new PopupLoginFlowManager(loginClient, {
 // Built before the first login, so that login asks for their scopes too.
 const auth = new AuthClient({ app, baseUrl: config.authUrl });
 const transfer = new TransferClient({ app, baseUrl: config.transferUrl });
+// The mapped collections the portal knows it works with: the first login asks for their data_access
+// consent too, so the first transfer there needs no consent round trip. Others answer
+// ConsentRequired with a GARE, which the transfer panel turns into a consent step.
+if (config.dataAccessCollections.length > 0) transfer.addAppDataAccessScope(config.dataAccessCollections);
 
 // ---------------------------------------------------------------------------------------------
 // Page elements and small helpers
@@ -173,6 +179,8 @@ async function render(): Promise<void> {
   ui.signedIn.hidden = !signedIn;
   // Expired tokens of someone still stored: another identity can sign in only after they are gone.
   ui.forget.hidden = signedIn || identityId === null;
+  if (signedIn) void transferPanel.show();
+  else transferPanel.hide();
   if (!signedIn) {
     userinfo = undefined;
     records = [];
@@ -218,11 +226,11 @@ function renderTokens(): void {
         h("th", { scope: "row" }, record.resource_server),
         h(
           "td",
-          {},
+          { "data-label": "Scopes" },
           h("ul", { class: "scopes" }, ...scopes.map((scope) => h("li", {}, h("code", {}, scope)))),
         ),
-        h("td", { class: left < 300 ? "warn" : "" }, formatTimeLeft(left)),
-        h("td", {}, record.refresh_token ? "Yes" : "No"),
+        h("td", { class: left < 300 ? "warn" : "", "data-label": "Time left" }, formatTimeLeft(left)),
+        h("td", { "data-label": "Refresh token" }, record.refresh_token ? "Yes" : "No"),
       );
     }),
   );
@@ -384,7 +392,7 @@ function showListing(collectionId: string, files: FileDocument[]): void {
       { class: "table-scroll" },
       h(
         "table",
-        { id: "listing" },
+        { id: "listing", class: "stack" },
         h("caption", { class: "visually-hidden" }, `Files in collection ${collectionId}`),
         h(
           "thead",
@@ -406,9 +414,9 @@ function showListing(collectionId: string, files: FileDocument[]): void {
               "tr",
               {},
               h("th", { scope: "row" }, file.type === "dir" ? `${file.name}/` : file.name),
-              h("td", {}, file.type),
-              h("td", {}, typeof file.size === "number" ? formatSize(file.size) : ""),
-              h("td", {}, file.last_modified ?? ""),
+              h("td", { "data-label": "Type" }, file.type),
+              h("td", { "data-label": "Size" }, typeof file.size === "number" ? formatSize(file.size) : ""),
+              h("td", { "data-label": "Modified" }, file.last_modified ?? ""),
             ),
           ),
         ),
@@ -420,12 +428,7 @@ function showListing(collectionId: string, files: FileDocument[]): void {
 function showGare(gare: GARE, collectionId: string): void {
   pendingGare = { gare, collectionId };
   const params = gare.authorization_parameters;
-  const needs: string[] = [];
-  if (params.session_required_mfa) needs.push("a sign-in with multi-factor authentication");
-  if (params.session_required_single_domain?.length)
-    needs.push(`an identity from ${params.session_required_single_domain.join(" or ")}`);
-  if (params.session_required_policies?.length) needs.push("a sign-in that meets the collection's policies");
-  if (params.required_scopes?.length && needs.length === 0) needs.push("your consent to more access");
+  const needs = gareNeeds(params);
   // Globus's own words first (session_message), then what the sign-in must satisfy.
   ui.gareMessage.textContent = params.session_message ?? `Collection ${collectionId} asks for more.`;
   ui.gareNeeds.textContent = `It needs ${needs.join(", ") || "another sign-in"}. Sign in again, and the listing is retried.`;
@@ -457,6 +460,19 @@ ui.garePopup.addEventListener("click", () => {
   void busy(ui.garePopup, async () => {
     if (await signInWithPopup(gare.authorization_parameters)) await listCollection(collectionId);
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The transfer panel: two collections side by side, tasks and their history (transfer-panel.ts)
+// ---------------------------------------------------------------------------------------------
+
+const transferPanel = new TransferPanel(byId("transfer-panel"), {
+  transfer,
+  config,
+  describe: (error) =>
+    describeError(error, { emulator: config.mode === "emulator", authUrl: config.authUrl }),
+  signInWithRedirect,
+  signInWithPopup,
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -11,6 +11,13 @@ interface ImportMetaEnv {
   readonly VITE_DEMO_LS_COLLECTION?: string;
   /** A collection that requires MFA, for the step-up button. */
   readonly VITE_DEMO_MFA_COLLECTION?: string;
+  /** What the transfer panel searches for to fill its collection pickers. */
+  readonly VITE_DEMO_COLLECTION_SEARCH?: string;
+  /** The collections the transfer panel opens with. */
+  readonly VITE_DEMO_TRANSFER_LEFT?: string;
+  readonly VITE_DEMO_TRANSFER_RIGHT?: string;
+  /** Comma-separated GCSv5 mapped collections whose data_access consent the first login asks for. */
+  readonly VITE_DEMO_DATA_ACCESS_COLLECTIONS?: string;
 }
 
 interface ImportMeta {

@@ -1,0 +1,301 @@
+import type { EventDocument, TaskDocument, TransferClient } from "globus-app";
+import { formatSize, h } from "./dom.ts";
+
+/** "2026-11-01 12:00:05" from Transfer's "2026-11-01 12:00:05+00:00". */
+const shortTime = (value: string | null | undefined): string =>
+  value ? value.slice(0, 19).replace("T", " ") : "—";
+
+const statusWords: Record<string, string> = {
+  ACTIVE: "Running",
+  INACTIVE: "Waiting (needs attention)",
+  SUCCEEDED: "Succeeded",
+  FAILED: "Failed",
+};
+
+/** A status badge: the word Transfer uses, plus what it means, so colour is never the only cue. */
+function statusBadge(status: string): HTMLElement {
+  return h(
+    "span",
+    { class: `badge badge-${status.toLowerCase()}`, title: statusWords[status] ?? status },
+    status,
+  );
+}
+
+const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+
+export interface TaskViewOptions {
+  readonly transfer: TransferClient;
+  /** A failed call while watching (the panel words it). */
+  readonly onError: (error: unknown) => void;
+  /** The task stopped running: `SUCCEEDED`, `FAILED` or `INACTIVE`. */
+  readonly onSettled: (task: TaskDocument) => void;
+}
+
+/**
+ * One task, watched until it settles: its status, counts and events. Polls `getTask` itself (rather
+ * than `taskWait`) so that the page shows each change as it happens; the interval grows from 1 s to
+ * 10 s, so a long transfer costs few requests.
+ */
+export class TaskView {
+  readonly element: HTMLElement;
+  /** The task shown, if any. */
+  taskId: string | undefined;
+
+  readonly #options: TaskViewOptions;
+  readonly #heading: HTMLHeadingElement;
+  readonly #facts: HTMLDListElement;
+  readonly #events: HTMLOListElement;
+  #watching: AbortController | undefined;
+
+  constructor(options: TaskViewOptions) {
+    this.#options = options;
+    this.#heading = h("h3", { id: "task-heading" }, "Task");
+    this.#facts = h("dl", { class: "facts", id: "task-facts" });
+    this.#events = h("ol", { class: "events", id: "task-events" });
+    this.element = h(
+      "section",
+      { class: "task-view", id: "task", "aria-labelledby": "task-heading", hidden: true },
+      this.#heading,
+      h("div", { "aria-live": "polite" }, this.#facts),
+      h("h4", {}, "Events"),
+      this.#events,
+    );
+  }
+
+  /** Shows a task and polls it until it settles (or another task, or `stop()`, replaces it). */
+  async watch(taskId: string): Promise<void> {
+    this.stop();
+    const watching = new AbortController();
+    this.#watching = watching;
+    this.taskId = taskId;
+    this.element.hidden = false;
+    this.#heading.textContent = "Task";
+    this.#facts.replaceChildren(h("dt", {}, "Status"), h("dd", {}, "Loading…"));
+    this.#events.replaceChildren();
+    const { signal } = watching;
+    try {
+      for (let interval = 1000; ; interval = Math.min(interval * 1.5, 10_000)) {
+        const [task, events] = await Promise.all([
+          this.#options.transfer.getTask(taskId, { signal }),
+          this.#options.transfer.taskEventList(taskId, { limit: 20, signal }),
+        ]);
+        if (signal.aborted) return;
+        this.#render(task, events.DATA);
+        if (task.status !== "ACTIVE") {
+          this.#options.onSettled(task);
+          return;
+        }
+        await sleep(interval, signal);
+      }
+    } catch (error) {
+      if (!signal.aborted) this.#options.onError(error);
+    } finally {
+      if (this.#watching === watching) this.#watching = undefined;
+    }
+  }
+
+  /** Stops polling (another task is shown, or the person signed out). */
+  stop(): void {
+    this.#watching?.abort();
+    this.#watching = undefined;
+  }
+
+  /** Stops and hides (sign-out). */
+  clear(): void {
+    this.stop();
+    this.taskId = undefined;
+    this.element.hidden = true;
+    this.#facts.replaceChildren();
+    this.#events.replaceChildren();
+  }
+
+  #render(task: TaskDocument, events: readonly EventDocument[]): void {
+    this.#heading.textContent = `Task: ${task.label ?? task.task_id}`;
+    const from = task.source_endpoint_display_name ?? task.source_endpoint_id;
+    const to = task.destination_endpoint_display_name ?? task.destination_endpoint_id ?? "—";
+    const fact = (term: string, ...value: (Node | string)[]): Node[] => [
+      h("dt", {}, term),
+      h("dd", {}, ...value),
+    ];
+    const status = h(
+      "dd",
+      { id: "task-status" },
+      statusBadge(task.status),
+      " ",
+      statusWords[task.status] ?? "",
+    );
+    this.#facts.replaceChildren(
+      h("dt", {}, "Status"),
+      status,
+      ...fact("From", from),
+      ...fact("To", to),
+      ...fact("Files", `${task.files_transferred} of ${task.files} transferred`),
+      ...fact("Data", formatSize(task.bytes_transferred)),
+      ...fact("Requested", shortTime(task.request_time)),
+      ...fact("Completed", shortTime(task.completion_time)),
+      ...(task.fatal_error ? fact("Why it failed", task.fatal_error.description) : []),
+      ...(task.is_paused ? fact("Paused", task.nice_status_short_description ?? "by an administrator") : []),
+      ...fact("Task id", h("code", {}, task.task_id)),
+    );
+    this.#events.replaceChildren(
+      ...(events.length === 0
+        ? [h("li", { class: "muted" }, "No events yet.")]
+        : events.map((event) =>
+            h(
+              "li",
+              { class: event.is_error ? "event error" : "event", "data-code": event.code },
+              h("time", {}, shortTime(event.time)),
+              " ",
+              h("strong", {}, event.code),
+              " ",
+              event.details || event.description,
+            ),
+          )),
+    );
+  }
+}
+
+export interface TaskHistoryOptions {
+  readonly transfer: TransferClient;
+  readonly onError: (error: unknown) => void;
+  /** "Show" on a row. */
+  readonly onOpen: (taskId: string) => void;
+}
+
+const PAGE = 5;
+
+/** The person's tasks, newest first, a page at a time ("More"). */
+export class TaskHistory {
+  readonly element: HTMLElement;
+
+  readonly #options: TaskHistoryOptions;
+  readonly #body: HTMLTableSectionElement;
+  readonly #more: HTMLButtonElement;
+  readonly #refresh: HTMLButtonElement;
+  readonly #note: HTMLParagraphElement;
+  #loaded = 0;
+  #run = 0;
+
+  constructor(options: TaskHistoryOptions) {
+    this.#options = options;
+    this.#body = h("tbody");
+    this.#note = h("p", { class: "muted", "aria-live": "polite" });
+    this.#more = h("button", { type: "button", class: "secondary small", hidden: true }, "More");
+    this.#more.addEventListener("click", () => void this.#page(false));
+    this.#refresh = h("button", { type: "button", class: "secondary small" }, "Refresh");
+    this.#refresh.addEventListener("click", () => void this.load());
+    this.element = h(
+      "section",
+      { class: "task-history", id: "task-history", "aria-labelledby": "task-history-heading" },
+      h(
+        "div",
+        { class: "card-head" },
+        h("h3", { id: "task-history-heading" }, "Task history"),
+        this.#refresh,
+      ),
+      this.#note,
+      h(
+        "table",
+        { class: "stack", id: "task-history-table" },
+        h("caption", { class: "visually-hidden" }, "Your transfer tasks, newest first"),
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            h("th", { scope: "col" }, "Task"),
+            h("th", { scope: "col" }, "Status"),
+            h("th", { scope: "col" }, "From → To"),
+            h("th", { scope: "col" }, "Requested"),
+            h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, "Actions")),
+          ),
+        ),
+        this.#body,
+      ),
+      h("div", { class: "actions" }, this.#more),
+    );
+  }
+
+  /** The first page again (after a new task, say). */
+  load(): Promise<void> {
+    return this.#page(true);
+  }
+
+  clear(): void {
+    this.#run++;
+    this.#loaded = 0;
+    this.#body.replaceChildren();
+    this.#more.hidden = true;
+    this.#note.textContent = "";
+  }
+
+  async #page(first: boolean): Promise<void> {
+    const run = first ? ++this.#run : this.#run;
+    const button = first ? this.#refresh : this.#more;
+    button.disabled = true;
+    button.setAttribute("aria-busy", "true");
+    try {
+      const offset = first ? 0 : this.#loaded;
+      const page = await this.#options.transfer.taskList({
+        limit: PAGE,
+        offset,
+        orderby: "request_time DESC",
+      });
+      if (run !== this.#run) return; // a newer load replaced this one
+      const rows = page.DATA.map((task) => this.#row(task));
+      if (first) this.#body.replaceChildren(...rows);
+      else this.#body.append(...rows);
+      this.#loaded = offset + page.DATA.length;
+      this.#more.hidden = this.#loaded >= page.total;
+      this.#note.textContent =
+        page.total === 0
+          ? "No tasks yet: select files and press Transfer."
+          : `Showing ${this.#loaded} of ${page.total} task${page.total === 1 ? "" : "s"}.`;
+    } catch (error) {
+      if (run === this.#run) this.#options.onError(error);
+    } finally {
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
+    }
+  }
+
+  #row(task: TaskDocument): HTMLTableRowElement {
+    const from = task.source_endpoint_display_name ?? task.source_endpoint_id;
+    const to = task.destination_endpoint_display_name ?? task.destination_endpoint_id ?? "—";
+    const label = task.label ?? task.task_id;
+    return h(
+      "tr",
+      { "data-task-id": task.task_id },
+      h("th", { scope: "row", "data-label": "Task" }, label),
+      h("td", { "data-label": "Status" }, statusBadge(task.status)),
+      h("td", { "data-label": "From → To" }, `${from} → ${to}`),
+      h("td", { "data-label": "Requested" }, shortTime(task.request_time)),
+      h(
+        "td",
+        { class: "row-actions" },
+        h(
+          "button",
+          {
+            type: "button",
+            class: "secondary small",
+            "aria-label": `Show task ${label}`,
+            onclick: () => this.#options.onOpen(task.task_id),
+          },
+          "Show",
+        ),
+      ),
+    );
+  }
+}
