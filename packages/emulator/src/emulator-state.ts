@@ -1,4 +1,5 @@
 import { type KeyObject, randomBytes, randomUUID } from "node:crypto";
+import { GroupsStore } from "./groups-store.ts";
 import { accessTokenHash, forgeIdToken, type IdTokenForgery, signRs512Jwt } from "./id-token-signer.ts";
 import {
   CLIENT_IDENTITY_PROVIDER,
@@ -217,6 +218,11 @@ export class EmulatorState {
   onChange: () => void = () => {};
   /** The fake Transfer API's collections, files, tasks, bookmarks, rules and roles. */
   readonly transfer = new TransferStore(
+    () => this.now(),
+    () => this.onChange(),
+  );
+  /** The fake Groups API's groups, memberships and identity preferences. */
+  readonly groups = new GroupsStore(
     () => this.now(),
     () => this.onChange(),
   );

@@ -19,6 +19,7 @@ import type {
   RefreshTokenRecord,
   SignInSession,
 } from "./emulator-state.ts";
+import type { GroupsSnapshot } from "./groups-store.ts";
 import { exportPrivateJwk, type PrivateJwk } from "./id-token-signer.ts";
 import type { ScopeNode } from "./scope-tree.ts";
 import type { TransferSnapshot } from "./transfer-store.ts";
@@ -44,6 +45,8 @@ export interface StateSnapshot {
   sessions: Record<string, Stored<SignInSession>>;
   /** The fake Transfer's files, tasks, bookmarks, rules and roles; absent in files of older emulators. */
   transfer?: TransferSnapshot;
+  /** The fake Groups' groups, memberships and preferences; absent in files of older emulators. */
+  groups?: GroupsSnapshot;
 }
 
 /** Thrown when a state file exists but cannot be used; the emulator never overwrites such a file. */
@@ -107,6 +110,7 @@ export function snapshotOf(state: EmulatorState): StateSnapshot {
     refreshTokens: [...state.refreshTokens.values()],
     sessions: Object.fromEntries(state.sessions),
     transfer: state.transfer.snapshot(),
+    groups: state.groups.snapshot(),
   };
 }
 
@@ -128,6 +132,7 @@ export function applySnapshot(state: EmulatorState, snapshot: StateSnapshot): vo
   for (const [identityId, session] of Object.entries(snapshot.sessions))
     state.sessions.set(identityId, withPolicies(session));
   if (snapshot.transfer) state.transfer.restore(snapshot.transfer);
+  if (snapshot.groups) state.groups.restore(snapshot.groups);
 }
 
 const withPolicies = <T extends { readonly policies: readonly string[] }>(record: Stored<T>): T =>
@@ -212,6 +217,25 @@ const isSnapshot = shape({
       roles: (v) =>
         isObject(v) && Object.values(v).every(listOf(shape({ id: str, principal: str, role: str }))),
       edits: isObject,
+    }),
+  ),
+  groups: optional(
+    shape({
+      groups: listOf(
+        shape({
+          id: str,
+          name: str,
+          description: nullable(str),
+          parentId: nullable(str),
+          created: num,
+          policies: shape({ group_visibility: str, group_members_visibility: str, join_requests: bool }),
+          subscriptionAdminVerifiedId: nullable(str),
+          memberships: listOf(
+            shape({ identityId: str, role: str, status: str, membershipFields: isObject, updated: num }),
+          ),
+        }),
+      ),
+      preferences: (v) => isObject(v) && Object.values(v).every(shape({ allow_add: bool })),
     }),
   ),
 }) as (value: unknown) => value is StateSnapshot;
