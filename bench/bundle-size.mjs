@@ -21,6 +21,12 @@ export const TARGETS = [
     what: "`UserApp` + `TransferClient` (task list)",
     root: path.join(BENCH_DIR, "bundle-transfer"),
   },
+  // Likewise for each other client: one portal per client, so each row minus the first is its cost.
+  {
+    name: "globus-app + GroupsClient",
+    what: "`UserApp` + `GroupsClient` (my groups)",
+    root: path.join(BENCH_DIR, "bundle-groups"),
+  },
   {
     name: "@globus/sdk 6.2.0",
     what: "`authorization.create`",
