@@ -8,6 +8,7 @@ import {
 } from "./sample-data.ts";
 import { AUTH_RESOURCE_SERVER, resourceServerForScope } from "./scope-registry.ts";
 import { mergeScopeNodes, type ScopeNode } from "./scope-tree.ts";
+import { SearchStore } from "./search-store.ts";
 import { isUuid, stableUuid } from "./stable-uuid.ts";
 import { TransferStore } from "./transfer-store.ts";
 
@@ -223,6 +224,11 @@ export class EmulatorState {
   );
   /** The fake Groups API's groups, memberships and identity preferences. */
   readonly groups = new GroupsStore(
+    () => this.now(),
+    () => this.onChange(),
+  );
+  /** The fake Search API's indices, entries, roles and tasks. */
+  readonly search = new SearchStore(
     () => this.now(),
     () => this.onChange(),
   );

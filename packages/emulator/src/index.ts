@@ -61,6 +61,12 @@ export {
 } from "./scope-registry.ts";
 export { parseScopeTree, type ScopeNode, ScopeSyntaxError, serializeScopeTree } from "./scope-tree.ts";
 export {
+  SEARCH_ALL_SCOPE,
+  SEARCH_INGEST_SCOPE,
+  SEARCH_SEARCH_SCOPE,
+} from "./search-routes.ts";
+export { SAMPLE_INDEX_ID } from "./search-store.ts";
+export {
   SimulatedLoginError,
   type SimulatedLoginOptions,
   simulateBrowserLogin,

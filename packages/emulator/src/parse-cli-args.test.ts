@@ -161,7 +161,8 @@ describe("runCli", () => {
       stop = resolve;
     });
     const exit = runCli(["--port", "0", "--auto-approve"], { stdout, stderr, stopSignal });
-    await expect.poll(() => stdout.text()).toContain("Press Ctrl+C");
+    // Four servers start before the banner: give a loaded machine time.
+    await expect.poll(() => stdout.text(), { timeout: 10_000 }).toContain("Press Ctrl+C");
     const lines = stdout.text().split("\n");
     expect(lines[0]).toMatch(/^Globus Auth emulator listening on http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(stdout.text()).toContain(`${SAMPLE_NATIVE_CLIENT.id}  native`);

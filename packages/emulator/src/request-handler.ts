@@ -17,6 +17,7 @@ import { BodyTooLargeError, corsHeaders, createResponder, type Responder, readBo
 import type { OriginPolicy } from "./origin-policy.ts";
 import type { RequestContext, RouteHandler } from "./request-context.ts";
 import { type RequestLog, redactParams } from "./request-log.ts";
+import { runSearch, SEARCH_ROUTES } from "./search-routes.ts";
 import { handleIntrospect, handleRevoke, handleToken } from "./token-endpoint.ts";
 import { runTransfer, TRANSFER_ROUTES } from "./transfer-routes.ts";
 
@@ -98,6 +99,7 @@ const ROUTES: readonly Route[] = [
   },
   ...mount("transfer", "v0.10", TRANSFER_ROUTES, runTransfer),
   ...mount("groups", "v2", GROUPS_ROUTES, runGroups),
+  ...mount("search", "v1", SEARCH_ROUTES, runSearch),
   { pattern: /^\/_emulator\/?$/, endpoint: undefined, methods: { GET: handleControlIndex }, control: true },
   ...CONTROL_ROUTES.map((route) => ({
     pattern: exact(route.path),
@@ -339,7 +341,15 @@ function droppingResponder(req: IncomingMessage): Responder {
 }
 
 function notFound(respond: Responder, path: string): void {
-  if (path.startsWith("/groups/")) {
+  if (path.startsWith("/search/")) {
+    respond.json(404, {
+      "@datatype": "GError",
+      "@version": "2017-09-01",
+      status: 404,
+      code: "NotFound.Generic",
+      message: "No such resource",
+    });
+  } else if (path.startsWith("/groups/")) {
     // wire: unverified (Groups' 404 for a path it does not serve)
     respond.json(404, { code: "NOT_FOUND", detail: "No such resource", status: 404 });
   } else if (path.startsWith("/transfer/")) {

@@ -28,6 +28,14 @@ const CASES: readonly ServiceCase[] = [
     body: { name: "a group" },
     code: (body) => body.code,
   },
+  {
+    service: "search",
+    scope: "urn:globus:auth:scope:search.api.globus.org:all",
+    read: "v1/index_list",
+    write: "v1/index",
+    body: { display_name: "an index" },
+    code: (body) => body["@datatype"] === "GError" && body.code,
+  },
 ];
 
 let emu: Emulator;

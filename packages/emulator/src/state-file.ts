@@ -22,6 +22,7 @@ import type {
 import type { GroupsSnapshot } from "./groups-store.ts";
 import { exportPrivateJwk, type PrivateJwk } from "./id-token-signer.ts";
 import type { ScopeNode } from "./scope-tree.ts";
+import type { SearchSnapshot } from "./search-store.ts";
 import type { TransferSnapshot } from "./transfer-store.ts";
 
 const FORMAT = "globus-auth-emulator-state";
@@ -47,6 +48,8 @@ export interface StateSnapshot {
   transfer?: TransferSnapshot;
   /** The fake Groups' groups, memberships and preferences; absent in files of older emulators. */
   groups?: GroupsSnapshot;
+  /** The fake Search's indices, entries, roles and tasks; absent in files of older emulators. */
+  search?: SearchSnapshot;
 }
 
 /** Thrown when a state file exists but cannot be used; the emulator never overwrites such a file. */
@@ -111,6 +114,7 @@ export function snapshotOf(state: EmulatorState): StateSnapshot {
     sessions: Object.fromEntries(state.sessions),
     transfer: state.transfer.snapshot(),
     groups: state.groups.snapshot(),
+    search: state.search.snapshot(),
   };
 }
 
@@ -133,6 +137,7 @@ export function applySnapshot(state: EmulatorState, snapshot: StateSnapshot): vo
     state.sessions.set(identityId, withPolicies(session));
   if (snapshot.transfer) state.transfer.restore(snapshot.transfer);
   if (snapshot.groups) state.groups.restore(snapshot.groups);
+  if (snapshot.search) state.search.restore(snapshot.search);
 }
 
 const withPolicies = <T extends { readonly policies: readonly string[] }>(record: Stored<T>): T =>
@@ -236,6 +241,35 @@ const isSnapshot = shape({
         }),
       ),
       preferences: (v) => isObject(v) && Object.values(v).every(shape({ allow_add: bool })),
+    }),
+  ),
+  search: optional(
+    shape({
+      indices: listOf(
+        shape({
+          id: str,
+          displayName: str,
+          description: str,
+          created: num,
+          status: str,
+          deleteAt: nullable(num),
+          roles: listOf(shape({ id: str, principal: str, principalType: str, roleName: str, created: num })),
+          entries: listOf(
+            shape({ subject: str, entryId: nullable(str), content: isObject, visibleTo: listOf(str) }),
+          ),
+        }),
+      ),
+      tasks: listOf(
+        shape({
+          id: str,
+          indexId: str,
+          taskType: str,
+          state: str,
+          created: num,
+          runsAt: num,
+          work: isObject,
+        }),
+      ),
     }),
   ),
 }) as (value: unknown) => value is StateSnapshot;
