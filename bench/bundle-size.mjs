@@ -28,6 +28,11 @@ export const TARGETS = [
     root: path.join(BENCH_DIR, "bundle-groups"),
   },
   {
+    name: "globus-app + SearchClient",
+    what: "`UserApp` + `SearchClient` (faceted query)",
+    root: path.join(BENCH_DIR, "bundle-search"),
+  },
+  {
     name: "@globus/sdk 6.2.0",
     what: "`authorization.create`",
     root: path.join(BENCH_DIR, "peers/globus-sdk"),

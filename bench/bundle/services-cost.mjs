@@ -19,6 +19,7 @@ const { values } = parseArgs({ options: { json: { type: "boolean", default: fals
 export const CLIENTS = [
   { client: "TransferClient", folder: "transfer", root: path.join(here, "..", "bundle-transfer") },
   { client: "GroupsClient", folder: "groups", root: path.join(here, "..", "bundle-groups") },
+  { client: "SearchClient", folder: "search", root: path.join(here, "..", "bundle-search") },
 ];
 
 async function measure(root) {
