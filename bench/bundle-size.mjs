@@ -21,6 +21,17 @@ export const TARGETS = [
     what: "`UserApp` + `TransferClient` (task list)",
     root: path.join(BENCH_DIR, "bundle-transfer"),
   },
+  // Likewise for each other client: one portal per client, so each row minus the first is its cost.
+  {
+    name: "globus-app + GroupsClient",
+    what: "`UserApp` + `GroupsClient` (my groups)",
+    root: path.join(BENCH_DIR, "bundle-groups"),
+  },
+  {
+    name: "globus-app + SearchClient",
+    what: "`UserApp` + `SearchClient` (faceted query)",
+    root: path.join(BENCH_DIR, "bundle-search"),
+  },
   {
     name: "@globus/sdk 6.2.0",
     what: "`authorization.create`",

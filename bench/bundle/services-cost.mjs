@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Service clients must cost nothing to an app that does not import them (DESIGN.md, "Budgets"):
-// builds bench/bundle (UserApp only) and bench/bundle-transfer (UserApp + TransferClient) the way
-// measure.mjs does, fails when any module of packages/services is in the first build's sourcemaps
-// (or none is in the second's), and reports what TransferClient adds, gzip -9.
+// Service clients must cost nothing to an app that does not import them, and each client only its
+// own cost (DESIGN.md, "Budgets"): builds bench/bundle (UserApp only) and, per client, a portal that
+// imports that client alone (bench/bundle-<service>), the way measure.mjs does; fails when any
+// module of packages/services is in the first build's sourcemaps, when a client's build has none,
+// or when it has another client's folder; and reports what each client adds, gzip -9.
 //
 //   node bench/bundle/services-cost.mjs [--json]
 import path from "node:path";
@@ -13,6 +14,13 @@ import { gzipSize, gzipTool } from "../lib/gzip-size.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const { values } = parseArgs({ options: { json: { type: "boolean", default: false } } });
+
+/** Each client's portal, and the folder of packages/services/src that holds it. */
+export const CLIENTS = [
+  { client: "TransferClient", folder: "transfer", root: path.join(here, "..", "bundle-transfer") },
+  { client: "GroupsClient", folder: "groups", root: path.join(here, "..", "bundle-groups") },
+  { client: "SearchClient", folder: "search", root: path.join(here, "..", "bundle-search") },
+];
 
 async function measure(root) {
   const result = await build({
@@ -42,12 +50,32 @@ async function measure(root) {
 }
 
 const userApp = await measure(here);
-const withTransfer = await measure(path.join(here, "..", "bundle-transfer"));
 const problems = [];
 if (userApp.services.length > 0)
   problems.push(`the UserApp-only build contains ${userApp.services.join(", ")}`);
-if (withTransfer.services.length === 0)
-  problems.push("the TransferClient build contains no module of packages/services");
+const clients = [];
+for (const { client, folder, root } of CLIENTS) {
+  const built = await measure(root);
+  if (built.services.length === 0)
+    problems.push(`the ${client} build contains no module of packages/services`);
+  const others = built.services.filter(
+    (s) =>
+      /packages\/services\/src\/[^/]+\//.test(s) &&
+      !s.includes(`packages/services/src/${folder}/`) &&
+      !s.includes("packages/services/src/paging/"),
+  );
+  if (others.length > 0)
+    problems.push(`the ${client} build contains other clients' modules: ${others.join(", ")}`);
+  clients.push({
+    client,
+    gzip: built.gzip,
+    minified: built.minified,
+    servicesModules: built.services,
+    addsGzip: built.gzip - userApp.gzip,
+    addsInitialGzip: built.initialGzip - userApp.initialGzip,
+    addsMinified: built.minified - userApp.minified,
+  });
+}
 const report = {
   gzipTool: gzipTool(),
   userApp: {
@@ -56,14 +84,7 @@ const report = {
     minified: userApp.minified,
     servicesModules: userApp.services.length,
   },
-  userAppWithTransfer: {
-    gzip: withTransfer.gzip,
-    minified: withTransfer.minified,
-    servicesModules: withTransfer.services,
-  },
-  transferClientGzip: withTransfer.gzip - userApp.gzip,
-  transferClientInitialGzip: withTransfer.initialGzip - userApp.initialGzip,
-  transferClientMinified: withTransfer.minified - userApp.minified,
+  clients,
   problems,
 };
 if (values.json) {
@@ -72,10 +93,11 @@ if (values.json) {
   console.log(
     `UserApp alone: ${userApp.gzip} B gzip (${userApp.minified} B minified), services modules: ${userApp.services.length}`,
   );
-  console.log(`UserApp + TransferClient: ${withTransfer.gzip} B gzip (${withTransfer.minified} B minified)`);
-  console.log(
-    `TransferClient adds ${report.transferClientGzip} B gzip in all chunks (${report.transferClientMinified} B minified; ky included, which loads on the first request) and ${report.transferClientInitialGzip} B gzip to a page load (the entry chunk and its static imports), by ${gzipTool()}`,
-  );
+  for (const c of clients) {
+    console.log(
+      `UserApp + ${c.client}: ${c.gzip} B gzip (${c.minified} B minified); ${c.client} adds ${c.addsGzip} B gzip in all chunks (${c.addsMinified} B minified; ky included, which loads on the first request) and ${c.addsInitialGzip} B gzip to a page load, by ${gzipTool()}`,
+    );
+  }
   for (const problem of problems) console.log(`FAIL: ${problem}`);
 }
 process.exitCode = problems.length === 0 ? 0 : 1;

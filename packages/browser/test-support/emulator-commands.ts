@@ -25,6 +25,10 @@ export interface StartedEmulator {
   url: string;
   /** The fake Transfer's base URL (its own port), reachable from the page (CORS). */
   transferUrl: string;
+  /** The fake Groups' base URL (its own port), reachable from the page (CORS). */
+  groupsUrl: string;
+  /** The fake Search's base URL (its own port), reachable from the page (CORS). */
+  searchUrl: string;
   /** The sample native client's id. */
   nativeClientId: string;
   /** The registered identities. */
@@ -79,6 +83,8 @@ const startEmulator: BrowserCommand<[options?: BrowserEmulatorOptions]> = async 
     id,
     url: emu.url,
     transferUrl: emu.serviceUrls.transfer,
+    groupsUrl: emu.serviceUrls.groups,
+    searchUrl: emu.serviceUrls.search,
     nativeClientId: SAMPLE_NATIVE_CLIENT.id,
     identities: emu.identities.map(({ id: identityId, username }) => ({ id: identityId, username })),
   };

@@ -1,4 +1,5 @@
 import { type KeyObject, randomBytes, randomUUID } from "node:crypto";
+import { GroupsStore } from "./groups-store.ts";
 import { accessTokenHash, forgeIdToken, type IdTokenForgery, signRs512Jwt } from "./id-token-signer.ts";
 import {
   CLIENT_IDENTITY_PROVIDER,
@@ -7,6 +8,7 @@ import {
 } from "./sample-data.ts";
 import { AUTH_RESOURCE_SERVER, resourceServerForScope } from "./scope-registry.ts";
 import { mergeScopeNodes, type ScopeNode } from "./scope-tree.ts";
+import { SearchStore } from "./search-store.ts";
 import { isUuid, stableUuid } from "./stable-uuid.ts";
 import { TransferStore } from "./transfer-store.ts";
 
@@ -217,6 +219,16 @@ export class EmulatorState {
   onChange: () => void = () => {};
   /** The fake Transfer API's collections, files, tasks, bookmarks, rules and roles. */
   readonly transfer = new TransferStore(
+    () => this.now(),
+    () => this.onChange(),
+  );
+  /** The fake Groups API's groups, memberships and identity preferences. */
+  readonly groups = new GroupsStore(
+    () => this.now(),
+    () => this.onChange(),
+  );
+  /** The fake Search API's indices, entries, roles and tasks. */
+  readonly search = new SearchStore(
     () => this.now(),
     () => this.onChange(),
   );

@@ -46,6 +46,8 @@ export const ENDPOINT_NAMES = [
   "identities",
   "consents",
   "transfer",
+  "groups",
+  "search",
 ] as const;
 
 /** A fault to inject into the next `count` requests of an endpoint. */

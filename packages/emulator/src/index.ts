@@ -1,6 +1,6 @@
 /**
- * `@globus-app/emulator`: a local Globus Auth emulator (and a fake Transfer API) for tests, demos
- * and offline development.
+ * `@globus-app/emulator`: a local Globus Auth emulator (and fake Transfer, Groups and Search APIs)
+ * for tests, demos and offline development.
  *
  * @packageDocumentation
  * @module @globus-app/emulator
@@ -31,6 +31,8 @@ export {
   type FaultSpec,
   FaultSpecError,
 } from "./faults.ts";
+export { GROUPS_ALL_SCOPE, GROUPS_VIEW_SCOPE } from "./groups-routes.ts";
+export { SAMPLE_GROUP_ID } from "./groups-store.ts";
 export { ID_TOKEN_FORGERIES, type IdTokenForgery, type PublicJwk } from "./id-token-signer.ts";
 export {
   CLI_USAGE,
@@ -52,11 +54,19 @@ export {
 export {
   AUTH_RESOURCE_SERVER,
   dataAccessScope,
+  GROUPS_RESOURCE_SERVER,
   resourceServerForScope,
+  SEARCH_RESOURCE_SERVER,
   TRANSFER_ALL_SCOPE,
   TRANSFER_RESOURCE_SERVER,
 } from "./scope-registry.ts";
 export { parseScopeTree, type ScopeNode, ScopeSyntaxError, serializeScopeTree } from "./scope-tree.ts";
+export {
+  SEARCH_ALL_SCOPE,
+  SEARCH_INGEST_SCOPE,
+  SEARCH_SEARCH_SCOPE,
+} from "./search-routes.ts";
+export { SAMPLE_INDEX_ID } from "./search-store.ts";
 export {
   SimulatedLoginError,
   type SimulatedLoginOptions,

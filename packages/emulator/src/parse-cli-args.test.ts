@@ -14,7 +14,13 @@ describe("parseCliArgs", () => {
   it("defaults to port 8700 and the sample clients", () => {
     expect(parseCliArgs([])).toEqual({
       kind: "start",
-      options: { port: DEFAULT_CLI_PORT, transferPort: DEFAULT_CLI_PORT + 1, autoApprove: false },
+      options: {
+        port: DEFAULT_CLI_PORT,
+        transferPort: DEFAULT_CLI_PORT + 1,
+        groupsPort: DEFAULT_CLI_PORT + 2,
+        searchPort: DEFAULT_CLI_PORT + 3,
+        autoApprove: false,
+      },
     });
     expect(DEFAULT_CLI_PORT).toBe(8700);
   });
@@ -40,6 +46,8 @@ describe("parseCliArgs", () => {
       options: {
         port: 0,
         transferPort: 0,
+        groupsPort: 0,
+        searchPort: 0,
         host: "0.0.0.0",
         clients: [{ id: "native-id" }, { id: "conf-id", secret: "se:cret" }],
         redirectUris: ["https://app.example/cb", "http://localhost:3000/cb"],
@@ -64,6 +72,8 @@ describe("parseCliArgs", () => {
       options: {
         port: DEFAULT_CLI_PORT,
         transferPort: DEFAULT_CLI_PORT + 1,
+        groupsPort: DEFAULT_CLI_PORT + 2,
+        searchPort: DEFAULT_CLI_PORT + 3,
         host: "0.0.0.0",
         unsafeNonLoopbackHost: true,
         allowedOrigins: ["http://localhost:3000", "https://tools.example"],
@@ -81,6 +91,26 @@ describe("parseCliArgs", () => {
     expect(options(["--transfer-port=9100"])).toMatchObject({ port: DEFAULT_CLI_PORT, transferPort: 9100 });
     expect(() => parseCliArgs(["--transfer-port", "70000"])).toThrow(CliUsageError);
     expect(CLI_USAGE).toContain("--transfer-port <n>");
+  });
+
+  it("puts the fake Groups and Search on the ports after, or where --groups-port and --search-port say", () => {
+    const options = (argv: string[]) => (parseCliArgs(argv) as { options: EmulatorOptions }).options;
+    expect(options(["--port", "9000"])).toMatchObject({ groupsPort: 9002, searchPort: 9003 });
+    expect(options(["--port", "65533"])).toMatchObject({
+      transferPort: 65534,
+      groupsPort: 65535,
+      searchPort: 0,
+    });
+    expect(options(["--groups-port=9200", "--search-port", "9300"])).toMatchObject({
+      port: DEFAULT_CLI_PORT,
+      transferPort: DEFAULT_CLI_PORT + 1,
+      groupsPort: 9200,
+      searchPort: 9300,
+    });
+    expect(() => parseCliArgs(["--groups-port", "x"])).toThrow(CliUsageError);
+    expect(() => parseCliArgs(["--search-port", "65536"])).toThrow(CliUsageError);
+    expect(CLI_USAGE).toContain("--groups-port <n>");
+    expect(CLI_USAGE).toContain("--search-port <n>");
   });
 
   it("asks for help", () => {
@@ -131,7 +161,8 @@ describe("runCli", () => {
       stop = resolve;
     });
     const exit = runCli(["--port", "0", "--auto-approve"], { stdout, stderr, stopSignal });
-    await expect.poll(() => stdout.text()).toContain("Press Ctrl+C");
+    // Four servers start before the banner: give a loaded machine time.
+    await expect.poll(() => stdout.text(), { timeout: 10_000 }).toContain("Press Ctrl+C");
     const lines = stdout.text().split("\n");
     expect(lines[0]).toMatch(/^Globus Auth emulator listening on http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(stdout.text()).toContain(`${SAMPLE_NATIVE_CLIENT.id}  native`);

@@ -8,12 +8,17 @@ export const DEFAULT_CLI_PORT = 8700;
 /** Usage text of the `globus-auth-emulator` command. */
 export const CLI_USAGE = `Usage: globus-auth-emulator [options]
 
-A local Globus Auth emulator (and fake Transfer API) for tests and offline development.
+A local Globus Auth emulator (and fake Transfer, Groups and Search APIs) for tests and offline
+development.
 
 Options:
   --port <n>                        port to listen on (default ${DEFAULT_CLI_PORT}; 0 picks a free port)
   --transfer-port <n>               port of the fake Transfer API (default: --port + 1, or 0 with --port 0;
                                     0 picks a free port); also served under <url>transfer/
+  --groups-port <n>                 port of the fake Groups API (default: --port + 2, or 0 with --port 0);
+                                    also served under <url>groups/
+  --search-port <n>                 port of the fake Search API (default: --port + 3, or 0 with --port 0);
+                                    also served under <url>search/
   --host <addr>                     address to bind (default 127.0.0.1); loopback only, see below
   --allow-origin <origin>           let web pages on this origin (e.g. http://localhost:3000) use the
                                     control API /_emulator from a browser (repeatable); the OAuth
@@ -46,6 +51,8 @@ export type CliCommand =
 const VALUE_FLAGS = new Set([
   "--port",
   "--transfer-port",
+  "--groups-port",
+  "--search-port",
   "--host",
   "--client",
   "--redirect-uri",
@@ -84,6 +91,8 @@ function parseClient(value: string): ClientRegistration {
 export function parseCliArgs(argv: readonly string[]): CliCommand {
   let port = DEFAULT_CLI_PORT;
   let transferPort: number | undefined;
+  let groupsPort: number | undefined;
+  let searchPort: number | undefined;
   let host: string | undefined;
   const clients: ClientRegistration[] = [];
   const redirectUris: string[] = [];
@@ -113,6 +122,12 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         break;
       case "--transfer-port":
         transferPort = parseInteger(flag, value as string, 0, 65535);
+        break;
+      case "--groups-port":
+        groupsPort = parseInteger(flag, value as string, 0, 65535);
+        break;
+      case "--search-port":
+        searchPort = parseInteger(flag, value as string, 0, 65535);
         break;
       case "--host":
         if (!value) throw new CliUsageError("--host needs a value");
@@ -157,10 +172,13 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         throw new CliUsageError(`unknown argument '${arg}'`);
     }
   }
-  if (transferPort === undefined) transferPort = port === 0 ? 0 : port + 1 > 65535 ? 0 : port + 1;
+  // Each service's default port follows Auth's (0 stays 0: every port picked free).
+  const next = (offset: number): number => (port === 0 || port + offset > 65535 ? 0 : port + offset);
   const options: EmulatorOptions = {
     port,
-    transferPort,
+    transferPort: transferPort ?? next(1),
+    groupsPort: groupsPort ?? next(2),
+    searchPort: searchPort ?? next(3),
     ...(host === undefined ? {} : { host }),
     ...(unsafeNonLoopbackHost ? { unsafeNonLoopbackHost } : {}),
     ...(allowedOrigins.length > 0 ? { allowedOrigins } : {}),

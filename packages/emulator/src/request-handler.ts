@@ -12,10 +12,12 @@ import { CONTROL_ROUTES, handleControlIndex } from "./control-routes.ts";
 import type { EmulatorControl } from "./emulator-control.ts";
 import { type EmulatorState, isoTime } from "./emulator-state.ts";
 import type { ActiveFault, FaultInjector } from "./faults.ts";
+import { GROUPS_ROUTES, runGroups } from "./groups-routes.ts";
 import { BodyTooLargeError, corsHeaders, createResponder, type Responder, readBody } from "./http-utils.ts";
 import type { OriginPolicy } from "./origin-policy.ts";
 import type { RequestContext, RouteHandler } from "./request-context.ts";
 import { type RequestLog, redactParams } from "./request-log.ts";
+import { runSearch, SEARCH_ROUTES } from "./search-routes.ts";
 import { handleIntrospect, handleRevoke, handleToken } from "./token-endpoint.ts";
 import { runTransfer, TRANSFER_ROUTES } from "./transfer-routes.ts";
 
@@ -27,8 +29,33 @@ interface Route {
   /** Browser-facing: HTML errors and no CORS. */
   readonly browser?: boolean;
   readonly control?: boolean;
-  /** The fake Transfer API: JSON bodies, Transfer's errors. */
-  readonly transfer?: boolean;
+  /** A fake service API (JSON bodies, the service's errors), and which. */
+  readonly service?: EmulatedService;
+}
+
+/** The services the emulator fakes besides Auth, each on its own port and under `/<service>/`. */
+export const EMULATED_SERVICES = ["transfer", "groups", "search"] as const;
+/** @internal One of {@link EMULATED_SERVICES}. */
+export type EmulatedService = (typeof EMULATED_SERVICES)[number];
+
+/** A fake service's routes mounted under `/<service>/<version>/`, each call run by `run`. */
+function mount<H>(
+  service: EmulatedService,
+  prefix: string,
+  routes: readonly { pattern: RegExp; methods: Readonly<Partial<Record<string, H>>> }[],
+  run: (ctx: RequestContext, handler: H) => void,
+): Route[] {
+  return routes.map((route) => ({
+    pattern: new RegExp(`^/${service}/${prefix.replace(".", "\\.")}/${route.pattern.source.slice(1)}`),
+    endpoint: service,
+    methods: Object.fromEntries(
+      Object.entries(route.methods).map(([method, handler]) => [
+        method,
+        (ctx: RequestContext) => run(ctx, handler as H),
+      ]),
+    ),
+    service,
+  }));
 }
 
 const exact = (path: string): RegExp => new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
@@ -70,19 +97,9 @@ const ROUTES: readonly Route[] = [
     endpoint: "consents",
     methods: { GET: handleConsents },
   },
-  ...TRANSFER_ROUTES.map(
-    (route): Route => ({
-      pattern: new RegExp(`^/transfer/v0\\.10/${route.pattern.source.slice(1)}`),
-      endpoint: "transfer",
-      methods: Object.fromEntries(
-        Object.entries(route.methods).map(([method, handler]) => [
-          method,
-          (ctx: RequestContext) => runTransfer(ctx, handler as NonNullable<typeof handler>),
-        ]),
-      ),
-      transfer: true,
-    }),
-  ),
+  ...mount("transfer", "v0.10", TRANSFER_ROUTES, runTransfer),
+  ...mount("groups", "v2", GROUPS_ROUTES, runGroups),
+  ...mount("search", "v1", SEARCH_ROUTES, runSearch),
   { pattern: /^\/_emulator\/?$/, endpoint: undefined, methods: { GET: handleControlIndex }, control: true },
   ...CONTROL_ROUTES.map((route) => ({
     pattern: exact(route.path),
@@ -105,10 +122,10 @@ export interface HandlerDependencies {
   /** Aborted when the emulator closes, cutting injected latency short. */
   readonly closing: AbortSignal;
   /**
-   * Serve only the fake Transfer API, at the root: `/v0.10/…` is `/transfer/v0.10/…` (the
-   * Transfer port, whose URL is `GLOBUS_SDK_SERVICE_URL_TRANSFER`).
+   * Serve only this fake service, at the root: on the Transfer port `/v0.10/…` is
+   * `/transfer/v0.10/…` (its URL is `GLOBUS_SDK_SERVICE_URL_TRANSFER`), and so on for each service.
    */
-  readonly transferAtRoot?: boolean;
+  readonly serviceAtRoot?: EmulatedService;
   readonly onLog: (message: string) => void;
 }
 
@@ -169,8 +186,8 @@ async function handle(
     return;
   }
   const { query } = target;
-  // On the Transfer port, every path is Transfer's: nothing else of the emulator is reachable there.
-  const path = deps.transferAtRoot ? `/transfer${target.path}` : target.path;
+  // On a service's own port, every path is that service's: nothing else of the emulator is reachable there.
+  const path = deps.serviceAtRoot ? `/${deps.serviceAtRoot}${target.path}` : target.path;
   const method = (req.method ?? "GET").toUpperCase();
   let route: Route | undefined;
   let captures: string[] = [];
@@ -238,13 +255,13 @@ async function handle(
   const contentType = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
   const isForm =
     contentType === "application/x-www-form-urlencoded" || (contentType === "" && !route.control);
-  if (!route.control && !route.transfer && body.length > 0 && !isForm) {
+  if (!route.control && !route.service && body.length > 0 && !isForm) {
     const message = "the body must be application/x-www-form-urlencoded";
     if (route.browser) respond.errorPage(400, "Unsupported request", message);
     else respond.oauthError(400, "invalid_request", message);
     return;
   }
-  const form = isForm && !route.transfer ? new URLSearchParams(body.toString("utf8")) : new URLSearchParams();
+  const form = isForm && !route.service ? new URLSearchParams(body.toString("utf8")) : new URLSearchParams();
 
   let dropAnswer = false;
   if (route.endpoint !== undefined) {
@@ -324,7 +341,18 @@ function droppingResponder(req: IncomingMessage): Responder {
 }
 
 function notFound(respond: Responder, path: string): void {
-  if (path.startsWith("/transfer/")) {
+  if (path.startsWith("/search/")) {
+    respond.json(404, {
+      "@datatype": "GError",
+      "@version": "2017-09-01",
+      status: 404,
+      code: "NotFound.Generic",
+      message: "No such resource",
+    });
+  } else if (path.startsWith("/groups/")) {
+    // wire: unverified (Groups' 404 for a path it does not serve)
+    respond.json(404, { code: "NOT_FOUND", detail: "No such resource", status: 404 });
+  } else if (path.startsWith("/transfer/")) {
     respond.json(404, {
       code: "ClientError.NotFound",
       message: "No such resource",

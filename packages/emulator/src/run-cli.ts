@@ -28,6 +28,8 @@ export function formatBanner(emulator: Emulator, autoApprove: boolean): string {
     "Services (the Python SDK and globus-app read these):",
     `  GLOBUS_SDK_SERVICE_URL_AUTH=${emulator.serviceUrls.auth}`,
     `  GLOBUS_SDK_SERVICE_URL_TRANSFER=${emulator.serviceUrls.transfer}`,
+    `  GLOBUS_SDK_SERVICE_URL_GROUPS=${emulator.serviceUrls.groups}`,
+    `  GLOBUS_SDK_SERVICE_URL_SEARCH=${emulator.serviceUrls.search}`,
     "",
     "Clients:",
   ];

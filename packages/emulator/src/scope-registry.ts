@@ -7,6 +7,12 @@ export const TRANSFER_RESOURCE_SERVER = "transfer.api.globus.org";
 /** The Transfer scope that the fake `/transfer/` API requires. */
 export const TRANSFER_ALL_SCOPE = "urn:globus:auth:scope:transfer.api.globus.org:all";
 
+/** Resource server of Globus Groups, which the emulator's fake `/groups/` API plays. */
+export const GROUPS_RESOURCE_SERVER = "groups.api.globus.org";
+
+/** Resource server of Globus Search, which the emulator's fake `/search/` API plays. */
+export const SEARCH_RESOURCE_SERVER = "search.api.globus.org";
+
 const URN_PREFIX = "urn:globus:auth:scope:";
 const URL_PREFIX = "https://auth.globus.org/scopes/";
 
@@ -67,7 +73,11 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   "urn:globus:auth:scope:auth.globus.org:view_identities": "View identities in Globus",
   "urn:globus:auth:scope:auth.globus.org:view_consents": "View your consents",
   "urn:globus:auth:scope:groups.api.globus.org:all": "Manage your Globus groups",
+  "urn:globus:auth:scope:groups.api.globus.org:view_my_groups_and_memberships":
+    "View your Globus groups and memberships",
   "urn:globus:auth:scope:search.api.globus.org:all": "Search and manage Globus Search indices",
+  "urn:globus:auth:scope:search.api.globus.org:search": "Search Globus Search indices",
+  "urn:globus:auth:scope:search.api.globus.org:ingest": "Add and remove entries of Globus Search indices",
 };
 
 /** A human description of a scope for the consent page; `undefined` when the emulator has none. */

@@ -11,7 +11,7 @@ import {
 import { FaultInjector } from "./faults.ts";
 import { createSigningKey, importPrivateJwk, sharedSigningKey } from "./id-token-signer.ts";
 import { isLoopbackBindHost, normalizeAllowedOrigin, OriginPolicy } from "./origin-policy.ts";
-import { createRequestHandler } from "./request-handler.ts";
+import { createRequestHandler, EMULATED_SERVICES, type EmulatedService } from "./request-handler.ts";
 import { RequestLog } from "./request-log.ts";
 import {
   type ClientRegistration,
@@ -32,6 +32,16 @@ export interface EmulatorOptions {
    * here; the CLI defaults to the Auth port + 1, or 0 with `--port 0`) picks a free one.
    */
   readonly transferPort?: number | undefined;
+  /**
+   * TCP port of the fake Groups API (root of its own port, as `https://groups.api.globus.org/`, and
+   * under `<url>groups/`); `0` (the default here; the CLI defaults to the Auth port + 2) picks a free one.
+   */
+  readonly groupsPort?: number | undefined;
+  /**
+   * TCP port of the fake Search API (root of its own port, as `https://search.api.globus.org/`, and
+   * under `<url>search/`); `0` (the default here; the CLI defaults to the Auth port + 3) picks a free one.
+   */
+  readonly searchPort?: number | undefined;
   /**
    * Address to bind; default `127.0.0.1`. Only loopback (`127.0.0.0/8`, `localhost`, `::1`) unless
    * {@link EmulatorOptions.unsafeNonLoopbackHost} is set.
@@ -92,6 +102,10 @@ export interface EmulatorServiceUrls {
   readonly auth: string;
   /** The fake Transfer at the root of its own port, e.g. `http://127.0.0.1:8701/`. */
   readonly transfer: string;
+  /** The fake Groups at the root of its own port, e.g. `http://127.0.0.1:8702/`. */
+  readonly groups: string;
+  /** The fake Search at the root of its own port, e.g. `http://127.0.0.1:8703/`. */
+  readonly search: string;
 }
 
 /** A running emulator. */
@@ -99,8 +113,8 @@ export interface Emulator {
   /** Base URL ending with `/`, e.g. `http://127.0.0.1:8700/`; use it as the Globus Auth service URL. */
   readonly url: string;
   /**
-   * The services' base URLs: `auth` ({@link Emulator.url}) and `transfer` (the fake Transfer's own
-   * port; it is also mounted at `<url>transfer/`).
+   * The services' base URLs: `auth` ({@link Emulator.url}), and `transfer`, `groups` and `search`
+   * (each fake on its own port; each is also mounted at `<url><service>/`).
    */
   readonly serviceUrls: EmulatorServiceUrls;
   /** The id_token issuer: {@link Emulator.url} without the trailing slash. */
@@ -128,7 +142,8 @@ function checkLifetime(value: number | undefined, fallback: number, name: string
 }
 
 /**
- * Starts a local Globus Auth emulator (plus a fake Transfer API) on a real socket.
+ * Starts a local Globus Auth emulator (plus fake Transfer, Groups and Search APIs, each on its own
+ * port) on real sockets.
  *
  * @throws {RangeError} for invalid options; {@link StateFileError} for an unusable state file;
  *   {@link RegistrationError} for invalid clients or identities; the listen error (e.g. `EADDRINUSE`).
@@ -141,9 +156,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new RangeError("port must be an integer from 0 to 65535");
-  const transferPort = options.transferPort ?? 0;
-  if (!Number.isInteger(transferPort) || transferPort < 0 || transferPort > 65535)
-    throw new RangeError("transferPort must be an integer from 0 to 65535");
+  const servicePorts = {
+    transfer: options.transferPort ?? 0,
+    groups: options.groupsPort ?? 0,
+    search: options.searchPort ?? 0,
+  } satisfies Record<EmulatedService, number>;
+  for (const [service, servicePort] of Object.entries(servicePorts)) {
+    if (!Number.isInteger(servicePort) || servicePort < 0 || servicePort > 65535)
+      throw new RangeError(`${service}Port must be an integer from 0 to 65535`);
+  }
   const host = options.host ?? "127.0.0.1";
   if (!isLoopbackBindHost(host) && options.unsafeNonLoopbackHost !== true) {
     throw new RangeError(
@@ -204,34 +225,49 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     closing: closing.signal,
     onLog,
   };
-  // One socket set for both servers: closing destroys every connection of either.
+  // One socket set for every server: closing destroys every connection of any.
   const sockets = new Set<Socket>();
   const server = createListeningServer(createRequestHandler({ ...handlerDeps, policy }), sockets);
-  // The Transfer port has its own Host check (its port) under the same CORS rules as the OAuth endpoints.
-  const transferPolicy = new OriginPolicy(state, allowedOrigins, host);
-  const transferServer = createListeningServer(
-    createRequestHandler({ ...handlerDeps, policy: transferPolicy, transferAtRoot: true }),
-    sockets,
-  );
-  await listen(server, port, host);
+  // Each service port has its own Host check (its port) under the same CORS rules as the OAuth endpoints.
+  const services = EMULATED_SERVICES.map((service) => {
+    const servicePolicy = new OriginPolicy(state, allowedOrigins, host);
+    const handler = createRequestHandler({ ...handlerDeps, policy: servicePolicy, serviceAtRoot: service });
+    return { service, policy: servicePolicy, server: createListeningServer(handler, sockets) };
+  });
+  const servers = [server, ...services.map((entry) => entry.server)];
+  const listening: Server[] = [];
   try {
-    await listen(transferServer, transferPort, host);
+    await listen(server, port, host);
+    listening.push(server);
+    for (const entry of services) {
+      await listen(entry.server, servicePorts[entry.service], host);
+      listening.push(entry.server);
+    }
   } catch (error) {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await Promise.all(listening.map((open) => new Promise<void>((resolve) => open.close(() => resolve()))));
     throw error;
   }
-  for (const listening of [server, transferServer]) {
-    listening.on("error", (error) => onLog(`globus-auth-emulator: server error: ${error.message}`));
+  for (const open of servers) {
+    open.on("error", (error) => onLog(`globus-auth-emulator: server error: ${error.message}`));
   }
 
   const address = server.address() as AddressInfo;
-  const transferAddress = transferServer.address() as AddressInfo;
   policy.listening(address.port);
-  transferPolicy.listening(transferAddress.port);
   const urlHost =
     host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "[::1]" : host.includes(":") ? `[${host}]` : host;
   baseUrl = `http://${urlHost}:${address.port}/`;
-  const serviceUrls = { auth: baseUrl, transfer: `http://${urlHost}:${transferAddress.port}/` };
+  const urlOf = (entry: (typeof services)[number]): string => {
+    const servicePort = (entry.server.address() as AddressInfo).port;
+    entry.policy.listening(servicePort);
+    return `http://${urlHost}:${servicePort}/`;
+  };
+  const [transferUrl, groupsUrl, searchUrl] = services.map(urlOf) as [string, string, string];
+  const serviceUrls: EmulatorServiceUrls = {
+    auth: baseUrl,
+    transfer: transferUrl,
+    groups: groupsUrl,
+    search: searchUrl,
+  };
   state.issuer = baseUrl.slice(0, -1);
 
   let saveScheduled = false;
@@ -262,8 +298,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (saveScheduled) save();
       closing.abort();
       state.onChange = () => {};
-      let open = 2;
-      for (const listening of [server, transferServer]) {
+      let open = servers.length;
+      for (const listening of servers) {
         listening.close(() => {
           if (--open === 0) resolve();
         });

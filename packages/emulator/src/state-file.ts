@@ -19,8 +19,10 @@ import type {
   RefreshTokenRecord,
   SignInSession,
 } from "./emulator-state.ts";
+import type { GroupsSnapshot } from "./groups-store.ts";
 import { exportPrivateJwk, type PrivateJwk } from "./id-token-signer.ts";
 import type { ScopeNode } from "./scope-tree.ts";
+import type { SearchSnapshot } from "./search-store.ts";
 import type { TransferSnapshot } from "./transfer-store.ts";
 
 const FORMAT = "globus-auth-emulator-state";
@@ -44,6 +46,10 @@ export interface StateSnapshot {
   sessions: Record<string, Stored<SignInSession>>;
   /** The fake Transfer's files, tasks, bookmarks, rules and roles; absent in files of older emulators. */
   transfer?: TransferSnapshot;
+  /** The fake Groups' groups, memberships and preferences; absent in files of older emulators. */
+  groups?: GroupsSnapshot;
+  /** The fake Search's indices, entries, roles and tasks; absent in files of older emulators. */
+  search?: SearchSnapshot;
 }
 
 /** Thrown when a state file exists but cannot be used; the emulator never overwrites such a file. */
@@ -107,6 +113,8 @@ export function snapshotOf(state: EmulatorState): StateSnapshot {
     refreshTokens: [...state.refreshTokens.values()],
     sessions: Object.fromEntries(state.sessions),
     transfer: state.transfer.snapshot(),
+    groups: state.groups.snapshot(),
+    search: state.search.snapshot(),
   };
 }
 
@@ -128,6 +136,8 @@ export function applySnapshot(state: EmulatorState, snapshot: StateSnapshot): vo
   for (const [identityId, session] of Object.entries(snapshot.sessions))
     state.sessions.set(identityId, withPolicies(session));
   if (snapshot.transfer) state.transfer.restore(snapshot.transfer);
+  if (snapshot.groups) state.groups.restore(snapshot.groups);
+  if (snapshot.search) state.search.restore(snapshot.search);
 }
 
 const withPolicies = <T extends { readonly policies: readonly string[] }>(record: Stored<T>): T =>
@@ -212,6 +222,54 @@ const isSnapshot = shape({
       roles: (v) =>
         isObject(v) && Object.values(v).every(listOf(shape({ id: str, principal: str, role: str }))),
       edits: isObject,
+    }),
+  ),
+  groups: optional(
+    shape({
+      groups: listOf(
+        shape({
+          id: str,
+          name: str,
+          description: nullable(str),
+          parentId: nullable(str),
+          created: num,
+          policies: shape({ group_visibility: str, group_members_visibility: str, join_requests: bool }),
+          subscriptionAdminVerifiedId: nullable(str),
+          memberships: listOf(
+            shape({ identityId: str, role: str, status: str, membershipFields: isObject, updated: num }),
+          ),
+        }),
+      ),
+      preferences: (v) => isObject(v) && Object.values(v).every(shape({ allow_add: bool })),
+    }),
+  ),
+  search: optional(
+    shape({
+      indices: listOf(
+        shape({
+          id: str,
+          displayName: str,
+          description: str,
+          created: num,
+          status: str,
+          deleteAt: nullable(num),
+          roles: listOf(shape({ id: str, principal: str, principalType: str, roleName: str, created: num })),
+          entries: listOf(
+            shape({ subject: str, entryId: nullable(str), content: isObject, visibleTo: listOf(str) }),
+          ),
+        }),
+      ),
+      tasks: listOf(
+        shape({
+          id: str,
+          indexId: str,
+          taskType: str,
+          state: str,
+          created: num,
+          runsAt: num,
+          work: isObject,
+        }),
+      ),
     }),
   ),
 }) as (value: unknown) => value is StateSnapshot;

@@ -75,6 +75,8 @@ describe("the fake Transfer's own port", () => {
     expect(emu.serviceUrls).toEqual({
       auth: emu.url,
       transfer: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/),
+      groups: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/),
+      search: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/),
     });
     expect(emu.serviceUrls.transfer).not.toBe(emu.url);
     const root = await call("v0.10/endpoint_search?filter_fulltext=tutorial");

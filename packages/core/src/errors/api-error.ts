@@ -70,6 +70,8 @@ export class GlobusAPIError<TGare = unknown> extends GlobusError {
 export const isGlobusAPIError: (value: unknown) => value is GlobusAPIError = errorGuard(GlobusAPIError, [
   "GlobusAPIError",
   "TransferAPIError",
+  "GroupsAPIError",
+  "SearchAPIError",
 ]);
 
 /** The codes a {@link GlobusNetworkError} carries. */
