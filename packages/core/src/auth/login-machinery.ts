@@ -4,8 +4,10 @@
 // query and the consents check in a chunk that a signed-in page load never downloads.
 import * as oauth from "oauth4webapi";
 import * as v from "valibot";
-import { GlobusAPIError, GlobusNetworkError, globusAPIErrorFromBody } from "../errors/api-error.ts";
-import { GlobusError, isGlobusError, safeCause } from "../errors/globus-error.ts";
+import { GlobusAPIError, globusAPIErrorFromBody } from "../errors/api-error.ts";
+import { GlobusError, safeCause } from "../errors/globus-error.ts";
+import { isGlobusError } from "../errors/is-globus-error.ts";
+import { GlobusNetworkError } from "../errors/network-error.ts";
 import { toAuthorizeQuery } from "../gare/to-authorize-query.ts";
 import { fetchFailure, requestDeadline } from "../http/request-deadline.ts";
 import { consentGraph, consentGraphMeets, parseConsentsResponse } from "../scopes/consent-forest.ts";
