@@ -48,16 +48,11 @@ export {
   readEnvironmentVariable,
   resolveEnvironment,
 } from "./config/environment.ts";
-export type { GlobusAPIErrorInit, GlobusNetworkErrorCode } from "./errors/api-error.ts";
-export {
-  GlobusAPIError,
-  GlobusNetworkError,
-  globusAPIErrorFromBody,
-  isGlobusAPIError,
-  isGlobusNetworkError,
-} from "./errors/api-error.ts";
+export type { GlobusAPIErrorInit } from "./errors/api-error.ts";
+export { GlobusAPIError, globusAPIErrorFromBody, isGlobusAPIError } from "./errors/api-error.ts";
 export type { GlobusErrorCode, GlobusErrorOptions } from "./errors/globus-error.ts";
-export { errorGuard, GlobusError, isGlobusError } from "./errors/globus-error.ts";
+export { errorGuard, GlobusError } from "./errors/globus-error.ts";
+export { isGlobusError } from "./errors/is-globus-error.ts";
 export {
   CommandLineEOFError,
   isCommandLineEOFError,
@@ -80,6 +75,8 @@ export {
   PopupBlockedError,
   PopupClosedError,
 } from "./errors/login-flow-errors.ts";
+export type { GlobusNetworkErrorCode } from "./errors/network-error.ts";
+export { GlobusNetworkError, isGlobusNetworkError } from "./errors/network-error.ts";
 export { isTokenStorageError, TokenStorageError } from "./errors/token-storage-error.ts";
 export {
   ExpiredTokenError,

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { TransferClient } from "../../test-support/transfer-test-client.ts";
 import { NativeAppAuthClient } from "../auth/native-app-auth-client.ts";
 import { isGlobusAPIError } from "../errors/api-error.ts";
-import { isGlobusError } from "../errors/globus-error.ts";
+import { isGlobusError } from "../errors/is-globus-error.ts";
 import { isIdentityMismatchError, isMissingTokenError } from "../errors/token-validation-errors.ts";
 import { isGlobusSDKUsageError } from "../errors/usage-error.ts";
 import type { GARE } from "../gare/gare.ts";

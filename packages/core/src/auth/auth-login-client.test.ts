@@ -2,8 +2,8 @@ import { type Emulator, SAMPLE_IDENTITIES, SAMPLE_NATIVE_CLIENT, startEmulator }
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { rejectionOf } from "../../test-support/rejection-of.ts";
 import { AccessTokenAuthorizer } from "../authorizers/access-token-authorizer.ts";
-import { isGlobusNetworkError } from "../errors/api-error.ts";
-import { isGlobusError } from "../errors/globus-error.ts";
+import { isGlobusError } from "../errors/is-globus-error.ts";
+import { isGlobusNetworkError } from "../errors/network-error.ts";
 import { isGlobusSDKUsageError } from "../errors/usage-error.ts";
 import { AuthClient } from "../http/auth-client.ts";
 import type { AuthorizationRequest } from "./auth-login-client.ts";

@@ -1,6 +1,6 @@
 import * as oauth from "oauth4webapi";
 import * as v from "valibot";
-import { GlobusNetworkError } from "../errors/api-error.ts";
+import { GlobusNetworkError } from "../errors/network-error.ts";
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import {
   GlobusTokenSchema,

@@ -1,5 +1,5 @@
-import { GlobusNetworkError } from "../errors/api-error.ts";
 import { safeCause } from "../errors/globus-error.ts";
+import { GlobusNetworkError } from "../errors/network-error.ts";
 
 type LoginMachineryModule = typeof import("./login-machinery.ts");
 

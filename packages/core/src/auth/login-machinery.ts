@@ -1,21 +1,18 @@
 // The OAuth machinery of the login clients, in a module of its own: AuthLoginClient loads it with a
 // dynamic import() on the first call that talks to Globus Auth's OAuth endpoints, so bundlers put
-// oauth4webapi, PKCE, the id_token check, the token-response checks (valibot), GARE → authorize
+// oauth4webapi, PKCE, the id_token check, the token-response checks, GARE → authorize
 // query and the consents check in a chunk that a signed-in page load never downloads.
 import * as oauth from "oauth4webapi";
-import * as v from "valibot";
-import { GlobusAPIError, GlobusNetworkError, globusAPIErrorFromBody } from "../errors/api-error.ts";
-import { GlobusError, isGlobusError, safeCause } from "../errors/globus-error.ts";
+import { GlobusAPIError, globusAPIErrorFromBody } from "../errors/api-error.ts";
+import { GlobusError, safeCause } from "../errors/globus-error.ts";
+import { isGlobusError } from "../errors/is-globus-error.ts";
+import { GlobusNetworkError } from "../errors/network-error.ts";
 import { toAuthorizeQuery } from "../gare/to-authorize-query.ts";
 import { fetchFailure, requestDeadline } from "../http/request-deadline.ts";
 import { consentGraph, consentGraphMeets, parseConsentsResponse } from "../scopes/consent-forest.ts";
 import type { Scope } from "../scopes/scope.ts";
-import {
-  GlobusTokenResponseSchema,
-  type TokenGrantType,
-  type TokenResponse,
-  tokenResponseFromBody,
-} from "../storage/token-response.ts";
+import { checkTokenResponseBody } from "../storage/check-token-response-body.ts";
+import { type TokenGrantType, type TokenResponse, tokenResponseFromBody } from "../storage/token-response.ts";
 import type {
   AuthCallOptions,
   AuthorizationRequest,
@@ -243,19 +240,19 @@ export class LoginMachinery {
     }
     const body = await this.#process("POST", url, () => process(this.#as, this.#client, response));
     const normalised = { ...body, token_type: body.token_type === "bearer" ? "Bearer" : body.token_type };
-    const parsed = v.safeParse(GlobusTokenResponseSchema, normalised);
-    if (!parsed.success) {
+    const checked = checkTokenResponseBody(normalised);
+    if ("invalid" in checked) {
       throw new GlobusNetworkError(
-        `Globus Auth sent a token response this library cannot read ('${parsed.issues[0].path?.map((p) => String(p.key)).join(".") ?? "body"}' is invalid).`,
+        `Globus Auth sent a token response this library cannot read ('${checked.invalid}' is invalid).`,
       );
     }
     let claims: IdTokenClaims | null = null;
-    if (parsed.output.id_token) {
+    if (checked.body.id_token) {
       claims = decoder
-        ? await decodeIdToken(decoder, parsed.output.id_token)
+        ? await decodeIdToken(decoder, checked.body.id_token)
         : await this.#verifyIdToken(response, body, requestOptions);
     }
-    return tokenResponseFromBody(parsed.output, {
+    return tokenResponseFromBody(checked.body, {
       grantType,
       receivedAtSeconds,
       identityId: claims?.sub ?? null,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { GlobusAPIError, isGlobusAPIError } from "./api-error.ts";
-import { isGlobusError, safeCause } from "./globus-error.ts";
+import { safeCause } from "./globus-error.ts";
+import { isGlobusError } from "./is-globus-error.ts";
 import {
   isLoginDeniedError,
   isLoginFlowError,

@@ -18,7 +18,8 @@ import {
 } from "../auth/confidential-app-auth-client.ts";
 import { NativeAppAuthClient } from "../auth/native-app-auth-client.ts";
 import { AccessTokenAuthorizer } from "../authorizers/access-token-authorizer.ts";
-import { isGlobusAPIError, isGlobusNetworkError } from "../errors/api-error.ts";
+import { isGlobusAPIError } from "../errors/api-error.ts";
+import { isGlobusNetworkError } from "../errors/network-error.ts";
 import { isTokenStorageError, TokenStorageError } from "../errors/token-storage-error.ts";
 import { isGlobusSDKUsageError } from "../errors/usage-error.ts";
 import { MemoryTokenStorage } from "../storage/memory-token-storage.ts";

@@ -2,13 +2,10 @@ import type { AfterResponseState, BeforeErrorState, KyInstance, Options as KyOpt
 import type { GlobusApp } from "../app/globus-app.ts";
 import type { GlobusAuthorizer } from "../authorizers/globus-authorizer.ts";
 import { getServiceUrl, resolveTimeoutMs } from "../config/environment.ts";
-import {
-  type GlobusAPIError,
-  type GlobusAPIErrorInit,
-  GlobusNetworkError,
-  globusAPIErrorFromBody,
-} from "../errors/api-error.ts";
-import { isGlobusError, safeCause } from "../errors/globus-error.ts";
+import { type GlobusAPIError, type GlobusAPIErrorInit, globusAPIErrorFromBody } from "../errors/api-error.ts";
+import { safeCause } from "../errors/globus-error.ts";
+import { isGlobusError } from "../errors/is-globus-error.ts";
+import { GlobusNetworkError } from "../errors/network-error.ts";
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import type { GARE } from "../gare/gare.ts";
 import { toGare, toGares } from "../gare/to-gare.ts";

@@ -1,5 +1,5 @@
-import { GlobusNetworkError } from "../errors/api-error.ts";
 import { safeCause } from "../errors/globus-error.ts";
+import { GlobusNetworkError } from "../errors/network-error.ts";
 
 /**
  * The time limit and the caller's cancellation of one operation against Globus (one request, or a

@@ -65,7 +65,53 @@ export const ConsentSchema = v.object({
   atomically_revocable: v.boolean(),
 });
 
-const ConsentsBodySchema = v.object({ consents: v.array(v.unknown()) });
+/** What a consent field holds when it is not valid: valibot's `expected` text for it. */
+type FieldFault = (value: unknown) => string | undefined;
+
+// valibot's number() refuses NaN ("number"); the integer check then fails with no type to name.
+const integerFault: FieldFault = (value) =>
+  typeof value !== "number" || Number.isNaN(value)
+    ? "number"
+    : Number.isInteger(value)
+      ? undefined
+      : "another type";
+const typeFault =
+  (type: "string" | "boolean"): FieldFault =>
+  (value) =>
+    typeof value === type ? undefined : type;
+const stringFault = typeFault("string");
+const booleanFault = typeFault("boolean");
+
+/**
+ * ConsentSchema's fields in its order, checked by hand in {@link parseConsent} so that the consents
+ * check of the login chunk does not carry valibot; a property test holds the two equal (same
+ * acceptance, same first fault and expected type).
+ */
+const CONSENT_FIELDS: ReadonlyArray<readonly [keyof Consent, FieldFault]> = [
+  ["id", integerFault],
+  ["client", stringFault],
+  ["scope", stringFault],
+  ["scope_name", stringFault],
+  ["effective_identity", stringFault],
+  [
+    "dependency_path",
+    (value) => {
+      if (!Array.isArray(value)) return "Array";
+      for (const item of value) {
+        const fault = integerFault(item);
+        if (fault !== undefined) return fault;
+      }
+      return undefined;
+    },
+  ],
+  ["created", stringFault],
+  ["updated", stringFault],
+  ["last_used", (value) => (value === null ? undefined : stringFault(value))],
+  ["status", stringFault],
+  ["allows_refresh", booleanFault],
+  ["auto_approved", booleanFault],
+  ["atomically_revocable", booleanFault],
+];
 
 /**
  * Validates one consent object from Auth (the Python SDK's `Consent.load`).
@@ -85,24 +131,27 @@ export function parseConsent(data: unknown): Consent {
       rawConsent: data,
     });
   }
-  for (const key of Object.keys(ConsentSchema.entries)) {
-    if ((data as Record<string, unknown>)[key] === undefined) {
+  const record = data as Record<string, unknown>;
+  for (const [key] of CONSENT_FIELDS) {
+    if (record[key] === undefined) {
       throw new ConsentParseError(`Failed to load Consent object. Missing required key: '${key}'.`, {
         rawConsent: data,
       });
     }
   }
-  const result = v.safeParse(ConsentSchema, data);
-  if (!result.success) {
-    const issue = result.issues[0];
-    const key = String(issue.path?.[0]?.key ?? "?");
-    throw new ConsentParseError(
-      `Failed to load Consent object. Invalid value for key '${key}' (expected ${issue.expected ?? "another type"}).`,
-      { rawConsent: data },
-    );
+  const consent: Record<string, unknown> = {};
+  for (const [key, fault] of CONSENT_FIELDS) {
+    const expected = fault(record[key]);
+    if (expected !== undefined) {
+      throw new ConsentParseError(
+        `Failed to load Consent object. Invalid value for key '${key}' (expected ${expected}).`,
+        { rawConsent: data },
+      );
+    }
+    consent[key] = record[key];
   }
-  const consent = result.output;
-  return Object.freeze({ ...consent, dependency_path: Object.freeze([...consent.dependency_path]) });
+  const path = Object.freeze([...(consent.dependency_path as number[])]);
+  return Object.freeze({ ...consent, dependency_path: path }) as Consent;
 }
 
 /**
@@ -151,11 +200,14 @@ export function consentGraph(consents: readonly Consent[]): ConsentGraph {
  * @internal
  */
 export function parseConsentsResponse(body: unknown): Consent[] {
-  const result = v.safeParse(ConsentsBodySchema, body);
-  if (!result.success || Array.isArray(body)) {
+  const consents = (body as { consents?: unknown } | null)?.consents;
+  if (typeof body !== "object" || body === null || Array.isArray(body) || !Array.isArray(consents)) {
     throw new ConsentParseError("Failed to load consents: expected a JSON object with a 'consents' array.");
   }
-  return result.output.consents.map(parseConsent);
+  // An index loop, not map(): map skips the holes of a sparse array, which must fail as missing consents.
+  const parsed: Consent[] = [];
+  for (let i = 0; i < consents.length; i++) parsed.push(parseConsent(consents[i]));
+  return parsed;
 }
 
 /**

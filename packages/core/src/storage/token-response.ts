@@ -2,8 +2,10 @@ import * as v from "valibot";
 import type { TokenStorageData } from "./token-storage-data.ts";
 import { finiteNumber } from "./token-storage-data-schema.ts";
 
-/** Valibot schema of one token object of a Globus Auth token response. */
-export const GlobusTokenSchema = v.looseObject({
+// The fields of one token, shared by both schemas as a plain object: spreading a schema's
+// `.entries` is a property read that bundlers must keep, and with it valibot in the login chunk,
+// which checks responses by hand (checkTokenResponseBody).
+const tokenEntries = {
   access_token: v.string(),
   scope: v.string(),
   expires_in: finiteNumber,
@@ -16,7 +18,10 @@ export const GlobusTokenSchema = v.looseObject({
   refresh_token: v.nullish(v.string()),
   id_token: v.nullish(v.string()),
   state: v.nullish(v.string()),
-});
+};
+
+/** Valibot schema of one token object of a Globus Auth token response. */
+export const GlobusTokenSchema = v.looseObject(tokenEntries);
 
 /**
  * Valibot schema of a whole Globus Auth token response (top-level token plus `other_tokens`), one
@@ -24,7 +29,7 @@ export const GlobusTokenSchema = v.looseObject({
  */
 export const GlobusTokenResponseSchema = v.pipe(
   v.looseObject({
-    ...GlobusTokenSchema.entries,
+    ...tokenEntries,
     other_tokens: v.optional(v.array(GlobusTokenSchema), []),
   }),
   v.check((body) => hasDistinctResourceServers([body, ...body.other_tokens])),

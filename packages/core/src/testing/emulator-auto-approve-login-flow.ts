@@ -1,7 +1,7 @@
 import type { AuthLoginClient } from "../auth/auth-login-client.ts";
-import { GlobusNetworkError } from "../errors/api-error.ts";
 import { safeCause } from "../errors/globus-error.ts";
 import { LoginFlowError } from "../errors/login-flow-errors.ts";
+import { GlobusNetworkError } from "../errors/network-error.ts";
 import type { GlobusAuthorizationParameters } from "../gare/globus-authorization-parameters.ts";
 import {
   BaseLoginFlowManager,
