@@ -19,6 +19,15 @@ export type {
 } from "./local-server-login-flow-manager.ts";
 export { browserUnavailableReason, LocalServerLoginFlowManager } from "./local-server-login-flow-manager.ts";
 export { nodePlatform } from "./node-platform.ts";
+export type {
+  PostgresPool,
+  PostgresPoolClient,
+  PostgresQueryResult,
+  PostgresTokenStorageOptions,
+} from "./postgres-token-storage.ts";
+export { PostgresTokenStorage } from "./postgres-token-storage.ts";
+export type { RedisClient, RedisTokenStorageOptions } from "./redis-token-storage.ts";
+export { RedisTokenStorage } from "./redis-token-storage.ts";
 export type { SQLiteTokenStorageOptions } from "./sqlite-token-storage.ts";
 export { SQLiteTokenStorage } from "./sqlite-token-storage.ts";
 export { UserApp } from "./user-app.ts";
