@@ -29,7 +29,10 @@ export type GlobusErrorCode =
   | "LOGIN_POPUP_CLOSED"
   | "LOGIN_COMMAND_LINE_EOF"
   | "LOGIN_LOCAL_SERVER"
-  | "ID_TOKEN_INVALID";
+  | "ID_TOKEN_INVALID"
+  | "SESSION_COOKIE_INVALID"
+  | "SESSION_MISSING"
+  | "RETURN_URL_REFUSED";
 
 const ALL_CODES: ReadonlySet<string> = new Set<GlobusErrorCode>([
   "GLOBUS_ERROR",
@@ -59,6 +62,9 @@ const ALL_CODES: ReadonlySet<string> = new Set<GlobusErrorCode>([
   "LOGIN_COMMAND_LINE_EOF",
   "LOGIN_LOCAL_SERVER",
   "ID_TOKEN_INVALID",
+  "SESSION_COOKIE_INVALID",
+  "SESSION_MISSING",
+  "RETURN_URL_REFUSED",
 ]);
 
 /** Options accepted by every error of the hierarchy. */
