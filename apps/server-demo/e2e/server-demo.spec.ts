@@ -11,8 +11,8 @@ import { testPostgres } from "../../../packages/node/test-support/test-servers.t
 // typed error. Ports apart from the SPA demo's (5273/8770). Tokens in PostgreSQL when the tests have
 // one (always in CI), else SQLite.
 const root = fileURLToPath(new URL("../../../", import.meta.url));
-const PORT = 5291;
-const EMULATOR_PORT = 8791;
+const PORT = Number(process.env.SERVER_DEMO_PORT ?? 5291);
+const EMULATOR_PORT = Number(process.env.SERVER_DEMO_EMULATOR_PORT ?? 8791);
 const portal = `http://localhost:${PORT}`;
 const OLD = "e2e-old-secret-0123456789abcdefghijklmnop";
 const NEW = "e2e-new-secret-0123456789abcdefghijklmnop";

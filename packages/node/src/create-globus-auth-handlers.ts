@@ -82,7 +82,12 @@ export interface GlobusAuthHandlersOptions {
    * comes back to the return URL), so the next sign-in asks for their identity again. @default false
    */
   endGlobusSession?: boolean;
-  /** People whose app (and cached authorizers) each replica keeps in memory. @default 1000 */
+  /**
+   * People whose app (and cached authorizers) each replica keeps in memory, least recently used
+   * dropped first. A replica keeps handing out a cached access token until it expires even if
+   * another replica logged the person out (it was revoked; Globus then answers 401, and the next
+   * renewal finds no tokens); 0 makes every request read the storage instead. @default 1000
+   */
   maxCachedPeople?: number;
   /**
    * Told of every request the handlers refuse (forged callback, tampered cookie, off-site return
