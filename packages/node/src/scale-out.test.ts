@@ -105,6 +105,9 @@ async function startProxy(ports: number[]): Promise<Server> {
     });
     req.pipe(upstream);
   });
+  // Idle keep-alive sockets must outlive the pause between rounds: a server closing one just as
+  // the client reuses it is a reset that belongs to neither the portal nor the storage.
+  server.keepAliveTimeout = 120_000;
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
   return server;

@@ -33,7 +33,7 @@ const server = createServer(
     }
   }),
 );
-server.keepAliveTimeout = 30_000;
+server.keepAliveTimeout = 120_000;
 server.listen(0, "127.0.0.1", () => process.stdout.write(`listening ${server.address().port}\n`));
 process.on("SIGTERM", () => {
   server.close();
