@@ -3,7 +3,7 @@
 // (bounded in time; a section that fails or hangs is recorded and the others still run), prints one
 // Markdown report for the README's performance section and writes bench/results.json.
 //
-//   node bench/run.mjs [--quick] [--only bundle,hot-path,refresh-storm,storage,browser,cold-start] [--skip-build]
+//   node bench/run.mjs [--quick] [--only bundle,hot-path,refresh-storm,storage,server,browser,cold-start] [--skip-build]
 //
 // Not part of `npm test`: timings depend on the machine. Each comparison runs side by side in one
 // run and reports medians over repetitions, so its ratios hold on a noisy machine; absolute numbers
@@ -29,6 +29,7 @@ const SECTIONS = [
   { name: "hot-path", script: "hot-path.mjs", timeoutMs: 90_000 },
   { name: "refresh-storm", script: "refresh-storm.mjs", timeoutMs: 120_000 },
   { name: "storage", script: "storage.mjs", timeoutMs: 120_000 },
+  { name: "server", script: "server-authorizer.mjs", timeoutMs: 120_000 },
   { name: "browser", script: "browser.mjs", timeoutMs: 150_000 },
   { name: "cold-start", script: "cold-start.mjs", timeoutMs: 180_000 },
 ];
@@ -513,6 +514,31 @@ function coldStartSection(r) {
   return lines;
 }
 
+function serverSection(r) {
+  const head = ["### Server-side portals: `getAuthorizer()` + header with warm tokens, per storage", ""];
+  if (!r?.storages) return [...head, ...failed(r?.error ?? "no result")];
+  const rate = (c) => (c ? fmtInt(c.requestsPerSecond) : "");
+  const rows = Object.entries(r.storages).map(([name, x]) =>
+    x.skipped
+      ? [name, `skipped: ${x.skipped}`, "", ""]
+      : x.error
+        ? [name, `failed: ${firstLine(x.error)}`, "", ""]
+        : [name, rate(x.cached), rate(x.uncached), String(x.authRequests)],
+  );
+  return [
+    ...head,
+    `\`handlers.getAuthorizer(request, "transfer.api.globus.org")\` then \`getAuthorizationHeader()\` for ${r.people} people`,
+    `signed in through the login handler and the emulator's consent page, ${r.inFlight} requests in flight, one`,
+    "process. Cached: the handlers' default (each person's app and authorizer kept; a request opens the JWE",
+    "session cookie and finds them). Uncached (`maxCachedPeople: 0`): each request builds the person's app and",
+    "reads their tokens from the storage (SQLite: a new connection per person, as a `(id) => new SQLiteTokenStorage`",
+    "factory makes). Requests to Globus Auth during the runs: none expected.",
+    "",
+    ...table(["Storage", "Cached req/s", "Uncached req/s", "Auth requests"], rows, "lrrr"),
+    "",
+  ];
+}
+
 const m = results.machine;
 const chromium = results.sections.browser?.chromium;
 const md = [
@@ -529,6 +555,7 @@ if (want("bundle")) md.push(...bundleSection(s.bundle));
 if (want("hot-path") || want("browser")) md.push(...hotPathSection(s["hot-path"], s.browser));
 if (want("refresh-storm")) md.push(...stormSection(s["refresh-storm"]));
 if (want("storage") || want("browser")) md.push(...storageSection(s.storage, s.browser));
+if (want("server")) md.push(...serverSection(s.server));
 if (want("cold-start")) md.push(...coldStartSection(s["cold-start"]));
 const failures = Object.entries(s).filter(([, r]) => r?.error);
 if (failures.length) {

@@ -43,6 +43,7 @@ await build({
       entry: {
         "main-node": entry("main-node"),
         node: entry("node"),
+        server: entry("server"),
         core: entry("core"),
         services: entry("services"),
         testing: entry("testing"),

@@ -9,6 +9,15 @@ export {
   defaultNamedGrant,
   formatAuthorizeUrlBanner,
 } from "./command-line-login-flow-manager.ts";
+export type {
+  GlobusAuthHandlers,
+  GlobusAuthHandlersOptions,
+  GlobusPortalUser,
+  PerPersonTokenStorage,
+  PortalLoginOptions,
+  SessionCookieOptions,
+} from "./create-globus-auth-handlers.ts";
+export { createGlobusAuthHandlers } from "./create-globus-auth-handlers.ts";
 export type { DefaultTokenFilePathOptions, TokenFileFormat } from "./default-token-path.ts";
 export { defaultTokenFilePath, slugifyAppName } from "./default-token-path.ts";
 export type { FileTokenStorageContext, JSONTokenStorageOptions } from "./json-token-storage.ts";
@@ -19,6 +28,25 @@ export type {
 } from "./local-server-login-flow-manager.ts";
 export { browserUnavailableReason, LocalServerLoginFlowManager } from "./local-server-login-flow-manager.ts";
 export { nodePlatform } from "./node-platform.ts";
+export type {
+  PostgresPool,
+  PostgresPoolClient,
+  PostgresQueryResult,
+  PostgresTokenStorageOptions,
+} from "./postgres-token-storage.ts";
+export { PostgresTokenStorage } from "./postgres-token-storage.ts";
+export type { RedisClient, RedisTokenStorageOptions } from "./redis-token-storage.ts";
+export { RedisTokenStorage } from "./redis-token-storage.ts";
+export {
+  isSessionCookieError,
+  isSessionRequiredError,
+  isUnsafeReturnUrlError,
+  SessionCookieError,
+  SessionRequiredError,
+  UnsafeReturnUrlError,
+} from "./server-session-errors.ts";
 export type { SQLiteTokenStorageOptions } from "./sqlite-token-storage.ts";
 export { SQLiteTokenStorage } from "./sqlite-token-storage.ts";
+export type { NodeListenerOptions, WebHandler } from "./to-node-listener.ts";
+export { toNodeListener, toWebRequest, writeWebResponse } from "./to-node-listener.ts";
 export { UserApp } from "./user-app.ts";

@@ -29,7 +29,10 @@ export type GlobusErrorCode =
   | "LOGIN_POPUP_CLOSED"
   | "LOGIN_COMMAND_LINE_EOF"
   | "LOGIN_LOCAL_SERVER"
-  | "ID_TOKEN_INVALID";
+  | "ID_TOKEN_INVALID"
+  | "SESSION_COOKIE_INVALID"
+  | "SESSION_MISSING"
+  | "RETURN_URL_REFUSED";
 
 /** Options accepted by every error of the hierarchy. */
 export interface GlobusErrorOptions {

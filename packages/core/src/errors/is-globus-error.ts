@@ -30,6 +30,9 @@ const ALL_CODES: ReadonlySet<string> = new Set<GlobusErrorCode>([
   "LOGIN_COMMAND_LINE_EOF",
   "LOGIN_LOCAL_SERVER",
   "ID_TOKEN_INVALID",
+  "SESSION_COOKIE_INVALID",
+  "SESSION_MISSING",
+  "RETURN_URL_REFUSED",
 ]);
 
 /** True for any error of this library's hierarchy, from any realm (checked by `code`). */
