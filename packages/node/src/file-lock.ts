@@ -1,6 +1,6 @@
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { TokenStorageError } from "@globus-app/core";
+import { KeyedMutex, TokenStorageError } from "@globus-app/core";
 import { ensurePrivateDirectory, errorCode } from "./private-files.ts";
 import { assertSafeEntry, assertSafeTokenPath } from "./safe-token-path.ts";
 
@@ -37,21 +37,7 @@ function loadProperLockfile(): Promise<ProperLockfile> {
 // proper-lockfile is not re-entrant within a process: a second lock() of a held target just polls
 // until the first is released. Queueing this process's callers here first makes them wait for a
 // promise instead, and keeps one lock attempt per target in flight.
-const queues = new Map<string, Promise<unknown>>();
-
-function runSerially<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  const previous = queues.get(key) ?? Promise.resolve();
-  const result = previous.then(fn, fn);
-  const tail = result.then(
-    () => undefined,
-    () => undefined,
-  );
-  queues.set(key, tail);
-  void tail.then(() => {
-    if (queues.get(key) === tail) queues.delete(key);
-  });
-  return result;
-}
+const queue = new KeyedMutex();
 
 /**
  * Runs `fn` while holding an exclusive lock on `target`, across processes (a `<target>.lock`
@@ -75,7 +61,7 @@ export function withFileLock<T>(
 ): Promise<T> {
   const resolved = path.resolve(target);
   // Queued synchronously, so this process's callers get the lock in call order.
-  return runSerially(resolved, async () => {
+  return queue.run(resolved, async () => {
     const location = options.location ?? resolved;
     await ensurePrivateDirectory(path.dirname(resolved), location);
     // proper-lockfile meets a planted `<target>.lock` symlink or another user's directory with

@@ -5,11 +5,11 @@ import {
   DEFAULT_NAMESPACE,
   GlobusSDKUsageError,
   isGlobusError,
+  KeyedMutex,
   type TokenStorageData,
   TokenStorageError,
 } from "@globus-app/core";
 import { parseStoredRecord, redactedUrl } from "./parse-stored-record.ts";
-import { SerialQueue } from "./serial-queue.ts";
 import { tokenRecordToJSON } from "./token-record-json.ts";
 import { WRITER_VERSION } from "./writer-version.ts";
 
@@ -63,7 +63,7 @@ interface SharedPostgres {
   readonly lockTimeoutMs: number;
   readonly makePool: () => Promise<PostgresPool>;
   readonly ownsPool: boolean;
-  readonly queue: SerialQueue;
+  readonly queue: KeyedMutex;
   /** The connection holding the current async context's lock, so queries inside `withLock` use it. */
   readonly lockContext: AsyncLocalStorage<{ client: PostgresPoolClient | undefined }>;
   pool: Promise<PostgresPool> | undefined;
@@ -139,7 +139,7 @@ export class PostgresTokenStorage extends BaseTokenStorage {
       lockTimeoutMs: options.lockTimeoutMs ?? 30_000,
       ownsPool: pool === undefined,
       makePool: pool ? async () => pool : () => createPool(connectionString as string, max),
-      queue: new SerialQueue(),
+      queue: new KeyedMutex(),
       lockContext: new AsyncLocalStorage(),
       pool: undefined,
       schema: undefined,

@@ -6,11 +6,11 @@ import {
   DEFAULT_NAMESPACE,
   GlobusSDKUsageError,
   isGlobusError,
+  KeyedMutex,
   type TokenStorageData,
   TokenStorageError,
 } from "@globus-app/core";
 import { parseStoredRecord, redactedUrl } from "./parse-stored-record.ts";
-import { SerialQueue } from "./serial-queue.ts";
 import { tokenRecordToJSON } from "./token-record-json.ts";
 
 /**
@@ -54,7 +54,7 @@ interface SharedRedis {
   readonly lockTtlMs: number;
   readonly makeClient: () => Promise<RedisClient>;
   readonly ownsClient: boolean;
-  readonly queue: SerialQueue;
+  readonly queue: KeyedMutex;
   /** The lock (key and fencing token) held by the current async context, which guards its writes. */
   readonly lockContext: AsyncLocalStorage<{ lockKey: string; fence: string; held: boolean }>;
   client: Promise<RedisClient> | undefined;
@@ -167,7 +167,7 @@ export class RedisTokenStorage extends BaseTokenStorage {
       lockTtlMs: Math.trunc(lockTtlMs),
       ownsClient: client === undefined,
       makeClient: client ? async () => client : () => createClient(url as string),
-      queue: new SerialQueue(),
+      queue: new KeyedMutex(),
       lockContext: new AsyncLocalStorage(),
       client: undefined,
       closed: false,

@@ -1,6 +1,13 @@
 /**
  * Serialises async work per key inside one JavaScript realm: `run("k", fn)` starts `fn` only after
- * every earlier `run("k", …)` has settled. Different keys never wait for each other.
+ * every earlier `run("k", …)` has settled. Different keys never wait for each other. Storages use it
+ * to queue their own callers before taking a lock that other processes share.
+ *
+ * @example
+ * ```ts
+ * const mutex = new KeyedMutex();
+ * await Promise.all([mutex.run("refresh:a", refreshA), mutex.run("refresh:a", readA)]); // one after the other
+ * ```
  */
 export class KeyedMutex {
   readonly #tails = new Map<string, Promise<unknown>>();
