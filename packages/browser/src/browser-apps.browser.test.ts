@@ -204,6 +204,7 @@ describe("browser UserApp and ClientApp", () => {
     expect(seenByB.find((e) => e.event === "identityChanged")).toEqual({
       event: "identityChanged",
       identityId: null,
+      user: null,
       source: "remote",
     });
     expect(await b.app.loginRequired()).toBe(true);
@@ -218,8 +219,11 @@ describe("browser UserApp and ClientApp", () => {
     expect(seenByA.find((e) => e.event === "identityChanged")).toEqual({
       event: "identityChanged",
       identityId: grace?.id,
+      // The other tab's record of the person, read from the shared storage.
+      user: expect.objectContaining({ sub: grace?.id, preferred_username: grace?.username }),
       source: "remote",
     });
+    expect(await a.app.getUser()).toMatchObject({ sub: grace?.id });
     expect(grace?.id).not.toBe(adaId);
     expect(await a.app.loginRequired()).toBe(false);
 
