@@ -249,7 +249,9 @@ describe("browser UserApp and ClientApp", () => {
     Object.defineProperty(window, "indexedDB", { configurable: true, get: () => failing });
     try {
       const clientId = await emu.newClientId();
-      const tab = makeApp(clientId);
+      const warnings: string[] = [];
+      const logger = { debug() {}, info() {}, warn: (m: string) => warnings.push(m), error() {} };
+      const tab = makeApp(clientId, { logger });
       await using app = tab.app;
       const channel = listenToChannel(clientId);
       const fallbacks = record(app, "storageFallback");
@@ -258,6 +260,7 @@ describe("browser UserApp and ClientApp", () => {
       await new Promise((resolve) => setTimeout(resolve, 0));
       expect(fallbacks).toHaveLength(1);
       expect(isTokenStorageError(fallbacks[0]?.error)).toBe(true);
+      expect(warnings).toEqual(["storage fallback: tokens live in this page's memory (TokenStorageError)"]);
 
       await redirectLogin(tab);
       expect(await app.loginRequired()).toBe(false);
