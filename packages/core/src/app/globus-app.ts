@@ -219,10 +219,9 @@ export abstract class GlobusApp {
         if (event !== "identityChanged") return this.#events.emit(event, payload);
         // Another tab or process changed who is signed in: its record is in the shared storage.
         this.#user = undefined;
-        void this.getUser().then(
-          (user) => this.#events.emit(event, { ...payload, user }),
-          () => this.#events.emit(event, { ...payload, user: null }),
-        );
+        void this.getUser()
+          .catch(() => null)
+          .then((user) => this.#events.emit(event, { ...payload, user }));
       },
       clearCache: (...resourceServers) => {
         this.clearAuthorizerCache(...resourceServers);
@@ -465,7 +464,7 @@ export abstract class GlobusApp {
     if (options.globusSession) {
       if (!page) {
         throw new GlobusSDKUsageError(
-          "logout({ globusSession: true }) needs a browser page; servers redirect to globusLogoutUrl(…).",
+          "globusSession needs a browser page; servers redirect to globusLogoutUrl().",
         );
       }
       // What globusLogoutUrl builds, inline: importing it would pull the environment table along.
@@ -509,10 +508,7 @@ export abstract class GlobusApp {
     this.emit("tokensChanged", { resourceServers, source: "local" });
     this.emit("identityChanged", { identityId: null, user: null, source: "local" });
     // Last: leaving the page ends this script, so local cleanup and events come first.
-    if (leave) {
-      this.log("info", "leaving for Globus Auth's logout page");
-      page?.assign(leave);
-    }
+    if (leave) page?.assign(leave);
     if (failures.length > 0) {
       throw new GlobusError(
         `Logged out locally, but ${failures.length} token revocation(s) failed; the tokens may stay valid until they expire.`,
