@@ -172,7 +172,7 @@ const CONFIG_SHAPES: ReadonlyArray<[keyof GlobusAppConfig, (value: unknown) => b
   [
     "logger",
     (value) => ["debug", "info", "warn", "error"].every((level) => hasMethod(value, level)),
-    "an object with debug, info, warn and error methods",
+    "console-like (debug, info, warn, error)",
   ],
 ];
 

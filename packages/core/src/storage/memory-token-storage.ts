@@ -1,4 +1,3 @@
-import type { GlobusUser } from "./globus-user.ts";
 import { BaseTokenStorage, DEFAULT_NAMESPACE } from "./token-storage.ts";
 import {
   assertStorableTokenData,
@@ -28,7 +27,6 @@ export interface MemoryTokenStorageOptions {
  */
 export class MemoryTokenStorage extends BaseTokenStorage {
   readonly #backing: Map<string, Map<string, TokenStorageData>>;
-  #user: GlobusUser | null = null;
 
   constructor(options: MemoryTokenStorageOptions = {}) {
     super(options.namespace ?? DEFAULT_NAMESPACE);
@@ -72,15 +70,5 @@ export class MemoryTokenStorage extends BaseTokenStorage {
 
   async removeTokenData(resourceServer: string): Promise<boolean> {
     return this.#backing.get(this.namespace)?.delete(resourceServer) ?? false;
-  }
-
-  /** The signed-in person's record (this storage's alone, like its tokens), or null. */
-  async getUserRecord(): Promise<GlobusUser | null> {
-    return this.#user && structuredClone(this.#user);
-  }
-
-  /** Keeps (or, with null, forgets) the signed-in person's record. */
-  async storeUserRecord(user: GlobusUser | null): Promise<void> {
-    this.#user = user && structuredClone(user);
   }
 }
