@@ -225,6 +225,33 @@ test("two tabs share the sign-in; a logout in one signs out both and revokes at 
   await expectSignedOut(first);
 });
 
+test("ending the Globus session: revoked, signed out of Globus, and the logout page links back", async ({
+  page,
+}, testInfo) => {
+  await openDemo(page);
+  await signInWithRedirect(page);
+  // The claims of the id_token, kept by the app: the name needs no userinfo request.
+  await control("DELETE", "requests");
+  await page.reload();
+  await expectSignedIn(page);
+  expect((await requestCounts()).userinfo ?? 0).toBe(0);
+
+  await control("DELETE", "requests");
+  await page.getByRole("button", { name: "End Globus session" }).click();
+  await expect(page.getByRole("heading", { name: "You have logged out of Globus" })).toBeVisible();
+  expect(page.url().startsWith(`${emulatorUrl}v2/web/logout?`)).toBe(true);
+  const counts = await requestCounts();
+  expect(counts.revoke).toBe(4);
+  expect(counts["web-logout"]).toBe(1);
+  await snap(page, testInfo, "globus-logout-page");
+
+  // The emulated browser's Globus session is over; the link goes back to the demo, signed out.
+  expect((await control<{ sessions: number }>("POST", "revoke-all")).sessions).toBe(0);
+  await page.getByRole("link", { name: "Return to globus-app demo" }).click();
+  await expectSignedOut(page);
+  expect(page.url()).toBe(demoUrl);
+});
+
 test("network down and an ended session get clear messages", async ({ page }, testInfo) => {
   await openDemo(page);
   await signInWithRedirect(page);

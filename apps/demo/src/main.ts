@@ -79,6 +79,7 @@ const ui = {
   signInRedirect: byId<HTMLButtonElement>("sign-in-redirect"),
   signInPopup: byId<HTMLButtonElement>("sign-in-popup"),
   logOut: byId<HTMLButtonElement>("log-out"),
+  endGlobusSession: byId<HTMLButtonElement>("end-globus-session"),
   forget: byId<HTMLButtonElement>("forget"),
   userName: byId("user-name"),
   userUsername: byId("user-username"),
@@ -194,6 +195,11 @@ async function render(): Promise<void> {
 
   ui.userId.textContent = identityId ?? "unknown";
   renderTokens();
+  // The id_token's claims, kept by the app since the login: no request to Globus. Tokens stored
+  // before the app kept them fall back to userinfo once.
+  const user = await app.getUser().catch(() => null);
+  if (run !== renderRun) return;
+  if (user) userinfo = { identityId: user.sub, info: Promise.resolve(user) };
   if (identityId && userinfo?.identityId !== identityId) {
     userinfo = { identityId, info: auth.userinfo() as Promise<UserInfo> };
     for (const field of [ui.userName, ui.userUsername, ui.userIdp]) field.textContent = "…";
@@ -278,13 +284,14 @@ ui.signInPopup.addEventListener("click", () => {
 ui.errorSignIn.addEventListener("click", () => signInWithRedirect());
 ui.errorDismiss.addEventListener("click", clearError);
 
-function logOut(button: HTMLButtonElement): void {
+function logOut(button: HTMLButtonElement, globusSession = false): void {
   void busy(button, async () => {
     clearError();
     say("Signing out…");
     try {
-      // Revokes every token this app stored at Globus, removes them, and tells the other tabs.
-      await app.logout({ sweep: true });
+      // Revokes every token this app stored at Globus, removes them, and tells the other tabs; with
+      // globusSession, then leaves for Globus Auth's logout page, which links back here.
+      await app.logout({ sweep: true, globusSession, redirectTo: config.redirectUri });
       signedOutNote = "You are signed out. Your tokens were revoked.";
       say(signedOutNote);
     } catch (error) {
@@ -298,6 +305,7 @@ function logOut(button: HTMLButtonElement): void {
 }
 
 ui.logOut.addEventListener("click", () => logOut(ui.logOut));
+ui.endGlobusSession.addEventListener("click", () => logOut(ui.endGlobusSession, true));
 ui.forget.addEventListener("click", () => logOut(ui.forget));
 
 // ---------------------------------------------------------------------------------------------

@@ -204,6 +204,7 @@ describe("browser UserApp and ClientApp", () => {
     expect(seenByB.find((e) => e.event === "identityChanged")).toEqual({
       event: "identityChanged",
       identityId: null,
+      user: null,
       source: "remote",
     });
     expect(await b.app.loginRequired()).toBe(true);
@@ -218,8 +219,11 @@ describe("browser UserApp and ClientApp", () => {
     expect(seenByA.find((e) => e.event === "identityChanged")).toEqual({
       event: "identityChanged",
       identityId: grace?.id,
+      // The other tab's record of the person, read from the shared storage.
+      user: expect.objectContaining({ sub: grace?.id, preferred_username: grace?.username }),
       source: "remote",
     });
+    expect(await a.app.getUser()).toMatchObject({ sub: grace?.id });
     expect(grace?.id).not.toBe(adaId);
     expect(await a.app.loginRequired()).toBe(false);
 
@@ -245,7 +249,9 @@ describe("browser UserApp and ClientApp", () => {
     Object.defineProperty(window, "indexedDB", { configurable: true, get: () => failing });
     try {
       const clientId = await emu.newClientId();
-      const tab = makeApp(clientId);
+      const warnings: string[] = [];
+      const logger = { debug() {}, info() {}, warn: (m: string) => warnings.push(m), error() {} };
+      const tab = makeApp(clientId, { logger });
       await using app = tab.app;
       const channel = listenToChannel(clientId);
       const fallbacks = record(app, "storageFallback");
@@ -254,6 +260,7 @@ describe("browser UserApp and ClientApp", () => {
       await new Promise((resolve) => setTimeout(resolve, 0));
       expect(fallbacks).toHaveLength(1);
       expect(isTokenStorageError(fallbacks[0]?.error)).toBe(true);
+      expect(warnings).toEqual(["storage fallback: tokens live in this page's memory (TokenStorageError)"]);
 
       await redirectLogin(tab);
       expect(await app.loginRequired()).toBe(false);

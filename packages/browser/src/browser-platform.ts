@@ -78,6 +78,9 @@ function attach(app: GlobusApp, hooks: GlobusAppPlatformHooks): () => void {
         // Tokens now live in this tab's memory; other tabs' events no longer describe them.
         channel?.close();
         channel = undefined;
+        app.config.logger?.warn(
+          `storage fallback: tokens live in this page's memory (${(error as Error)?.name})`,
+        );
         hooks.emit("storageFallback", { error });
       }),
     );

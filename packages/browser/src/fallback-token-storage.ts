@@ -2,6 +2,7 @@ import {
   BaseTokenStorage,
   DEFAULT_NAMESPACE,
   GlobusSDKUsageError,
+  type GlobusUser,
   isGlobusSDKUsageError,
   isTokenStorageError,
   MemoryTokenStorage,
@@ -150,6 +151,16 @@ export class FallbackTokenStorage extends BaseTokenStorage {
 
   async removeTokenData(resourceServer: string): Promise<boolean> {
     return (await this.#storage()).removeTokenData(resourceServer);
+  }
+
+  /** The active storage's record of the signed-in person, or null when it keeps none. */
+  async getUserRecord(): Promise<unknown> {
+    return (await (await this.#storage()).getUserRecord?.()) ?? null;
+  }
+
+  /** Stores the signed-in person's record in the active storage, where it keeps one. */
+  async storeUserRecord(user: GlobusUser | null): Promise<void> {
+    await (await this.#storage()).storeUserRecord?.(user);
   }
 
   /** The active storage's lock (Web Locks for IndexedDB), or a lock within this page if it has none. */

@@ -2,13 +2,15 @@ import {
   assertStorableTokenData,
   BaseTokenStorage,
   DEFAULT_NAMESPACE,
+  type GlobusUser,
   isTokenStorageError,
   parseTokenStorageData,
   type TokenStorageData,
   TokenStorageError,
   tokenStorageDataToJSON,
+  userRecordNamespace,
 } from "@globus-app/core";
-import { get, promisifyRequest, setMany, type UseStore } from "idb-keyval";
+import { del, get, promisifyRequest, setMany, type UseStore } from "idb-keyval";
 import { defaultDatabaseName, encodeNameComponent, PRODUCTION, requireNonEmpty } from "./internal/names.ts";
 import type { TokenStorageContext } from "./token-storage-context.ts";
 import { withWebLock } from "./web-lock.ts";
@@ -183,6 +185,25 @@ export class IndexedDBTokenStorage extends BaseTokenStorage {
       out[resourceServer] = parseTokenStorageData(values[index], this.#location(key), resourceServer);
     });
     return out;
+  }
+
+  /**
+   * The signed-in person's record, at key `["<namespace>::globus-app:user", "user"]` (outside this
+   * namespace's key range, so never read as a token), or null.
+   */
+  async getUserRecord(): Promise<unknown> {
+    return (await this.#guard("read tokens", () => get<unknown>(this.#userKey(), this.#store))) ?? null;
+  }
+
+  /** Stores (or, with null, removes) the signed-in person's record; see {@link getUserRecord}. */
+  async storeUserRecord(user: GlobusUser | null): Promise<void> {
+    await this.#guard("store tokens", () =>
+      user ? setMany([[this.#userKey(), user]], this.#store) : del(this.#userKey(), this.#store),
+    );
+  }
+
+  #userKey(): [string, string] {
+    return [userRecordNamespace(this.namespace), "user"];
   }
 
   async removeTokenData(resourceServer: string): Promise<boolean> {

@@ -2,11 +2,13 @@ import {
   assertStorableTokenData,
   BaseTokenStorage,
   DEFAULT_NAMESPACE,
+  type GlobusUser,
   isTokenStorageError,
   parseTokenStorageData,
   type TokenStorageData,
   TokenStorageError,
   tokenStorageDataToJSON,
+  userRecordNamespace,
 } from "@globus-app/core";
 import { encodeNameComponent, PRODUCTION, requireNonEmpty, scopePrefix } from "./internal/names.ts";
 import type { TokenStorageContext } from "./token-storage-context.ts";
@@ -56,6 +58,8 @@ function isQuotaError(error: unknown): boolean {
 export class LocalStorageTokenStorage extends BaseTokenStorage {
   /** Every key this storage owns starts with this prefix. */
   readonly keyPrefix: string;
+  /** The key of the signed-in person's record: namespace `<namespace>::globus-app:user`, key `user`. */
+  readonly #userKey: string;
   readonly #storage: Storage | undefined;
 
   /**
@@ -68,6 +72,7 @@ export class LocalStorageTokenStorage extends BaseTokenStorage {
     const clientId = requireNonEmpty(options.clientId, "clientId", owner);
     const environment = requireNonEmpty(options.environment ?? PRODUCTION, "environment", owner);
     this.keyPrefix = scopePrefix(clientId, environment, this.namespace);
+    this.#userKey = `${scopePrefix(clientId, environment, userRecordNamespace(this.namespace))}user`;
     this.#storage = options.storage;
   }
 
@@ -157,6 +162,28 @@ export class LocalStorageTokenStorage extends BaseTokenStorage {
    */
   override withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
     return withWebLock(`${this.keyPrefix}${key}`, fn);
+  }
+
+  /** The signed-in person's record (its own key, outside this storage's token prefix), or null. */
+  async getUserRecord(): Promise<unknown> {
+    const raw = this.#read(this.#userKey);
+    try {
+      return raw === null ? null : JSON.parse(raw);
+    } catch {
+      // A damaged record only loses who is signed in; the tokens are unaffected.
+      return null;
+    }
+  }
+
+  /** Stores (or, with null, removes) the signed-in person's record; see {@link getUserRecord}. */
+  async storeUserRecord(user: GlobusUser | null): Promise<void> {
+    try {
+      if (user) this.#area().setItem(this.#userKey, JSON.stringify(user));
+      else this.#area().removeItem(this.#userKey);
+    } catch (error) {
+      if (isTokenStorageError(error)) throw error;
+      throw this.#error(`Could not write localStorage key "${this.#userKey}"`, error);
+    }
   }
 
   #key(resourceServer: string): string {

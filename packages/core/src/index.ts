@@ -20,6 +20,8 @@ export type { GlobusAppEventMap, GlobusAppEventSource, GlobusAppListener } from 
 export { GlobusAppEvents } from "./app/globus-app-events.ts";
 export type { GlobusAppPlatform, GlobusAppPlatformHooks } from "./app/globus-app-platform.ts";
 export { corePlatform } from "./app/globus-app-platform.ts";
+export type { GlobusLogger } from "./app/globus-logger.ts";
+export { loggerFromEnvironment } from "./app/globus-logger.ts";
 export { UserApp } from "./app/user-app.ts";
 export type {
   AuthCallOptions,
@@ -32,6 +34,8 @@ export type {
 export { AuthLoginClient } from "./auth/auth-login-client.ts";
 export type { ConfidentialAppAuthClientOptions } from "./auth/confidential-app-auth-client.ts";
 export { ConfidentialAppAuthClient } from "./auth/confidential-app-auth-client.ts";
+export type { GlobusLogoutUrlOptions } from "./auth/globus-logout-url.ts";
+export { globusLogoutUrl } from "./auth/globus-logout-url.ts";
 export type { IdTokenClaims, IdTokenDecoder } from "./auth/id-token-decoder.ts";
 export { NativeAppAuthClient } from "./auth/native-app-auth-client.ts";
 export { AccessTokenAuthorizer } from "./authorizers/access-token-authorizer.ts";
@@ -161,6 +165,8 @@ export {
 } from "./scopes/scope-parse-error.ts";
 export type { ScopesInput, SerializeScopesOptions } from "./scopes/scope-parser.ts";
 export { mergeScopes, normalizeScopes, ScopeParser, serializeScopes } from "./scopes/scope-parser.ts";
+export type { GlobusLinkedIdentity, GlobusUser } from "./storage/globus-user.ts";
+export { toGlobusUser, userRecordNamespace } from "./storage/globus-user.ts";
 export type { MemoryTokenStorageOptions } from "./storage/memory-token-storage.ts";
 export { MemoryTokenStorage } from "./storage/memory-token-storage.ts";
 export type {

@@ -39,6 +39,7 @@ export const ENDPOINT_NAMES = [
   "jwks",
   "authorize",
   "auth-code",
+  "web-logout",
   "token",
   "revoke",
   "introspect",

@@ -20,6 +20,7 @@ import { type RequestLog, redactParams } from "./request-log.ts";
 import { runSearch, SEARCH_ROUTES } from "./search-routes.ts";
 import { handleIntrospect, handleRevoke, handleToken } from "./token-endpoint.ts";
 import { runTransfer, TRANSFER_ROUTES } from "./transfer-routes.ts";
+import { handleWebLogout } from "./web-logout-endpoint.ts";
 
 interface Route {
   readonly pattern: RegExp;
@@ -77,6 +78,12 @@ const ROUTES: readonly Route[] = [
     pattern: exact("/v2/web/auth-code"),
     endpoint: "auth-code",
     methods: { GET: handleAuthCodePage },
+    browser: true,
+  },
+  {
+    pattern: exact("/v2/web/logout"),
+    endpoint: "web-logout",
+    methods: { GET: handleWebLogout },
     browser: true,
   },
   { pattern: exact("/v2/oauth2/token"), endpoint: "token", methods: { POST: handleToken } },

@@ -3,6 +3,7 @@ import {
   type GlobusAuthorizationParameters,
   type GlobusAuthorizer,
   GlobusSDKUsageError,
+  globusLogoutUrl,
   isGlobusError,
   isGlobusNetworkError,
   isLoginFlowError,
@@ -401,11 +402,12 @@ export function createGlobusAuthHandlers(options: GlobusAuthHandlersOptions): Gl
       }
       const target = new URL(returnTo, origin).href;
       const location = options.endGlobusSession
-        ? `${loginClient.baseUrl}v2/web/logout?${new URLSearchParams({
-            client_id: loginClient.clientId,
-            redirect_uri: target,
-            redirect_name: appName,
-          })}`
+        ? globusLogoutUrl({
+            clientId: loginClient.clientId,
+            redirectUri: target,
+            redirectName: appName,
+            authBaseUrl: loginClient.baseUrl,
+          })
         : returnTo;
       const headers = new Headers({ Location: location, "Cache-Control": "no-store" });
       headers.append("Set-Cookie", clearCookie(sessionCookie, secure));

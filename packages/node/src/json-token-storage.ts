@@ -6,10 +6,12 @@ import {
   assertStorableTokenData,
   BaseTokenStorage,
   DEFAULT_NAMESPACE,
+  type GlobusUser,
   isTokenStorageError,
   parseTokenStorageData,
   type TokenStorageData,
   TokenStorageError,
+  userRecordNamespace,
 } from "@globus-app/core";
 import { defaultTokenFilePath } from "./default-token-path.ts";
 import { DEFAULT_LOCK_TIMEOUT_MS, withFileLock, withNamedFileLock } from "./file-lock.ts";
@@ -126,6 +128,29 @@ export class JSONTokenStorage extends BaseTokenStorage {
       }
       for (const [resourceServer, record] of entries) records.set(resourceServer, tokenRecordToJSON(record));
       return { write: true, result: undefined };
+    });
+  }
+
+  /**
+   * The signed-in person's record, kept at `data["<namespace>::globus-app:user"].user` — a namespace
+   * of its own, which the Python SDK (reading only `data["<namespace>"]`) never sees — or null.
+   * @throws TokenStorageError when the file cannot be read or understood.
+   */
+  async getUserRecord(): Promise<unknown> {
+    const namespaces = await this.#read();
+    return namespaces.get(userRecordNamespace(this.namespace))?.get("user") ?? null;
+  }
+
+  /**
+   * Stores (or, with null, removes) the signed-in person's record; see {@link getUserRecord}.
+   * @throws TokenStorageError when the file cannot be read, understood, locked or written.
+   */
+  async storeUserRecord(user: GlobusUser | null): Promise<void> {
+    if (user === null && !(await this.#exists())) return;
+    const key = userRecordNamespace(this.namespace);
+    await this.#update((namespaces) => {
+      if (user) namespaces.set(key, new Map([["user", user]]));
+      return { write: user !== null || namespaces.delete(key), result: undefined };
     });
   }
 

@@ -1,4 +1,9 @@
-import { ConfidentialAppAuthClient, type GlobusAppPlatform, MemoryTokenStorage } from "@globus-app/core";
+import {
+  ConfidentialAppAuthClient,
+  type GlobusAppPlatform,
+  loggerFromEnvironment,
+  MemoryTokenStorage,
+} from "@globus-app/core";
 import { CommandLineLoginFlowManager } from "./command-line-login-flow-manager.ts";
 import { JSONTokenStorage } from "./json-token-storage.ts";
 import { LocalServerLoginFlowManager } from "./local-server-login-flow-manager.ts";
@@ -8,7 +13,8 @@ import { SQLiteTokenStorage } from "./sqlite-token-storage.ts";
  * What Node (and Deno and Bun) add to the apps: token storages `"memory"`, `"json"` (the default, a
  * file shared with the Python SDK) and `"sqlite"`; login flows `"command-line"` (the default: paste
  * the code) and `"local-server"` (a loopback server and the system browser); ClientApps allowed,
- * and a `clientSecret` builds a `ConfidentialAppAuthClient`.
+ * and a `clientSecret` builds a `ConfidentialAppAuthClient`; apps without a `logger` log to the
+ * console at the level `GLOBUS_SDK_LOG` names.
  * The Node `UserApp` and `ClientApp` use it; pass it to your own subclasses of core's apps.
  *
  * Building it does nothing: storages and flows are created per app, on first use.
@@ -27,6 +33,7 @@ export const nodePlatform: GlobusAppPlatform = {
     "local-server": LocalServerLoginFlowManager,
   },
   defaultTokenStorage: "json",
+  defaultLogger: loggerFromEnvironment,
   defaultLoginFlowManager: "command-line",
   allowsClientApp: true,
   confidentialLoginClient: (options) => new ConfidentialAppAuthClient(options),

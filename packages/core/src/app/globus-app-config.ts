@@ -7,6 +7,7 @@ import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import type { LoginFlowManager, LoginFlowManagerProvider } from "../login/login-flow-manager.ts";
 import type { TokenStorage } from "../storage/token-storage.ts";
 import type { GlobusApp } from "./globus-app.ts";
+import type { GlobusLogger } from "./globus-logger.ts";
 
 /** What a {@link TokenStorageProvider} is given to build a storage for an app. */
 export interface TokenStorageContext {
@@ -95,6 +96,18 @@ export interface GlobusAppConfig {
    * @default `GLOBUS_SDK_HTTP_TIMEOUT` (seconds; -1 is none), else 60000
    */
   readonly httpTimeoutMs: number | null;
+  /**
+   * Where the app reports login started/finished, refreshes, retries (with the reason), storage
+   * fallbacks and GARE redrives: `console` or any object with `debug`, `info`, `warn` and `error`.
+   * Log lines never carry a token, secret, code or verifier.
+   * @default the platform's: in Node, Deno and Bun the console at the level `GLOBUS_SDK_LOG` names
+   *   (`debug`, `info`, `warn`, `error`; see `loggerFromEnvironment`); in browsers none
+   * @example
+   * ```ts
+   * new UserApp("my-app", { clientId, config: { logger: console } });
+   * ```
+   */
+  readonly logger: GlobusLogger | undefined;
 }
 
 /** What callers may pass as config: any subset of {@link GlobusAppConfig}. */
@@ -110,6 +123,7 @@ const CONFIG_KEYS = new Set<keyof GlobusAppConfig>([
   "idTokenDecoder",
   "environment",
   "httpTimeoutMs",
+  "logger",
 ]);
 
 /**
@@ -155,6 +169,11 @@ const CONFIG_SHAPES: ReadonlyArray<[keyof GlobusAppConfig, (value: unknown) => b
     (value) => hasMethod(value, "decode") || hasMethod(value, "forGlobusApp"),
     "an IdTokenDecoder or a provider",
   ],
+  [
+    "logger",
+    (value) => ["debug", "info", "warn", "error"].every((level) => hasMethod(value, level)),
+    "console-like (debug, info, warn, error)",
+  ],
 ];
 
 /**
@@ -165,6 +184,7 @@ const CONFIG_SHAPES: ReadonlyArray<[keyof GlobusAppConfig, (value: unknown) => b
 export function resolveGlobusAppConfig(
   input: GlobusAppConfigInput = {},
   defaultTokenStorage = "memory",
+  defaultLogger?: GlobusLogger,
 ): GlobusAppConfig {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     throw new GlobusSDKUsageError("config must be an object.");
@@ -197,5 +217,6 @@ export function resolveGlobusAppConfig(
     idTokenDecoder: input.idTokenDecoder,
     environment: resolveEnvironment(input.environment),
     httpTimeoutMs: resolveTimeoutMs(input.httpTimeoutMs, "GlobusAppConfig.httpTimeoutMs"),
+    logger: input.logger ?? defaultLogger,
   });
 }

@@ -1,3 +1,5 @@
+import type { GlobusUser } from "../storage/globus-user.ts";
+
 /** Where an event started: in this app instance, or in another tab or process. */
 export type GlobusAppEventSource = "local" | "remote";
 
@@ -14,7 +16,12 @@ export interface GlobusAppEventMap {
   /** A renewal failed; the error is also thrown to the caller. */
   refreshFailed: { resourceServer: string; error: unknown };
   /** The identity behind the stored tokens changed (or was forgotten). */
-  identityChanged: { identityId: string | null; source: GlobusAppEventSource };
+  identityChanged: {
+    identityId: string | null;
+    /** The person now signed in (see `GlobusApp.getUser`), or null. */
+    user: GlobusUser | null;
+    source: GlobusAppEventSource;
+  };
   /** The configured storage could not be used; tokens now live in memory for this page. */
   storageFallback: { error: unknown };
 }

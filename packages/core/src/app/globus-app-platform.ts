@@ -6,6 +6,7 @@ import { MemoryTokenStorage } from "../storage/memory-token-storage.ts";
 import type { GlobusApp } from "./globus-app.ts";
 import type { TokenStorageProvider } from "./globus-app-config.ts";
 import type { GlobusAppEventMap } from "./globus-app-events.ts";
+import type { GlobusLogger } from "./globus-logger.ts";
 
 /** What a platform's `attach` hook may do to an app it wires up. */
 export interface GlobusAppPlatformHooks {
@@ -30,6 +31,8 @@ export interface GlobusAppPlatform {
   readonly tokenStorages: Readonly<Record<string, TokenStorageProvider>>;
   /** Login-flow names this platform accepts. */
   readonly loginFlowManagers: Readonly<Record<string, LoginFlowManagerProvider>>;
+  /** The logger of apps configured without one (Node: `GLOBUS_SDK_LOG`'s); none when absent. */
+  readonly defaultLogger?: () => GlobusLogger | undefined;
   /** Default storage name of UserApp and ClientApp. */
   readonly defaultTokenStorage: string;
   /** Default login-flow name of UserApp, if the platform has one. */

@@ -10,6 +10,7 @@ import type { GlobusAuthorizationParameters } from "../gare/globus-authorization
 import type { LoginFlowManager, LoginFlowOptions } from "../login/login-flow-manager.ts";
 import type { Scope } from "../scopes/scope.ts";
 import { mergeScopes, normalizeScopes, type ScopesInput } from "../scopes/scope-parser.ts";
+import { type GlobusUser, toGlobusUser } from "../storage/globus-user.ts";
 import { ScopeRequirementsValidator, type TokenDataValidator } from "../storage/token-data-validators.ts";
 import type { TokenResponse } from "../storage/token-response.ts";
 import { DEFAULT_NAMESPACE, type TokenStorage } from "../storage/token-storage.ts";
@@ -71,6 +72,20 @@ export interface LogoutOptions {
    * ```
    */
   removeUnreadable?: boolean;
+  /**
+   * Browsers: after revoking, also end the person's Globus session by sending the page to Globus
+   * Auth's web logout (`globusLogoutUrl`), so the next login asks who they are — for a
+   * shared lab computer. The page then offers a link back to `redirectTo`, named after the app.
+   * Elsewhere (no `location`) a usage error, thrown before anything is revoked; servers redirect to
+   * `globusLogoutUrl(…)` themselves.
+   * @default false
+   */
+  globusSession?: boolean;
+  /**
+   * With `globusSession`: where Globus Auth's logout page links back to; a redirect URI registered
+   * for the client. @default `config.loginRedirectUri`, else this page's origin and path
+   */
+  redirectTo?: string;
 }
 
 const AUTH_RS = "auth.globus.org";
@@ -123,6 +138,8 @@ export abstract class GlobusApp {
   readonly #scopeValidator: ScopeRequirementsValidator;
   readonly #toClose: Array<() => void | Promise<void>> = [];
   #handlerRun: Promise<void> | undefined;
+  /** The signed-in person as last read or written; undefined until read. */
+  #user: Promise<GlobusUser | null> | undefined;
   #closed: Promise<void> | undefined;
 
   constructor(appName: string | undefined, options: GlobusAppOptions = {}) {
@@ -138,7 +155,11 @@ export abstract class GlobusApp {
       );
     }
     this.platform = (new.target as unknown as typeof GlobusApp).platform;
-    this.config = resolveGlobusAppConfig(options.config, this.platform.defaultTokenStorage);
+    this.config = resolveGlobusAppConfig(
+      options.config,
+      this.platform.defaultTokenStorage,
+      this.platform.defaultLogger?.(),
+    );
     this.checkOptions(options);
 
     if (options.clientId && options.loginClient) {
@@ -194,13 +215,56 @@ export abstract class GlobusApp {
 
     this.addScopeRequirements({ [AUTH_RS]: "openid" });
     const detach = this.platform.attach?.(this, {
-      emit: (event, payload) => this.#events.emit(event, payload),
+      emit: (event, payload) => {
+        if (event !== "identityChanged") return this.#events.emit(event, payload);
+        // Another tab or process changed who is signed in: its record is in the shared storage.
+        this.#user = undefined;
+        void this.getUser()
+          .catch(() => null)
+          .then((user) => this.#events.emit(event, { ...payload, user }));
+      },
       clearCache: (...resourceServers) => {
         this.clearAuthorizerCache(...resourceServers);
         this.#scopeValidator.clearCache();
       },
     });
     if (detach) this.#toClose.push(detach);
+  }
+
+  /** The configured logger's method of a level, or a no-op. */
+  protected log(level: "debug" | "info" | "warn" | "error", message: string): void {
+    this.config.logger?.[level](message);
+  }
+
+  /**
+   * The signed-in person — the verified id_token's claims (`sub`, `name`, `preferred_username`,
+   * `email`, identity provider, `organization`, `identity_set`) kept beside the tokens since the last
+   * login — or null when nobody is. Updated by login, a refresh that brings an id_token and an
+   * identity change in another tab; cleared by logout. Kept where the storage can
+   * (`TokenStorage.storeUserRecord`: namespace `<namespace>::globus-app:user`), else in memory.
+   *
+   * @example
+   * ```ts
+   * const user = await app.getUser();
+   * greeting.textContent = user ? `Signed in as ${user.preferred_username}` : "Signed out";
+   * ```
+   */
+  getUser(): Promise<GlobusUser | null> {
+    this.#user ??= (async () => {
+      const inner = this.tokenStorage.tokenStorage;
+      const user = toGlobusUser(await inner.getUserRecord?.());
+      // A record left by another person (or a logout elsewhere) does not describe these tokens.
+      return user && user.sub === (await this.tokenStorage.getIdentityId()) ? user : null;
+    })();
+    this.#user.catch(() => {
+      this.#user = undefined;
+    });
+    return this.#user;
+  }
+
+  async #setUser(user: GlobusUser | null): Promise<void> {
+    this.#user = Promise.resolve(user);
+    await this.tokenStorage.tokenStorage.storeUserRecord?.(user);
   }
 
   /** Checks options that only one kind of app accepts. */
@@ -356,6 +420,7 @@ export abstract class GlobusApp {
     if (options.authParams !== undefined) checkOptionsObject(options.authParams, "authParams");
     if (!options.authParams && !options.force && !(await this.loginRequired())) return;
     const params = this.#authParamsWithRequiredScopes(options.authParams);
+    this.log("info", "login started");
     const response = await this.runLoginFlow(params, options);
     await this.completeLogin(response);
   }
@@ -368,9 +433,14 @@ export abstract class GlobusApp {
     this.#scopeValidator.clearCache();
     const resourceServers = Object.keys(response.byResourceServer);
     const identityId = await this.tokenStorage.getIdentityId();
+    const user = toGlobusUser(response.idTokenClaims);
+    if (user) await this.#setUser(user);
+    this.log("info", `login finished (${resourceServers.length} resource server(s))`);
     this.emit("login", { identityId, resourceServers, source: "local" });
     this.emit("tokensChanged", { resourceServers, source: "local" });
-    if (identityId !== before) this.emit("identityChanged", { identityId, source: "local" });
+    if (identityId !== before) {
+      this.emit("identityChanged", { identityId, user: await this.getUser(), source: "local" });
+    }
   }
 
   #authParamsWithRequiredScopes(authParams?: GlobusAuthorizationParameters): GlobusAuthorizationParameters {
@@ -389,6 +459,21 @@ export abstract class GlobusApp {
   async logout(options: LogoutOptions = {}): Promise<void> {
     this.#assertOpen();
     checkOptionsObject(options, "logout's options");
+    const page = (globalThis as { location?: Location }).location;
+    let leave: string | undefined;
+    if (options.globusSession) {
+      if (!page) {
+        throw new GlobusSDKUsageError(
+          "globusSession needs a browser page; servers redirect to globusLogoutUrl().",
+        );
+      }
+      // What globusLogoutUrl builds, inline: importing it would pull the environment table along.
+      leave = `${this.loginClient.baseUrl}v2/web/logout?${new URLSearchParams({
+        client_id: this.clientId,
+        redirect_uri: options.redirectTo ?? this.config.loginRedirectUri ?? page.origin + page.pathname,
+        redirect_name: this.appName,
+      })}`;
+    }
     const inner = this.tokenStorage.tokenStorage;
     let stored: Awaited<ReturnType<TokenStorage["getTokenDataByResourceServer"]>>;
     try {
@@ -416,10 +501,14 @@ export abstract class GlobusApp {
     this.clearAuthorizerCache();
     this.#scopeValidator.clearCache();
     this.tokenStorage.forgetIdentity();
+    await this.#setUser(null);
     const resourceServers = targets.map((record) => record.resource_server);
+    this.log("info", `logged out (${resourceServers.length} resource server(s))`);
     this.emit("logout", { resourceServers, source: "local" });
     this.emit("tokensChanged", { resourceServers, source: "local" });
-    this.emit("identityChanged", { identityId: null, source: "local" });
+    this.emit("identityChanged", { identityId: null, user: null, source: "local" });
+    // Last: leaving the page ends this script, so local cleanup and events come first.
+    if (leave) page?.assign(leave);
     if (failures.length > 0) {
       throw new GlobusError(
         `Logged out locally, but ${failures.length} token revocation(s) failed; the tokens may stay valid until they expire.`,
@@ -457,13 +546,19 @@ export abstract class GlobusApp {
       resourceServer,
       onRefresh: async (response: TokenResponse) => {
         await this.tokenStorage.storeTokenResponse(response);
+        this.log("debug", `refreshed the tokens of ${resourceServer}`);
+        const user = toGlobusUser(response.idTokenClaims);
+        if (user) await this.#setUser(user);
         this.emit("refresh", { resourceServer, source: "local" });
         this.emit("tokensChanged", {
           resourceServers: Object.keys(response.byResourceServer),
           source: "local",
         });
       },
-      onRefreshError: (error: unknown) => this.emit("refreshFailed", { resourceServer, error }),
+      onRefreshError: (error: unknown) => {
+        this.log("warn", `refreshing the tokens of ${resourceServer} failed: ${(error as Error)?.name}`);
+        this.emit("refreshFailed", { resourceServer, error });
+      },
       withLock: <T>(fn: () => Promise<T>) => this.tokenStorage.withLock(`refresh:${resourceServer}`, fn),
       reload: () => inner.getTokenData(resourceServer),
     };

@@ -215,6 +215,9 @@ export class GlobusClient {
   async request<T = unknown>(method: string, path: string, options: GlobusRequestOptions = {}): Promise<T> {
     const { ky, isHTTPError, isNetworkError, isTimeoutError } = await this.#loadKy();
     const state = { renewed: false, redriven: false };
+    const what = `${method.toUpperCase()} ${this.baseUrl}${path.replace(/^\//, "")}`;
+    // Names the request (method and path, never its query, headers or body) and why.
+    const log = this.app?.config.logger;
     const authorize = async (request: Request) => {
       const authorizer = await this.#authorizerForRequest();
       if (authorizer) request.headers.set("authorization", await authorizer.getAuthorizationHeader());
@@ -224,7 +227,10 @@ export class GlobusClient {
       if (response.status === 401 && !state.renewed) {
         state.renewed = true;
         const authorizer = await this.#authorizerForRequest();
-        if (authorizer && (await authorizer.handleMissingAuthorization())) return ky.retry({ delay: 0 });
+        if (authorizer && (await authorizer.handleMissingAuthorization())) {
+          log?.info(`retrying ${what}: 401, the access token was renewed`);
+          return ky.retry({ delay: 0 });
+        }
       }
       if (
         response.status === 403 &&
@@ -240,6 +246,7 @@ export class GlobusClient {
         );
         if (gare) {
           state.redriven = true;
+          log?.info(`redriving ${what}: 403 ${gare.code}, logging in with its authorization parameters`);
           await this.app.login({ authParams: gare.authorization_parameters });
           return ky.retry({ delay: 0 });
         }
@@ -251,7 +258,6 @@ export class GlobusClient {
         (entry): entry is [string, string | number | boolean] => entry[1] !== undefined,
       ),
     );
-    const what = `${method.toUpperCase()} ${this.baseUrl}${path.replace(/^\//, "")}`;
     let text: string;
     try {
       // ky's body shortcut, so that reading the body is bounded by the time limit too.
@@ -263,7 +269,16 @@ export class GlobusClient {
         ...(options.signal ? { signal: options.signal } : {}),
         hooks: {
           beforeRequest: [({ request }) => authorize(request)],
-          beforeRetry: [({ request }) => authorize(request)],
+          beforeRetry: [
+            ({ request, error, retryCount }) => {
+              const status = (error as { response?: { status?: unknown } }).response?.status;
+              // A forced retry (renewed token, redrive) was logged with its reason where it was forced.
+              if (error.name !== "ForceRetryError") {
+                log?.warn(`retry ${retryCount} of ${what}: ${status ? `HTTP ${status}` : error.name}`);
+              }
+              return authorize(request);
+            },
+          ],
           afterResponse: [afterResponse],
           beforeError: [(state) => toGlobusAPIError(state, isHTTPError, this.#createError)],
         },

@@ -1,4 +1,5 @@
 import { KeyedMutex } from "../internal/keyed-mutex.ts";
+import type { GlobusUser } from "./globus-user.ts";
 import type { TokenResponse } from "./token-response.ts";
 import { copyTokenStorageData, type TokenStorageData } from "./token-storage-data.ts";
 
@@ -45,6 +46,15 @@ export interface TokenStorage {
    * @throws TokenStorageError when the store cannot be repaired (for instance, it is unsafe to touch).
    */
   removeUnreadable?(): Promise<void>;
+  /**
+   * The signed-in person's record stored beside the tokens — in the namespace
+   * `<namespace>::globus-app:user` (see `userRecordNamespace`), which the Python SDK never reads —
+   * or null. The app checks what comes back (`toGlobusUser`). Optional: an app whose storage lacks
+   * it keeps the person in memory only.
+   */
+  getUserRecord?(): Promise<unknown>;
+  /** Stores (or, with null, removes) the signed-in person's record; see {@link TokenStorage.getUserRecord}. */
+  storeUserRecord?(user: GlobusUser | null): Promise<void>;
   /** Releases what the storage holds (connections, handles). Idempotent. */
   close(): Promise<void>;
 }
