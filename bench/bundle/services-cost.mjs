@@ -20,6 +20,7 @@ export const CLIENTS = [
   { client: "TransferClient", folder: "transfer", root: path.join(here, "..", "bundle-transfer") },
   { client: "GroupsClient", folder: "groups", root: path.join(here, "..", "bundle-groups") },
   { client: "SearchClient", folder: "search", root: path.join(here, "..", "bundle-search") },
+  { client: "FlowsClient", folder: "flows", root: path.join(here, "..", "bundle-flows") },
 ];
 
 async function measure(root) {

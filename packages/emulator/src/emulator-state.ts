@@ -1,4 +1,5 @@
 import { type KeyObject, randomBytes, randomUUID } from "node:crypto";
+import { FlowsStore } from "./flows-store.ts";
 import { GroupsStore } from "./groups-store.ts";
 import { accessTokenHash, forgeIdToken, type IdTokenForgery, signRs512Jwt } from "./id-token-signer.ts";
 import {
@@ -229,6 +230,11 @@ export class EmulatorState {
   );
   /** The fake Search API's indices, entries, roles and tasks. */
   readonly search = new SearchStore(
+    () => this.now(),
+    () => this.onChange(),
+  );
+  /** The fake Flows API's flows and runs. */
+  readonly flows = new FlowsStore(
     () => this.now(),
     () => this.onChange(),
   );

@@ -48,6 +48,7 @@ export const ENDPOINT_NAMES = [
   "transfer",
   "groups",
   "search",
+  "flows",
 ] as const;
 
 /** A fault to inject into the next `count` requests of an endpoint. */

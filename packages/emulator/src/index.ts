@@ -31,6 +31,7 @@ export {
   type FaultSpec,
   FaultSpecError,
 } from "./faults.ts";
+export { FLOWS_ALL_SCOPE, FLOWS_RESOURCE_SERVER, flowUserScope } from "./flows-routes.ts";
 export { GROUPS_ALL_SCOPE, GROUPS_VIEW_SCOPE } from "./groups-routes.ts";
 export { SAMPLE_GROUP_ID } from "./groups-store.ts";
 export { ID_TOKEN_FORGERIES, type IdTokenForgery, type PublicJwk } from "./id-token-signer.ts";

@@ -12,6 +12,7 @@ import { CONTROL_ROUTES, handleControlIndex } from "./control-routes.ts";
 import type { EmulatorControl } from "./emulator-control.ts";
 import { type EmulatorState, isoTime } from "./emulator-state.ts";
 import type { ActiveFault, FaultInjector } from "./faults.ts";
+import { FLOWS_ROUTES, runFlows } from "./flows-routes.ts";
 import { GROUPS_ROUTES, runGroups } from "./groups-routes.ts";
 import { BodyTooLargeError, corsHeaders, createResponder, type Responder, readBody } from "./http-utils.ts";
 import type { OriginPolicy } from "./origin-policy.ts";
@@ -34,7 +35,7 @@ interface Route {
 }
 
 /** The services the emulator fakes besides Auth, each on its own port and under `/<service>/`. */
-export const EMULATED_SERVICES = ["transfer", "groups", "search"] as const;
+export const EMULATED_SERVICES = ["transfer", "groups", "search", "flows"] as const;
 /** @internal One of {@link EMULATED_SERVICES}. */
 export type EmulatedService = (typeof EMULATED_SERVICES)[number];
 
@@ -46,7 +47,10 @@ function mount<H>(
   run: (ctx: RequestContext, handler: H) => void,
 ): Route[] {
   return routes.map((route) => ({
-    pattern: new RegExp(`^/${service}/${prefix.replace(".", "\\.")}/${route.pattern.source.slice(1)}`),
+    // Flows has no version segment: its paths start at the root.
+    pattern: new RegExp(
+      `^/${service}/${prefix === "" ? "" : `${prefix.replace(".", "\\.")}/`}${route.pattern.source.slice(1)}`,
+    ),
     endpoint: service,
     methods: Object.fromEntries(
       Object.entries(route.methods).map(([method, handler]) => [
@@ -100,6 +104,7 @@ const ROUTES: readonly Route[] = [
   ...mount("transfer", "v0.10", TRANSFER_ROUTES, runTransfer),
   ...mount("groups", "v2", GROUPS_ROUTES, runGroups),
   ...mount("search", "v1", SEARCH_ROUTES, runSearch),
+  ...mount("flows", "", FLOWS_ROUTES, runFlows),
   { pattern: /^\/_emulator\/?$/, endpoint: undefined, methods: { GET: handleControlIndex }, control: true },
   ...CONTROL_ROUTES.map((route) => ({
     pattern: exact(route.path),
@@ -349,6 +354,9 @@ function notFound(respond: Responder, path: string): void {
       code: "NotFound.Generic",
       message: "No such resource",
     });
+  } else if (path.startsWith("/flows/")) {
+    // wire: unverified (Flows' 404 for a path it does not serve)
+    respond.json(404, { error: { code: "NOT_FOUND", detail: "No such resource" }, debug_id: "not-found" });
   } else if (path.startsWith("/groups/")) {
     // wire: unverified (Groups' 404 for a path it does not serve)
     respond.json(404, { code: "NOT_FOUND", detail: "No such resource", status: 404 });

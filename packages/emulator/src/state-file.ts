@@ -19,6 +19,7 @@ import type {
   RefreshTokenRecord,
   SignInSession,
 } from "./emulator-state.ts";
+import type { FlowsSnapshot } from "./flows-store.ts";
 import type { GroupsSnapshot } from "./groups-store.ts";
 import { exportPrivateJwk, type PrivateJwk } from "./id-token-signer.ts";
 import type { ScopeNode } from "./scope-tree.ts";
@@ -50,6 +51,8 @@ export interface StateSnapshot {
   groups?: GroupsSnapshot;
   /** The fake Search's indices, entries, roles and tasks; absent in files of older emulators. */
   search?: SearchSnapshot;
+  /** The fake Flows' flows and runs; absent in files of older emulators. */
+  flows?: FlowsSnapshot;
 }
 
 /** Thrown when a state file exists but cannot be used; the emulator never overwrites such a file. */
@@ -115,6 +118,7 @@ export function snapshotOf(state: EmulatorState): StateSnapshot {
     transfer: state.transfer.snapshot(),
     groups: state.groups.snapshot(),
     search: state.search.snapshot(),
+    flows: state.flows.snapshot(),
   };
 }
 
@@ -138,6 +142,7 @@ export function applySnapshot(state: EmulatorState, snapshot: StateSnapshot): vo
   if (snapshot.transfer) state.transfer.restore(snapshot.transfer);
   if (snapshot.groups) state.groups.restore(snapshot.groups);
   if (snapshot.search) state.search.restore(snapshot.search);
+  if (snapshot.flows) state.flows.restore(snapshot.flows);
 }
 
 const withPolicies = <T extends { readonly policies: readonly string[] }>(record: Stored<T>): T =>
@@ -268,6 +273,33 @@ const isSnapshot = shape({
           created: num,
           runsAt: num,
           work: isObject,
+        }),
+      ),
+    }),
+  ),
+  flows: optional(
+    shape({
+      flows: listOf(
+        shape({
+          id: str,
+          title: str,
+          owner: str,
+          definition: isObject,
+          inputSchema: isObject,
+          created: num,
+          updated: num,
+        }),
+      ),
+      runs: listOf(
+        shape({
+          id: str,
+          flowId: str,
+          owner: str,
+          label: str,
+          body: isObject,
+          definition: isObject,
+          started: num,
+          cancelledAt: nullable(num),
         }),
       ),
     }),

@@ -72,6 +72,7 @@ export const isGlobusAPIError: (value: unknown) => value is GlobusAPIError = err
   "TransferAPIError",
   "GroupsAPIError",
   "SearchAPIError",
+  "FlowsAPIError",
 ]);
 
 /**
