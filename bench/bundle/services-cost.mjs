@@ -21,6 +21,7 @@ export const CLIENTS = [
   { client: "GroupsClient", folder: "groups", root: path.join(here, "..", "bundle-groups") },
   { client: "SearchClient", folder: "search", root: path.join(here, "..", "bundle-search") },
   { client: "FlowsClient", folder: "flows", root: path.join(here, "..", "bundle-flows") },
+  { client: "TimersClient", folder: "timers", root: path.join(here, "..", "bundle-timers") },
 ];
 
 async function measure(root) {

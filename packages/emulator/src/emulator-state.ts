@@ -11,6 +11,7 @@ import { AUTH_RESOURCE_SERVER, resourceServerForScope } from "./scope-registry.t
 import { mergeScopeNodes, type ScopeNode } from "./scope-tree.ts";
 import { SearchStore } from "./search-store.ts";
 import { isUuid, stableUuid } from "./stable-uuid.ts";
+import { TimersStore } from "./timers-store.ts";
 import { TransferStore } from "./transfer-store.ts";
 
 /** A registered client as the emulator holds it. */
@@ -235,6 +236,11 @@ export class EmulatorState {
   );
   /** The fake Flows API's flows and runs. */
   readonly flows = new FlowsStore(
+    () => this.now(),
+    () => this.onChange(),
+  );
+  /** The fake Timers API's timers. */
+  readonly timers = new TimersStore(
     () => this.now(),
     () => this.onChange(),
   );

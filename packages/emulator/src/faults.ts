@@ -49,6 +49,7 @@ export const ENDPOINT_NAMES = [
   "groups",
   "search",
   "flows",
+  "timer",
 ] as const;
 
 /** A fault to inject into the next `count` requests of an endpoint. */

@@ -80,6 +80,7 @@ export {
   startEmulator,
 } from "./start-emulator.ts";
 export { StateFileError } from "./state-file.ts";
+export { TIMERS_RESOURCE_SERVER, TIMERS_SCOPE } from "./timers-routes.ts";
 export {
   MAPPED_COLLECTION_ID,
   MFA_COLLECTION_ID,

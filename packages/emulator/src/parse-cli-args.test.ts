@@ -20,6 +20,7 @@ describe("parseCliArgs", () => {
         groupsPort: DEFAULT_CLI_PORT + 2,
         searchPort: DEFAULT_CLI_PORT + 3,
         flowsPort: DEFAULT_CLI_PORT + 4,
+        timerPort: DEFAULT_CLI_PORT + 5,
         autoApprove: false,
       },
     });
@@ -50,6 +51,7 @@ describe("parseCliArgs", () => {
         groupsPort: 0,
         searchPort: 0,
         flowsPort: 0,
+        timerPort: 0,
         host: "0.0.0.0",
         clients: [{ id: "native-id" }, { id: "conf-id", secret: "se:cret" }],
         redirectUris: ["https://app.example/cb", "http://localhost:3000/cb"],
@@ -77,6 +79,7 @@ describe("parseCliArgs", () => {
         groupsPort: DEFAULT_CLI_PORT + 2,
         searchPort: DEFAULT_CLI_PORT + 3,
         flowsPort: DEFAULT_CLI_PORT + 4,
+        timerPort: DEFAULT_CLI_PORT + 5,
         host: "0.0.0.0",
         unsafeNonLoopbackHost: true,
         allowedOrigins: ["http://localhost:3000", "https://tools.example"],
@@ -114,6 +117,7 @@ describe("parseCliArgs", () => {
     expect(() => parseCliArgs(["--search-port", "65536"])).toThrow(CliUsageError);
     expect(CLI_USAGE).toContain("--groups-port <n>");
     expect(options(["--flows-port", "9400"])).toMatchObject({ flowsPort: 9400 });
+    expect(options(["--timer-port", "9500"])).toMatchObject({ timerPort: 9500 });
     expect(CLI_USAGE).toContain("--search-port <n>");
   });
 

@@ -21,6 +21,8 @@ Options:
                                     also served under <url>search/
   --flows-port <n>                  port of the fake Flows API (default: --port + 4, or 0 with --port 0);
                                     also served under <url>flows/
+  --timer-port <n>                  port of the fake Timers API (default: --port + 5, or 0 with --port 0);
+                                    also served under <url>timer/
   --host <addr>                     address to bind (default 127.0.0.1); loopback only, see below
   --allow-origin <origin>           let web pages on this origin (e.g. http://localhost:3000) use the
                                     control API /_emulator from a browser (repeatable); the OAuth
@@ -56,6 +58,7 @@ const VALUE_FLAGS = new Set([
   "--groups-port",
   "--search-port",
   "--flows-port",
+  "--timer-port",
   "--host",
   "--client",
   "--redirect-uri",
@@ -97,6 +100,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   let groupsPort: number | undefined;
   let searchPort: number | undefined;
   let flowsPort: number | undefined;
+  let timerPort: number | undefined;
   let host: string | undefined;
   const clients: ClientRegistration[] = [];
   const redirectUris: string[] = [];
@@ -135,6 +139,9 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         break;
       case "--flows-port":
         flowsPort = parseInteger(flag, value as string, 0, 65535);
+        break;
+      case "--timer-port":
+        timerPort = parseInteger(flag, value as string, 0, 65535);
         break;
       case "--host":
         if (!value) throw new CliUsageError("--host needs a value");
@@ -187,6 +194,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     groupsPort: groupsPort ?? next(2),
     searchPort: searchPort ?? next(3),
     flowsPort: flowsPort ?? next(4),
+    timerPort: timerPort ?? next(5),
     ...(host === undefined ? {} : { host }),
     ...(unsafeNonLoopbackHost ? { unsafeNonLoopbackHost } : {}),
     ...(allowedOrigins.length > 0 ? { allowedOrigins } : {}),

@@ -19,6 +19,7 @@ import type { OriginPolicy } from "./origin-policy.ts";
 import type { RequestContext, RouteHandler } from "./request-context.ts";
 import { type RequestLog, redactParams } from "./request-log.ts";
 import { runSearch, SEARCH_ROUTES } from "./search-routes.ts";
+import { runTimers, TIMERS_ROUTES } from "./timers-routes.ts";
 import { handleIntrospect, handleRevoke, handleToken } from "./token-endpoint.ts";
 import { runTransfer, TRANSFER_ROUTES } from "./transfer-routes.ts";
 
@@ -35,7 +36,7 @@ interface Route {
 }
 
 /** The services the emulator fakes besides Auth, each on its own port and under `/<service>/`. */
-export const EMULATED_SERVICES = ["transfer", "groups", "search", "flows"] as const;
+export const EMULATED_SERVICES = ["transfer", "groups", "search", "flows", "timer"] as const;
 /** @internal One of {@link EMULATED_SERVICES}. */
 export type EmulatedService = (typeof EMULATED_SERVICES)[number];
 
@@ -105,6 +106,7 @@ const ROUTES: readonly Route[] = [
   ...mount("groups", "v2", GROUPS_ROUTES, runGroups),
   ...mount("search", "v1", SEARCH_ROUTES, runSearch),
   ...mount("flows", "", FLOWS_ROUTES, runFlows),
+  ...mount("timer", "", TIMERS_ROUTES, runTimers),
   { pattern: /^\/_emulator\/?$/, endpoint: undefined, methods: { GET: handleControlIndex }, control: true },
   ...CONTROL_ROUTES.map((route) => ({
     pattern: exact(route.path),
@@ -357,6 +359,9 @@ function notFound(respond: Responder, path: string): void {
   } else if (path.startsWith("/flows/")) {
     // wire: unverified (Flows' 404 for a path it does not serve)
     respond.json(404, { error: { code: "NOT_FOUND", detail: "No such resource" }, debug_id: "not-found" });
+  } else if (path.startsWith("/timer/")) {
+    // wire: unverified (Timers' 404 for a path it does not serve)
+    respond.json(404, { error: { code: "NOT_FOUND", detail: "No such resource", status: 404 } });
   } else if (path.startsWith("/groups/")) {
     // wire: unverified (Groups' 404 for a path it does not serve)
     respond.json(404, { code: "NOT_FOUND", detail: "No such resource", status: 404 });

@@ -8,7 +8,7 @@ import { type Emulator, startEmulator } from "./start-emulator.ts";
 // port's root, the mount under the Auth URL, the Host check, CORS, bodies, tokens and faults.
 
 interface ServiceCase {
-  readonly service: "groups" | "search" | "flows";
+  readonly service: "groups" | "search" | "flows" | "timer";
   readonly scope: string;
   /** A GET that needs a token and answers 200 with it. */
   readonly read: string;
@@ -43,6 +43,16 @@ const CASES: readonly ServiceCase[] = [
     write: "flows/validate",
     body: { definition: { StartAt: "A", States: { A: { Type: "Pass", End: true } } } },
     code: (body) => (body.error as { code?: unknown } | undefined)?.code,
+  },
+  {
+    service: "timer",
+    scope: "https://auth.globus.org/scopes/524230d7-ea86-4a52-8312-86065a9e0417/timer",
+    read: "jobs/",
+    write: "v2/timer",
+    body: { timer: {} },
+    code: (body) =>
+      (body.error as { code?: unknown } | undefined)?.code ??
+      (Array.isArray(body.detail) ? "ValidationError" : undefined),
   },
 ];
 

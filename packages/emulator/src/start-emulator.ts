@@ -48,6 +48,11 @@ export interface EmulatorOptions {
    */
   readonly flowsPort?: number | undefined;
   /**
+   * TCP port of the fake Timers API (root of its own port, as `https://timer.automate.globus.org/`,
+   * and under `<url>timer/`); `0` (the default here; the CLI defaults to the Auth port + 5) picks a free one.
+   */
+  readonly timerPort?: number | undefined;
+  /**
    * Address to bind; default `127.0.0.1`. Only loopback (`127.0.0.0/8`, `localhost`, `::1`) unless
    * {@link EmulatorOptions.unsafeNonLoopbackHost} is set.
    */
@@ -113,6 +118,8 @@ export interface EmulatorServiceUrls {
   readonly search: string;
   /** The fake Flows at the root of its own port, e.g. `http://127.0.0.1:8704/`. */
   readonly flows: string;
+  /** The fake Timers at the root of its own port, e.g. `http://127.0.0.1:8705/`. */
+  readonly timer: string;
 }
 
 /** A running emulator. */
@@ -168,6 +175,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     groups: options.groupsPort ?? 0,
     search: options.searchPort ?? 0,
     flows: options.flowsPort ?? 0,
+    timer: options.timerPort ?? 0,
   } satisfies Record<EmulatedService, number>;
   for (const [service, servicePort] of Object.entries(servicePorts)) {
     if (!Number.isInteger(servicePort) || servicePort < 0 || servicePort > 65535)
@@ -269,7 +277,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     entry.policy.listening(servicePort);
     return `http://${urlHost}:${servicePort}/`;
   };
-  const [transferUrl, groupsUrl, searchUrl, flowsUrl] = services.map(urlOf) as [
+  const [transferUrl, groupsUrl, searchUrl, flowsUrl, timerUrl] = services.map(urlOf) as [
+    string,
     string,
     string,
     string,
@@ -281,6 +290,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     groups: groupsUrl,
     search: searchUrl,
     flows: flowsUrl,
+    timer: timerUrl,
   };
   state.issuer = baseUrl.slice(0, -1);
 

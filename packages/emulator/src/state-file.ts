@@ -24,6 +24,7 @@ import type { GroupsSnapshot } from "./groups-store.ts";
 import { exportPrivateJwk, type PrivateJwk } from "./id-token-signer.ts";
 import type { ScopeNode } from "./scope-tree.ts";
 import type { SearchSnapshot } from "./search-store.ts";
+import type { TimersSnapshot } from "./timers-store.ts";
 import type { TransferSnapshot } from "./transfer-store.ts";
 
 const FORMAT = "globus-auth-emulator-state";
@@ -53,6 +54,8 @@ export interface StateSnapshot {
   search?: SearchSnapshot;
   /** The fake Flows' flows and runs; absent in files of older emulators. */
   flows?: FlowsSnapshot;
+  /** The fake Timers' timers; absent in files of older emulators. */
+  timers?: TimersSnapshot;
 }
 
 /** Thrown when a state file exists but cannot be used; the emulator never overwrites such a file. */
@@ -119,6 +122,7 @@ export function snapshotOf(state: EmulatorState): StateSnapshot {
     groups: state.groups.snapshot(),
     search: state.search.snapshot(),
     flows: state.flows.snapshot(),
+    timers: state.timers.snapshot(),
   };
 }
 
@@ -143,6 +147,7 @@ export function applySnapshot(state: EmulatorState, snapshot: StateSnapshot): vo
   if (snapshot.groups) state.groups.restore(snapshot.groups);
   if (snapshot.search) state.search.restore(snapshot.search);
   if (snapshot.flows) state.flows.restore(snapshot.flows);
+  if (snapshot.timers) state.timers.restore(snapshot.timers);
 }
 
 const withPolicies = <T extends { readonly policies: readonly string[] }>(record: Stored<T>): T =>
@@ -300,6 +305,23 @@ const isSnapshot = shape({
           definition: isObject,
           started: num,
           cancelledAt: nullable(num),
+        }),
+      ),
+    }),
+  ),
+  timers: optional(
+    shape({
+      timers: listOf(
+        shape({
+          id: str,
+          owner: str,
+          name: str,
+          schedule: isObject,
+          body: isObject,
+          status: str,
+          submitted: num,
+          resumedAt: nullable(num),
+          runs: listOf(shape({ ranAt: num, taskId: str })),
         }),
       ),
     }),

@@ -108,6 +108,24 @@ export {
   type TaskSubmitResult,
 } from "./search/index.ts";
 export {
+  type CreateTimerResult,
+  isTimersAPIError,
+  OnceTimerSchedule,
+  type RecurringTimerEnd,
+  RecurringTimerSchedule,
+  type TimerJobDocument,
+  type TimerJobListDocument,
+  type TimerMessageDocument,
+  type TimerRunResult,
+  TimersAPIError,
+  type TimersCallOptions,
+  TimersClient,
+  type TimerTime,
+  type TransferBody,
+  type TransferDocumentSource,
+  TransferTimer,
+} from "./timers/index.ts";
+export {
   type AccessCreateResult,
   type AccessListDocument,
   type AccessRuleDocument,

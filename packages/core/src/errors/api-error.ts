@@ -73,6 +73,7 @@ export const isGlobusAPIError: (value: unknown) => value is GlobusAPIError = err
   "GroupsAPIError",
   "SearchAPIError",
   "FlowsAPIError",
+  "TimersAPIError",
 ]);
 
 /**
