@@ -1,4 +1,5 @@
 import { type KeyObject, randomBytes, randomUUID } from "node:crypto";
+import { ComputeStore } from "./compute-store.ts";
 import { FlowsStore } from "./flows-store.ts";
 import { GroupsStore } from "./groups-store.ts";
 import { accessTokenHash, forgeIdToken, type IdTokenForgery, signRs512Jwt } from "./id-token-signer.ts";
@@ -241,6 +242,11 @@ export class EmulatorState {
   );
   /** The fake Timers API's timers. */
   readonly timers = new TimersStore(
+    () => this.now(),
+    () => this.onChange(),
+  );
+  /** The fake Compute API's functions and tasks. */
+  readonly compute = new ComputeStore(
     () => this.now(),
     () => this.onChange(),
   );

@@ -50,6 +50,7 @@ export const ENDPOINT_NAMES = [
   "search",
   "flows",
   "timer",
+  "compute",
 ] as const;
 
 /** A fault to inject into the next `count` requests of an endpoint. */

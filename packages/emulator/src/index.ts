@@ -6,6 +6,8 @@
  * @module @globus-app/emulator
  */
 
+export { COMPUTE_ALL_SCOPE, COMPUTE_RESOURCE_SERVER } from "./compute-routes.ts";
+export { SAMPLE_COMPUTE_ENDPOINT_ID, SAMPLE_FUNCTIONS } from "./compute-store.ts";
 export {
   ControlError,
   type EmulatorControl,

@@ -21,6 +21,7 @@ describe("parseCliArgs", () => {
         searchPort: DEFAULT_CLI_PORT + 3,
         flowsPort: DEFAULT_CLI_PORT + 4,
         timerPort: DEFAULT_CLI_PORT + 5,
+        computePort: DEFAULT_CLI_PORT + 6,
         autoApprove: false,
       },
     });
@@ -52,6 +53,7 @@ describe("parseCliArgs", () => {
         searchPort: 0,
         flowsPort: 0,
         timerPort: 0,
+        computePort: 0,
         host: "0.0.0.0",
         clients: [{ id: "native-id" }, { id: "conf-id", secret: "se:cret" }],
         redirectUris: ["https://app.example/cb", "http://localhost:3000/cb"],
@@ -80,6 +82,7 @@ describe("parseCliArgs", () => {
         searchPort: DEFAULT_CLI_PORT + 3,
         flowsPort: DEFAULT_CLI_PORT + 4,
         timerPort: DEFAULT_CLI_PORT + 5,
+        computePort: DEFAULT_CLI_PORT + 6,
         host: "0.0.0.0",
         unsafeNonLoopbackHost: true,
         allowedOrigins: ["http://localhost:3000", "https://tools.example"],
@@ -118,6 +121,7 @@ describe("parseCliArgs", () => {
     expect(CLI_USAGE).toContain("--groups-port <n>");
     expect(options(["--flows-port", "9400"])).toMatchObject({ flowsPort: 9400 });
     expect(options(["--timer-port", "9500"])).toMatchObject({ timerPort: 9500 });
+    expect(options(["--compute-port", "9600"])).toMatchObject({ computePort: 9600 });
     expect(CLI_USAGE).toContain("--search-port <n>");
   });
 

@@ -8,6 +8,7 @@ import {
   handleUserinfo,
 } from "./api-routes.ts";
 import { handleAuthCodePage, handleAuthorizeGet, handleAuthorizePost } from "./authorize-endpoint.ts";
+import { COMPUTE_ROUTES, runCompute } from "./compute-routes.ts";
 import { CONTROL_ROUTES, handleControlIndex } from "./control-routes.ts";
 import type { EmulatorControl } from "./emulator-control.ts";
 import { type EmulatorState, isoTime } from "./emulator-state.ts";
@@ -36,7 +37,7 @@ interface Route {
 }
 
 /** The services the emulator fakes besides Auth, each on its own port and under `/<service>/`. */
-export const EMULATED_SERVICES = ["transfer", "groups", "search", "flows", "timer"] as const;
+export const EMULATED_SERVICES = ["transfer", "groups", "search", "flows", "timer", "compute"] as const;
 /** @internal One of {@link EMULATED_SERVICES}. */
 export type EmulatedService = (typeof EMULATED_SERVICES)[number];
 
@@ -107,6 +108,7 @@ const ROUTES: readonly Route[] = [
   ...mount("search", "v1", SEARCH_ROUTES, runSearch),
   ...mount("flows", "", FLOWS_ROUTES, runFlows),
   ...mount("timer", "", TIMERS_ROUTES, runTimers),
+  ...mount("compute", "", COMPUTE_ROUTES, runCompute),
   { pattern: /^\/_emulator\/?$/, endpoint: undefined, methods: { GET: handleControlIndex }, control: true },
   ...CONTROL_ROUTES.map((route) => ({
     pattern: exact(route.path),
@@ -362,6 +364,9 @@ function notFound(respond: Responder, path: string): void {
   } else if (path.startsWith("/timer/")) {
     // wire: unverified (Timers' 404 for a path it does not serve)
     respond.json(404, { error: { code: "NOT_FOUND", detail: "No such resource", status: 404 } });
+  } else if (path.startsWith("/compute/")) {
+    // wire: unverified (Compute's 404 for a path it does not serve)
+    respond.json(404, { code: "NOT_FOUND", reason: "No such resource", http_status_code: 404 });
   } else if (path.startsWith("/groups/")) {
     // wire: unverified (Groups' 404 for a path it does not serve)
     respond.json(404, { code: "NOT_FOUND", detail: "No such resource", status: 404 });

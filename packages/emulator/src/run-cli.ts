@@ -32,6 +32,7 @@ export function formatBanner(emulator: Emulator, autoApprove: boolean): string {
     `  GLOBUS_SDK_SERVICE_URL_SEARCH=${emulator.serviceUrls.search}`,
     `  GLOBUS_SDK_SERVICE_URL_FLOWS=${emulator.serviceUrls.flows}`,
     `  GLOBUS_SDK_SERVICE_URL_TIMER=${emulator.serviceUrls.timer}`,
+    `  GLOBUS_SDK_SERVICE_URL_COMPUTE=${emulator.serviceUrls.compute}`,
     "",
     "Clients:",
   ];

@@ -8,7 +8,7 @@ import { type Emulator, startEmulator } from "./start-emulator.ts";
 // port's root, the mount under the Auth URL, the Host check, CORS, bodies, tokens and faults.
 
 interface ServiceCase {
-  readonly service: "groups" | "search" | "flows" | "timer";
+  readonly service: "groups" | "search" | "flows" | "timer" | "compute";
   readonly scope: string;
   /** A GET that needs a token and answers 200 with it. */
   readonly read: string;
@@ -53,6 +53,14 @@ const CASES: readonly ServiceCase[] = [
     code: (body) =>
       (body.error as { code?: unknown } | undefined)?.code ??
       (Array.isArray(body.detail) ? "ValidationError" : undefined),
+  },
+  {
+    service: "compute",
+    scope: "https://auth.globus.org/scopes/facd7ccc-c5f4-42aa-916b-a0e270e2c2a9/all",
+    read: "v2/endpoints",
+    write: "v3/functions",
+    body: { function_name: "hello_world", function_code: "def hello_world(): ..." },
+    code: (body) => body.code,
   },
 ];
 

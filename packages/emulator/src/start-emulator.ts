@@ -53,6 +53,11 @@ export interface EmulatorOptions {
    */
   readonly timerPort?: number | undefined;
   /**
+   * TCP port of the fake Compute API (root of its own port, as `https://compute.api.globus.org/`,
+   * and under `<url>compute/`); `0` (the default here; the CLI defaults to the Auth port + 6) picks a free one.
+   */
+  readonly computePort?: number | undefined;
+  /**
    * Address to bind; default `127.0.0.1`. Only loopback (`127.0.0.0/8`, `localhost`, `::1`) unless
    * {@link EmulatorOptions.unsafeNonLoopbackHost} is set.
    */
@@ -120,6 +125,8 @@ export interface EmulatorServiceUrls {
   readonly flows: string;
   /** The fake Timers at the root of its own port, e.g. `http://127.0.0.1:8705/`. */
   readonly timer: string;
+  /** The fake Compute at the root of its own port, e.g. `http://127.0.0.1:8706/`. */
+  readonly compute: string;
 }
 
 /** A running emulator. */
@@ -176,6 +183,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     search: options.searchPort ?? 0,
     flows: options.flowsPort ?? 0,
     timer: options.timerPort ?? 0,
+    compute: options.computePort ?? 0,
   } satisfies Record<EmulatedService, number>;
   for (const [service, servicePort] of Object.entries(servicePorts)) {
     if (!Number.isInteger(servicePort) || servicePort < 0 || servicePort > 65535)
@@ -277,7 +285,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     entry.policy.listening(servicePort);
     return `http://${urlHost}:${servicePort}/`;
   };
-  const [transferUrl, groupsUrl, searchUrl, flowsUrl, timerUrl] = services.map(urlOf) as [
+  const [transferUrl, groupsUrl, searchUrl, flowsUrl, timerUrl, computeUrl] = services.map(urlOf) as [
+    string,
     string,
     string,
     string,
@@ -291,6 +300,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     search: searchUrl,
     flows: flowsUrl,
     timer: timerUrl,
+    compute: computeUrl,
   };
   state.issuer = baseUrl.slice(0, -1);
 

@@ -10,6 +10,7 @@ import {
   writeSync,
 } from "node:fs";
 import { dirname } from "node:path";
+import type { ComputeSnapshot } from "./compute-store.ts";
 import type {
   AccessTokenRecord,
   ConsentRecord,
@@ -56,6 +57,8 @@ export interface StateSnapshot {
   flows?: FlowsSnapshot;
   /** The fake Timers' timers; absent in files of older emulators. */
   timers?: TimersSnapshot;
+  /** The fake Compute's functions and tasks; absent in files of older emulators. */
+  compute?: ComputeSnapshot;
 }
 
 /** Thrown when a state file exists but cannot be used; the emulator never overwrites such a file. */
@@ -123,6 +126,7 @@ export function snapshotOf(state: EmulatorState): StateSnapshot {
     search: state.search.snapshot(),
     flows: state.flows.snapshot(),
     timers: state.timers.snapshot(),
+    compute: state.compute.snapshot(),
   };
 }
 
@@ -148,6 +152,7 @@ export function applySnapshot(state: EmulatorState, snapshot: StateSnapshot): vo
   if (snapshot.search) state.search.restore(snapshot.search);
   if (snapshot.flows) state.flows.restore(snapshot.flows);
   if (snapshot.timers) state.timers.restore(snapshot.timers);
+  if (snapshot.compute) state.compute.restore(snapshot.compute);
 }
 
 const withPolicies = <T extends { readonly policies: readonly string[] }>(record: Stored<T>): T =>
@@ -323,6 +328,14 @@ const isSnapshot = shape({
           resumedAt: nullable(num),
           runs: listOf(shape({ ranAt: num, taskId: str })),
         }),
+      ),
+    }),
+  ),
+  compute: optional(
+    shape({
+      functions: listOf(shape({ id: str, owner: str, name: str, code: str, public: bool, created: num })),
+      tasks: listOf(
+        shape({ id: str, owner: str, functionId: str, endpointId: str, taskGroupId: str, submitted: num }),
       ),
     }),
   ),

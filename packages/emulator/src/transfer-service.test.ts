@@ -79,6 +79,7 @@ describe("the fake Transfer's own port", () => {
       search: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/),
       flows: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/),
       timer: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/),
+      compute: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/),
     });
     expect(emu.serviceUrls.transfer).not.toBe(emu.url);
     const root = await call("v0.10/endpoint_search?filter_fulltext=tutorial");

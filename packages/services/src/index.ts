@@ -6,6 +6,26 @@
  * @packageDocumentation
  */
 export {
+  ComputeAPIError,
+  type ComputeCallOptions,
+  ComputeClientV2,
+  ComputeClientV3,
+  type ComputeEndpointDocument,
+  type ComputeEndpointStatusDocument,
+  type ComputeFunctionData,
+  type ComputeFunctionDocument,
+  type ComputeFunctionRegistration,
+  type ComputeTaskBatchDocument,
+  type ComputeTaskDocument,
+  type ComputeTaskGroupDocument,
+  type ComputeV2SubmitData,
+  type ComputeV2SubmitResult,
+  type ComputeV3SubmitData,
+  type ComputeV3SubmitResult,
+  type ComputeVersionDocument,
+  isComputeAPIError,
+} from "./compute/index.ts";
+export {
   type FlowDocument,
   type FlowFieldsOptions,
   type FlowListDocument,

@@ -74,6 +74,7 @@ export const isGlobusAPIError: (value: unknown) => value is GlobusAPIError = err
   "SearchAPIError",
   "FlowsAPIError",
   "TimersAPIError",
+  "ComputeAPIError",
 ]);
 
 /**
