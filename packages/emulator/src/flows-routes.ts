@@ -64,6 +64,64 @@ export function flowsError(
   ctx.respond.json(status, { error: { code, detail }, debug_id: randomUUID(), ...extra });
 }
 
+/** `Parameters` with each `"<key>.$": "$.<path>"` read from the run's input, as Flows does. */
+function resolveParameters(
+  parameters: Record<string, unknown>,
+  input: Record<string, unknown>,
+): Record<string, unknown> {
+  const resolved: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(parameters)) {
+    if (key.endsWith(".$") && typeof value === "string" && value.startsWith("$.")) {
+      let at: unknown = input;
+      for (const part of value.slice(2).split(".")) at = asObject(at)?.[part];
+      resolved[key.slice(0, -2)] = at;
+    } else resolved[key] = value;
+  }
+  return resolved;
+}
+
+/**
+ * Submits to the fake Transfer the task of every Transfer action state that a run has reached by
+ * now, once: a flow's Transfer step is a real task of the emulator's Transfer.
+ */
+function submitTransferSteps(ctx: RequestContext): void {
+  const store = ctx.state.flows;
+  const transfer = ctx.state.transfer;
+  let submitted = false;
+  for (const run of store.runs.values()) {
+    const { steps, until } = runProgress(run, store.now());
+    for (const step of steps) {
+      if (step.start > until) break;
+      const state = asObject(asObject(run.definition.States)?.[step.name]);
+      if (step.type !== "Action" || !TRANSFER_ACTION.test(String(state?.ActionUrl))) continue;
+      run.transferTasks ??= {};
+      if (run.transferTasks[step.name] !== undefined) continue;
+      const parameters = resolveParameters(step.parameters, run.body);
+      const source = String(parameters.source_endpoint ?? parameters.source_endpoint_id ?? "");
+      const destination = String(parameters.destination_endpoint ?? parameters.destination_endpoint_id ?? "");
+      if (!isUuid(source) || !isUuid(destination)) continue;
+      const items = Array.isArray(parameters.DATA) ? parameters.DATA : [];
+      const document = {
+        DATA_TYPE: "transfer",
+        submission_id: transfer.newSubmissionId(),
+        source_endpoint: source,
+        destination_endpoint: destination,
+        label: typeof parameters.label === "string" ? parameters.label : `Flow run ${run.id}`,
+        DATA: items.map((item) => ({ DATA_TYPE: "transfer_item", ...asObject(item) })),
+      };
+      run.transferTasks[step.name] = transfer.createTask(
+        "TRANSFER",
+        run.owner,
+        document,
+        source,
+        destination,
+      ).id;
+      submitted = true;
+    }
+  }
+  if (submitted) store.changed();
+}
+
 /** @internal Runs a Flows handler: a live token for the route's audience, Flows' errors. */
 export function runFlows(ctx: RequestContext, [audience, handler]: readonly [Audience, FlowsHandler]): void {
   const store = ctx.state.flows;
@@ -77,6 +135,7 @@ export function runFlows(ctx: RequestContext, [audience, handler]: readonly [Aud
     if (!needed.some((scope) => caller.scopes.has(scope))) {
       throw forbidden(`This call needs one of the scopes ${needed.join(", ")}`);
     }
+    submitTransferSteps(ctx);
     handler(ctx, { identity: caller.record.subject, scopes: caller.record.scopes }, store);
   } catch (error) {
     if (!(error instanceof ServiceFault)) throw error;
@@ -208,7 +267,13 @@ function runLog(run: RunRecord, now: number): Record<string, unknown>[] {
   ];
   for (const step of steps) {
     if (step.start > until) break;
-    const details = { state_name: step.name, state_type: step.type, parameters: step.parameters };
+    const taskId = run.transferTasks?.[step.name];
+    const details = {
+      state_name: step.name,
+      state_type: step.type,
+      parameters: step.parameters,
+      ...(taskId === undefined ? {} : { task_id: taskId }),
+    };
     entries.push(entry(step.start, `${step.type}Started`, `State ${step.name} started`, details));
     if (step.end <= until)
       entries.push(entry(step.end, `${step.type}Completed`, `State ${step.name} completed`, details));

@@ -37,6 +37,8 @@ export interface RunRecord {
   cancelledAt: number | null;
   /** Emulator seconds of a resume, which is recorded in the log only. */
   resumedAt: number | null;
+  /** The fake Transfer's task of each Transfer action state reached, by state name. */
+  transferTasks?: Record<string, string>;
 }
 
 /** @internal The fake Flows' state in a state file. */

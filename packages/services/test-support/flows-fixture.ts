@@ -41,7 +41,11 @@ export const TRANSFER_DEFINITION = {
     Copy: {
       Type: "Action",
       ActionUrl: "https://transfer.actions.globus.org/transfer",
-      Parameters: { "source_endpoint.$": "$.source", "destination_endpoint.$": "$.destination" },
+      Parameters: {
+        "source_endpoint.$": "$.source",
+        "destination_endpoint.$": "$.destination",
+        DATA: [{ source_path: "/~/", destination_path: "/~/flow-copy/", recursive: true }],
+      },
       End: true,
     },
   },

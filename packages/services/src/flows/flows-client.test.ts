@@ -3,7 +3,14 @@ import { EmulatorAutoApproveLoginFlow } from "@globus-app/core/testing/emulator"
 import { type Emulator, SAMPLE_NATIVE_CLIENT, startEmulator } from "@globus-app/emulator";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { flowAs, flowsAs, passDefinition, TRANSFER_DEFINITION } from "../../test-support/flows-fixture.ts";
-import { ADA, GRACE, rejection } from "../../test-support/transfer-fixture.ts";
+import {
+  ADA,
+  GRACE,
+  rejection,
+  TUTORIAL_1,
+  TUTORIAL_2,
+  transferAs,
+} from "../../test-support/transfer-fixture.ts";
 import { isFlowsAPIError } from "./flows-api-error.ts";
 import { SpecificFlowClient } from "./specific-flow-client.ts";
 
@@ -219,8 +226,19 @@ describe("SpecificFlowClient bound to an app", () => {
     await using _ = app;
     const runner = new SpecificFlowClient(created.id, { app, baseUrl: emu.serviceUrls.flows });
     await app.login();
-    const run = await runner.runFlow({ source: "a", destination: "b" }, { label: "after consent" });
+    const run = await runner.runFlow(
+      { source: TUTORIAL_1, destination: TUTORIAL_2 },
+      { label: "after consent" },
+    );
     expect(run).toMatchObject({ status: "ACTIVE", label: "after consent" });
     expect(flow.runs).toBe(2);
+    // The Transfer step is a task of the emulator's Transfer.
+    emu.control.advanceClock(2);
+    const flows = flowsAs(emu);
+    const started = (await flows.getRunLogs(run.run_id)).entries.find(
+      (entry) => entry.code === "ActionStarted",
+    );
+    const task = await transferAs(emu).getTask(started?.details.task_id as string);
+    expect(task).toMatchObject({ source_endpoint_id: TUTORIAL_1, destination_endpoint_id: TUTORIAL_2 });
   });
 });
