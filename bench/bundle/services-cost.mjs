@@ -20,6 +20,9 @@ export const CLIENTS = [
   { client: "TransferClient", folder: "transfer", root: path.join(here, "..", "bundle-transfer") },
   { client: "GroupsClient", folder: "groups", root: path.join(here, "..", "bundle-groups") },
   { client: "SearchClient", folder: "search", root: path.join(here, "..", "bundle-search") },
+  { client: "FlowsClient", folder: "flows", root: path.join(here, "..", "bundle-flows") },
+  { client: "TimersClient", folder: "timers", root: path.join(here, "..", "bundle-timers") },
+  { client: "ComputeClientV2+V3", folder: "compute", root: path.join(here, "..", "bundle-compute") },
 ];
 
 async function measure(root) {

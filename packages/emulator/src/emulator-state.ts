@@ -1,4 +1,6 @@
 import { type KeyObject, randomBytes, randomUUID } from "node:crypto";
+import { ComputeStore } from "./compute-store.ts";
+import { FlowsStore } from "./flows-store.ts";
 import { GroupsStore } from "./groups-store.ts";
 import { accessTokenHash, forgeIdToken, type IdTokenForgery, signRs512Jwt } from "./id-token-signer.ts";
 import {
@@ -10,6 +12,7 @@ import { AUTH_RESOURCE_SERVER, resourceServerForScope } from "./scope-registry.t
 import { mergeScopeNodes, type ScopeNode } from "./scope-tree.ts";
 import { SearchStore } from "./search-store.ts";
 import { isUuid, stableUuid } from "./stable-uuid.ts";
+import { TimersStore } from "./timers-store.ts";
 import { TransferStore } from "./transfer-store.ts";
 
 /** A registered client as the emulator holds it. */
@@ -229,6 +232,21 @@ export class EmulatorState {
   );
   /** The fake Search API's indices, entries, roles and tasks. */
   readonly search = new SearchStore(
+    () => this.now(),
+    () => this.onChange(),
+  );
+  /** The fake Flows API's flows and runs. */
+  readonly flows = new FlowsStore(
+    () => this.now(),
+    () => this.onChange(),
+  );
+  /** The fake Timers API's timers. */
+  readonly timers = new TimersStore(
+    () => this.now(),
+    () => this.onChange(),
+  );
+  /** The fake Compute API's functions and tasks. */
+  readonly compute = new ComputeStore(
     () => this.now(),
     () => this.onChange(),
   );

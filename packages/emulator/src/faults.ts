@@ -49,6 +49,9 @@ export const ENDPOINT_NAMES = [
   "transfer",
   "groups",
   "search",
+  "flows",
+  "timer",
+  "compute",
 ] as const;
 
 /** A fault to inject into the next `count` requests of an endpoint. */

@@ -6,6 +6,8 @@
  * @module @globus-app/emulator
  */
 
+export { COMPUTE_ALL_SCOPE, COMPUTE_RESOURCE_SERVER } from "./compute-routes.ts";
+export { SAMPLE_COMPUTE_ENDPOINT_ID, SAMPLE_FUNCTIONS } from "./compute-store.ts";
 export {
   ControlError,
   type EmulatorControl,
@@ -31,6 +33,7 @@ export {
   type FaultSpec,
   FaultSpecError,
 } from "./faults.ts";
+export { FLOWS_ALL_SCOPE, FLOWS_RESOURCE_SERVER, flowUserScope } from "./flows-routes.ts";
 export { GROUPS_ALL_SCOPE, GROUPS_VIEW_SCOPE } from "./groups-routes.ts";
 export { SAMPLE_GROUP_ID } from "./groups-store.ts";
 export { ID_TOKEN_FORGERIES, type IdTokenForgery, type PublicJwk } from "./id-token-signer.ts";
@@ -79,6 +82,7 @@ export {
   startEmulator,
 } from "./start-emulator.ts";
 export { StateFileError } from "./state-file.ts";
+export { TIMERS_RESOURCE_SERVER, TIMERS_SCOPE } from "./timers-routes.ts";
 export {
   MAPPED_COLLECTION_ID,
   MFA_COLLECTION_ID,

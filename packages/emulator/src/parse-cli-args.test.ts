@@ -19,6 +19,9 @@ describe("parseCliArgs", () => {
         transferPort: DEFAULT_CLI_PORT + 1,
         groupsPort: DEFAULT_CLI_PORT + 2,
         searchPort: DEFAULT_CLI_PORT + 3,
+        flowsPort: DEFAULT_CLI_PORT + 4,
+        timerPort: DEFAULT_CLI_PORT + 5,
+        computePort: DEFAULT_CLI_PORT + 6,
         autoApprove: false,
       },
     });
@@ -48,6 +51,9 @@ describe("parseCliArgs", () => {
         transferPort: 0,
         groupsPort: 0,
         searchPort: 0,
+        flowsPort: 0,
+        timerPort: 0,
+        computePort: 0,
         host: "0.0.0.0",
         clients: [{ id: "native-id" }, { id: "conf-id", secret: "se:cret" }],
         redirectUris: ["https://app.example/cb", "http://localhost:3000/cb"],
@@ -74,6 +80,9 @@ describe("parseCliArgs", () => {
         transferPort: DEFAULT_CLI_PORT + 1,
         groupsPort: DEFAULT_CLI_PORT + 2,
         searchPort: DEFAULT_CLI_PORT + 3,
+        flowsPort: DEFAULT_CLI_PORT + 4,
+        timerPort: DEFAULT_CLI_PORT + 5,
+        computePort: DEFAULT_CLI_PORT + 6,
         host: "0.0.0.0",
         unsafeNonLoopbackHost: true,
         allowedOrigins: ["http://localhost:3000", "https://tools.example"],
@@ -110,6 +119,9 @@ describe("parseCliArgs", () => {
     expect(() => parseCliArgs(["--groups-port", "x"])).toThrow(CliUsageError);
     expect(() => parseCliArgs(["--search-port", "65536"])).toThrow(CliUsageError);
     expect(CLI_USAGE).toContain("--groups-port <n>");
+    expect(options(["--flows-port", "9400"])).toMatchObject({ flowsPort: 9400 });
+    expect(options(["--timer-port", "9500"])).toMatchObject({ timerPort: 9500 });
+    expect(options(["--compute-port", "9600"])).toMatchObject({ computePort: 9600 });
     expect(CLI_USAGE).toContain("--search-port <n>");
   });
 

@@ -19,6 +19,12 @@ Options:
                                     also served under <url>groups/
   --search-port <n>                 port of the fake Search API (default: --port + 3, or 0 with --port 0);
                                     also served under <url>search/
+  --flows-port <n>                  port of the fake Flows API (default: --port + 4, or 0 with --port 0);
+                                    also served under <url>flows/
+  --timer-port <n>                  port of the fake Timers API (default: --port + 5, or 0 with --port 0);
+                                    also served under <url>timer/
+  --compute-port <n>                port of the fake Compute API (default: --port + 6, or 0 with --port 0);
+                                    also served under <url>compute/
   --host <addr>                     address to bind (default 127.0.0.1); loopback only, see below
   --allow-origin <origin>           let web pages on this origin (e.g. http://localhost:3000) use the
                                     control API /_emulator from a browser (repeatable); the OAuth
@@ -53,6 +59,9 @@ const VALUE_FLAGS = new Set([
   "--transfer-port",
   "--groups-port",
   "--search-port",
+  "--flows-port",
+  "--timer-port",
+  "--compute-port",
   "--host",
   "--client",
   "--redirect-uri",
@@ -93,6 +102,9 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   let transferPort: number | undefined;
   let groupsPort: number | undefined;
   let searchPort: number | undefined;
+  let flowsPort: number | undefined;
+  let timerPort: number | undefined;
+  let computePort: number | undefined;
   let host: string | undefined;
   const clients: ClientRegistration[] = [];
   const redirectUris: string[] = [];
@@ -128,6 +140,15 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         break;
       case "--search-port":
         searchPort = parseInteger(flag, value as string, 0, 65535);
+        break;
+      case "--flows-port":
+        flowsPort = parseInteger(flag, value as string, 0, 65535);
+        break;
+      case "--timer-port":
+        timerPort = parseInteger(flag, value as string, 0, 65535);
+        break;
+      case "--compute-port":
+        computePort = parseInteger(flag, value as string, 0, 65535);
         break;
       case "--host":
         if (!value) throw new CliUsageError("--host needs a value");
@@ -179,6 +200,9 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     transferPort: transferPort ?? next(1),
     groupsPort: groupsPort ?? next(2),
     searchPort: searchPort ?? next(3),
+    flowsPort: flowsPort ?? next(4),
+    timerPort: timerPort ?? next(5),
+    computePort: computePort ?? next(6),
     ...(host === undefined ? {} : { host }),
     ...(unsafeNonLoopbackHost ? { unsafeNonLoopbackHost } : {}),
     ...(allowedOrigins.length > 0 ? { allowedOrigins } : {}),

@@ -8,16 +8,19 @@ import {
   handleUserinfo,
 } from "./api-routes.ts";
 import { handleAuthCodePage, handleAuthorizeGet, handleAuthorizePost } from "./authorize-endpoint.ts";
+import { COMPUTE_ROUTES, runCompute } from "./compute-routes.ts";
 import { CONTROL_ROUTES, handleControlIndex } from "./control-routes.ts";
 import type { EmulatorControl } from "./emulator-control.ts";
 import { type EmulatorState, isoTime } from "./emulator-state.ts";
 import type { ActiveFault, FaultInjector } from "./faults.ts";
+import { FLOWS_ROUTES, runFlows } from "./flows-routes.ts";
 import { GROUPS_ROUTES, runGroups } from "./groups-routes.ts";
 import { BodyTooLargeError, corsHeaders, createResponder, type Responder, readBody } from "./http-utils.ts";
 import type { OriginPolicy } from "./origin-policy.ts";
 import type { RequestContext, RouteHandler } from "./request-context.ts";
 import { type RequestLog, redactParams } from "./request-log.ts";
 import { runSearch, SEARCH_ROUTES } from "./search-routes.ts";
+import { runTimers, TIMERS_ROUTES } from "./timers-routes.ts";
 import { handleIntrospect, handleRevoke, handleToken } from "./token-endpoint.ts";
 import { runTransfer, TRANSFER_ROUTES } from "./transfer-routes.ts";
 import { handleWebLogout } from "./web-logout-endpoint.ts";
@@ -35,7 +38,7 @@ interface Route {
 }
 
 /** The services the emulator fakes besides Auth, each on its own port and under `/<service>/`. */
-export const EMULATED_SERVICES = ["transfer", "groups", "search"] as const;
+export const EMULATED_SERVICES = ["transfer", "groups", "search", "flows", "timer", "compute"] as const;
 /** @internal One of {@link EMULATED_SERVICES}. */
 export type EmulatedService = (typeof EMULATED_SERVICES)[number];
 
@@ -47,7 +50,10 @@ function mount<H>(
   run: (ctx: RequestContext, handler: H) => void,
 ): Route[] {
   return routes.map((route) => ({
-    pattern: new RegExp(`^/${service}/${prefix.replace(".", "\\.")}/${route.pattern.source.slice(1)}`),
+    // Flows has no version segment: its paths start at the root.
+    pattern: new RegExp(
+      `^/${service}/${prefix === "" ? "" : `${prefix.replace(".", "\\.")}/`}${route.pattern.source.slice(1)}`,
+    ),
     endpoint: service,
     methods: Object.fromEntries(
       Object.entries(route.methods).map(([method, handler]) => [
@@ -107,6 +113,9 @@ const ROUTES: readonly Route[] = [
   ...mount("transfer", "v0.10", TRANSFER_ROUTES, runTransfer),
   ...mount("groups", "v2", GROUPS_ROUTES, runGroups),
   ...mount("search", "v1", SEARCH_ROUTES, runSearch),
+  ...mount("flows", "", FLOWS_ROUTES, runFlows),
+  ...mount("timer", "", TIMERS_ROUTES, runTimers),
+  ...mount("compute", "", COMPUTE_ROUTES, runCompute),
   { pattern: /^\/_emulator\/?$/, endpoint: undefined, methods: { GET: handleControlIndex }, control: true },
   ...CONTROL_ROUTES.map((route) => ({
     pattern: exact(route.path),
@@ -356,6 +365,15 @@ function notFound(respond: Responder, path: string): void {
       code: "NotFound.Generic",
       message: "No such resource",
     });
+  } else if (path.startsWith("/flows/")) {
+    // wire: unverified (Flows' 404 for a path it does not serve)
+    respond.json(404, { error: { code: "NOT_FOUND", detail: "No such resource" }, debug_id: "not-found" });
+  } else if (path.startsWith("/timer/")) {
+    // wire: unverified (Timers' 404 for a path it does not serve)
+    respond.json(404, { error: { code: "NOT_FOUND", detail: "No such resource", status: 404 } });
+  } else if (path.startsWith("/compute/")) {
+    // wire: unverified (Compute's 404 for a path it does not serve)
+    respond.json(404, { code: "NOT_FOUND", reason: "No such resource", http_status_code: 404 });
   } else if (path.startsWith("/groups/")) {
     // wire: unverified (Groups' 404 for a path it does not serve)
     respond.json(404, { code: "NOT_FOUND", detail: "No such resource", status: 404 });

@@ -30,6 +30,9 @@ export function formatBanner(emulator: Emulator, autoApprove: boolean): string {
     `  GLOBUS_SDK_SERVICE_URL_TRANSFER=${emulator.serviceUrls.transfer}`,
     `  GLOBUS_SDK_SERVICE_URL_GROUPS=${emulator.serviceUrls.groups}`,
     `  GLOBUS_SDK_SERVICE_URL_SEARCH=${emulator.serviceUrls.search}`,
+    `  GLOBUS_SDK_SERVICE_URL_FLOWS=${emulator.serviceUrls.flows}`,
+    `  GLOBUS_SDK_SERVICE_URL_TIMER=${emulator.serviceUrls.timer}`,
+    `  GLOBUS_SDK_SERVICE_URL_COMPUTE=${emulator.serviceUrls.compute}`,
     "",
     "Clients:",
   ];

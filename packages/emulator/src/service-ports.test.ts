@@ -8,7 +8,7 @@ import { type Emulator, startEmulator } from "./start-emulator.ts";
 // port's root, the mount under the Auth URL, the Host check, CORS, bodies, tokens and faults.
 
 interface ServiceCase {
-  readonly service: "groups" | "search";
+  readonly service: "groups" | "search" | "flows" | "timer" | "compute";
   readonly scope: string;
   /** A GET that needs a token and answers 200 with it. */
   readonly read: string;
@@ -35,6 +35,32 @@ const CASES: readonly ServiceCase[] = [
     write: "v1/index",
     body: { display_name: "an index" },
     code: (body) => body["@datatype"] === "GError" && body.code,
+  },
+  {
+    service: "flows",
+    scope: "https://auth.globus.org/scopes/eec9b274-0c81-4334-bdc2-54e90e689b9a/all",
+    read: "flows",
+    write: "flows/validate",
+    body: { definition: { StartAt: "A", States: { A: { Type: "Pass", End: true } } } },
+    code: (body) => (body.error as { code?: unknown } | undefined)?.code,
+  },
+  {
+    service: "timer",
+    scope: "https://auth.globus.org/scopes/524230d7-ea86-4a52-8312-86065a9e0417/timer",
+    read: "jobs/",
+    write: "v2/timer",
+    body: { timer: {} },
+    code: (body) =>
+      (body.error as { code?: unknown } | undefined)?.code ??
+      (Array.isArray(body.detail) ? "ValidationError" : undefined),
+  },
+  {
+    service: "compute",
+    scope: "https://auth.globus.org/scopes/facd7ccc-c5f4-42aa-916b-a0e270e2c2a9/all",
+    read: "v2/endpoints",
+    write: "v3/functions",
+    body: { function_name: "hello_world", function_code: "def hello_world(): ..." },
+    code: (body) => body.code,
   },
 ];
 
@@ -87,7 +113,7 @@ describe.each(CASES)("the fake $service's own port", (c) => {
   it("answers at its root and under <auth url><service>/, nothing else there, and is in the banner", async () => {
     const token = tokenFor(c.scope);
     expect(emu.serviceUrls[c.service]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-    expect(new Set(Object.values(emu.serviceUrls)).size).toBe(4);
+    expect(new Set(Object.values(emu.serviceUrls)).size).toBe(Object.keys(emu.serviceUrls).length);
     const root = await call(at(c.read), { token });
     const mounted = await call(new URL(`${c.service}/${c.read}`, emu.url), { token });
     expect(root.status).toBe(200);

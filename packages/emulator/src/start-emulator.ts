@@ -43,6 +43,21 @@ export interface EmulatorOptions {
    */
   readonly searchPort?: number | undefined;
   /**
+   * TCP port of the fake Flows API (root of its own port, as `https://flows.automate.globus.org/`,
+   * and under `<url>flows/`); `0` (the default here; the CLI defaults to the Auth port + 4) picks a free one.
+   */
+  readonly flowsPort?: number | undefined;
+  /**
+   * TCP port of the fake Timers API (root of its own port, as `https://timer.automate.globus.org/`,
+   * and under `<url>timer/`); `0` (the default here; the CLI defaults to the Auth port + 5) picks a free one.
+   */
+  readonly timerPort?: number | undefined;
+  /**
+   * TCP port of the fake Compute API (root of its own port, as `https://compute.api.globus.org/`,
+   * and under `<url>compute/`); `0` (the default here; the CLI defaults to the Auth port + 6) picks a free one.
+   */
+  readonly computePort?: number | undefined;
+  /**
    * Address to bind; default `127.0.0.1`. Only loopback (`127.0.0.0/8`, `localhost`, `::1`) unless
    * {@link EmulatorOptions.unsafeNonLoopbackHost} is set.
    */
@@ -106,6 +121,12 @@ export interface EmulatorServiceUrls {
   readonly groups: string;
   /** The fake Search at the root of its own port, e.g. `http://127.0.0.1:8703/`. */
   readonly search: string;
+  /** The fake Flows at the root of its own port, e.g. `http://127.0.0.1:8704/`. */
+  readonly flows: string;
+  /** The fake Timers at the root of its own port, e.g. `http://127.0.0.1:8705/`. */
+  readonly timer: string;
+  /** The fake Compute at the root of its own port, e.g. `http://127.0.0.1:8706/`. */
+  readonly compute: string;
 }
 
 /** A running emulator. */
@@ -160,6 +181,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     transfer: options.transferPort ?? 0,
     groups: options.groupsPort ?? 0,
     search: options.searchPort ?? 0,
+    flows: options.flowsPort ?? 0,
+    timer: options.timerPort ?? 0,
+    compute: options.computePort ?? 0,
   } satisfies Record<EmulatedService, number>;
   for (const [service, servicePort] of Object.entries(servicePorts)) {
     if (!Number.isInteger(servicePort) || servicePort < 0 || servicePort > 65535)
@@ -261,12 +285,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     entry.policy.listening(servicePort);
     return `http://${urlHost}:${servicePort}/`;
   };
-  const [transferUrl, groupsUrl, searchUrl] = services.map(urlOf) as [string, string, string];
+  const [transferUrl, groupsUrl, searchUrl, flowsUrl, timerUrl, computeUrl] = services.map(urlOf) as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const serviceUrls: EmulatorServiceUrls = {
     auth: baseUrl,
     transfer: transferUrl,
     groups: groupsUrl,
     search: searchUrl,
+    flows: flowsUrl,
+    timer: timerUrl,
+    compute: computeUrl,
   };
   state.issuer = baseUrl.slice(0, -1);
 

@@ -10,6 +10,7 @@ import {
   writeSync,
 } from "node:fs";
 import { dirname } from "node:path";
+import type { ComputeSnapshot } from "./compute-store.ts";
 import type {
   AccessTokenRecord,
   ConsentRecord,
@@ -19,10 +20,12 @@ import type {
   RefreshTokenRecord,
   SignInSession,
 } from "./emulator-state.ts";
+import type { FlowsSnapshot } from "./flows-store.ts";
 import type { GroupsSnapshot } from "./groups-store.ts";
 import { exportPrivateJwk, type PrivateJwk } from "./id-token-signer.ts";
 import type { ScopeNode } from "./scope-tree.ts";
 import type { SearchSnapshot } from "./search-store.ts";
+import type { TimersSnapshot } from "./timers-store.ts";
 import type { TransferSnapshot } from "./transfer-store.ts";
 
 const FORMAT = "globus-auth-emulator-state";
@@ -50,6 +53,12 @@ export interface StateSnapshot {
   groups?: GroupsSnapshot;
   /** The fake Search's indices, entries, roles and tasks; absent in files of older emulators. */
   search?: SearchSnapshot;
+  /** The fake Flows' flows and runs; absent in files of older emulators. */
+  flows?: FlowsSnapshot;
+  /** The fake Timers' timers; absent in files of older emulators. */
+  timers?: TimersSnapshot;
+  /** The fake Compute's functions and tasks; absent in files of older emulators. */
+  compute?: ComputeSnapshot;
 }
 
 /** Thrown when a state file exists but cannot be used; the emulator never overwrites such a file. */
@@ -115,6 +124,9 @@ export function snapshotOf(state: EmulatorState): StateSnapshot {
     transfer: state.transfer.snapshot(),
     groups: state.groups.snapshot(),
     search: state.search.snapshot(),
+    flows: state.flows.snapshot(),
+    timers: state.timers.snapshot(),
+    compute: state.compute.snapshot(),
   };
 }
 
@@ -138,6 +150,9 @@ export function applySnapshot(state: EmulatorState, snapshot: StateSnapshot): vo
   if (snapshot.transfer) state.transfer.restore(snapshot.transfer);
   if (snapshot.groups) state.groups.restore(snapshot.groups);
   if (snapshot.search) state.search.restore(snapshot.search);
+  if (snapshot.flows) state.flows.restore(snapshot.flows);
+  if (snapshot.timers) state.timers.restore(snapshot.timers);
+  if (snapshot.compute) state.compute.restore(snapshot.compute);
 }
 
 const withPolicies = <T extends { readonly policies: readonly string[] }>(record: Stored<T>): T =>
@@ -269,6 +284,58 @@ const isSnapshot = shape({
           runsAt: num,
           work: isObject,
         }),
+      ),
+    }),
+  ),
+  flows: optional(
+    shape({
+      flows: listOf(
+        shape({
+          id: str,
+          title: str,
+          owner: str,
+          definition: isObject,
+          inputSchema: isObject,
+          created: num,
+          updated: num,
+        }),
+      ),
+      runs: listOf(
+        shape({
+          id: str,
+          flowId: str,
+          owner: str,
+          label: str,
+          body: isObject,
+          definition: isObject,
+          started: num,
+          cancelledAt: nullable(num),
+        }),
+      ),
+    }),
+  ),
+  timers: optional(
+    shape({
+      timers: listOf(
+        shape({
+          id: str,
+          owner: str,
+          name: str,
+          schedule: isObject,
+          body: isObject,
+          status: str,
+          submitted: num,
+          resumedAt: nullable(num),
+          runs: listOf(shape({ ranAt: num, taskId: str })),
+        }),
+      ),
+    }),
+  ),
+  compute: optional(
+    shape({
+      functions: listOf(shape({ id: str, owner: str, name: str, code: str, public: bool, created: num })),
+      tasks: listOf(
+        shape({ id: str, owner: str, functionId: str, endpointId: str, taskGroupId: str, submitted: num }),
       ),
     }),
   ),

@@ -77,6 +77,9 @@ describe("the fake Transfer's own port", () => {
       transfer: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/),
       groups: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/),
       search: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/),
+      flows: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/),
+      timer: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/),
+      compute: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/),
     });
     expect(emu.serviceUrls.transfer).not.toBe(emu.url);
     const root = await call("v0.10/endpoint_search?filter_fulltext=tutorial");

@@ -72,6 +72,9 @@ export const isGlobusAPIError: (value: unknown) => value is GlobusAPIError = err
   "TransferAPIError",
   "GroupsAPIError",
   "SearchAPIError",
+  "FlowsAPIError",
+  "TimersAPIError",
+  "ComputeAPIError",
 ]);
 
 /**

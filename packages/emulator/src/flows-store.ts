@@ -1,0 +1,105 @@
+/** @internal One flow the fake Flows holds. */
+export interface FlowRecord {
+  readonly id: string;
+  title: string;
+  subtitle: string;
+  description: string;
+  keywords: string[];
+  definition: Record<string, unknown>;
+  inputSchema: Record<string, unknown>;
+  readonly owner: string;
+  administrators: string[];
+  viewers: string[];
+  starters: string[];
+  runManagers: string[];
+  runMonitors: string[];
+  subscriptionId: string | null;
+  readonly created: number;
+  updated: number;
+}
+
+/** @internal One run of a flow; its progress is read off the emulator clock, never stored. */
+export interface RunRecord {
+  readonly id: string;
+  readonly flowId: string;
+  readonly owner: string;
+  label: string;
+  tags: string[];
+  runManagers: string[];
+  runMonitors: string[];
+  readonly body: Record<string, unknown>;
+  /** The flow's definition when the run started: later edits of the flow do not change it. */
+  readonly definition: Record<string, unknown>;
+  readonly flowTitle: string;
+  activityNotificationPolicy: Record<string, unknown>;
+  readonly started: number;
+  /** Emulator seconds of a cancel, which stops the run where it was. */
+  cancelledAt: number | null;
+  /** Emulator seconds of a resume, which is recorded in the log only. */
+  resumedAt: number | null;
+  /** The fake Transfer's task of each Transfer action state reached, by state name. */
+  transferTasks?: Record<string, string>;
+}
+
+/** @internal The fake Flows' state in a state file. */
+export interface FlowsSnapshot {
+  readonly flows: readonly FlowRecord[];
+  readonly runs: readonly RunRecord[];
+}
+
+/** @internal A state a run goes through: its name, type, and when it is entered and left. */
+export interface RunStep {
+  readonly name: string;
+  readonly type: string;
+  readonly start: number;
+  readonly end: number;
+  readonly parameters: Record<string, unknown>;
+}
+
+/** Emulator seconds each state of a run takes (a `Wait` state takes its own `Seconds`). */
+export const FLOW_STEP_SECONDS = 1;
+
+/**
+ * @internal The steps of a run from its start: `StartAt`, then each state's `Next` until `End` or a
+ * `Fail` state. A loop ends after 50 steps, so a run of a cyclic definition still finishes.
+ */
+export function runSteps(definition: Record<string, unknown>, started: number): RunStep[] {
+  const states = (definition.States ?? {}) as Record<string, Record<string, unknown>>;
+  const steps: RunStep[] = [];
+  let name = definition.StartAt as string | undefined;
+  let at = started;
+  while (name !== undefined && steps.length < 50) {
+    const state = states[name];
+    if (!state) break;
+    const type = String(state.Type);
+    const seconds = type === "Wait" && typeof state.Seconds === "number" ? state.Seconds : FLOW_STEP_SECONDS;
+    const parameters = (state.Parameters ?? {}) as Record<string, unknown>;
+    steps.push({ name, type, start: at, end: at + seconds, parameters });
+    at += seconds;
+    if (state.End === true || type === "Fail") break;
+    name = typeof state.Next === "string" ? state.Next : undefined;
+  }
+  return steps;
+}
+
+/** @internal The fake Flows API's flows and runs. */
+export class FlowsStore {
+  readonly flows = new Map<string, FlowRecord>();
+  readonly runs = new Map<string, RunRecord>();
+
+  constructor(
+    readonly now: () => number,
+    readonly changed: () => void,
+  ) {}
+
+  /** @internal The persistent part. */
+  snapshot(): FlowsSnapshot {
+    return { flows: [...this.flows.values()], runs: [...this.runs.values()] };
+  }
+
+  /** @internal Loads a snapshot's flows and runs. */
+  restore(snapshot: FlowsSnapshot): void {
+    for (const flow of snapshot.flows) this.flows.set(flow.id, { ...flow });
+    for (const run of snapshot.runs) this.runs.set(run.id, { ...run });
+  }
+}
