@@ -466,6 +466,20 @@ describe("auto-approve and sessions", () => {
     const forced = await get(authorizeUrl({ prompt: "login" }));
     expect(forced.text).toMatch(new RegExp(`value="${ADA.id}" required checked`));
   });
+
+  it("preselects the identity of the most recent session (Ada, then Grace: Grace)", async () => {
+    emu.control.setAutoApprove(ADA.id);
+    await login();
+    emu.control.setAutoApprove(GRACE.id);
+    await login();
+    emu.control.setAutoApprove(false);
+    expect((await get(authorizeUrl())).text).toMatch(new RegExp(`value="${GRACE.id}" required checked`));
+    // Using Ada's session again (no new sign-in) makes it the most recent one.
+    emu.control.setAutoApprove(ADA.id);
+    await login();
+    emu.control.setAutoApprove(false);
+    expect((await get(authorizeUrl())).text).toMatch(new RegExp(`value="${ADA.id}" required checked`));
+  });
 });
 
 describe("GET /v2/web/auth-code", () => {

@@ -248,10 +248,12 @@ function consentPage(
   error: string | undefined,
 ): string {
   const identities = transaction.allowedIdentities.flatMap((id) => state.identities.get(id) ?? []);
-  // Preselect the identity the emulated browser is already signed in with, as Globus would.
+  // Preselect the identity the emulated browser used most recently, as Globus would: after
+  // Ada → Grace, a step-up must offer Grace, not the older session of Ada.
+  const allowed = new Set(identities.map((i) => i.id));
   const preselected = transaction.promptLogin
     ? undefined
-    : identities.find((i) => state.sessions.has(i.id))?.id;
+    : [...state.sessions.keys()].reverse().find((id) => allowed.has(id));
   return renderConsentPage({ client, transaction, identities, preselected, error });
 }
 

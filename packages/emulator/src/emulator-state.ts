@@ -599,8 +599,15 @@ export class EmulatorState {
       (existing.mfa || !options.mfaRequired) &&
       options.policies.every((policy) => existing.policies.includes(policy))
     ) {
+      // The map's order is the order of use: the consent page preselects the most recent identity.
+      if ([...this.sessions.keys()].at(-1) !== identityId) {
+        this.sessions.delete(identityId);
+        this.sessions.set(identityId, existing);
+        this.onChange();
+      }
       return existing;
     }
+    this.sessions.delete(identityId);
     const session = {
       authTime: this.nowSeconds(),
       mfa: options.mfaRequired || (existing?.mfa ?? false),
