@@ -91,13 +91,18 @@ test("the API panel searches and lists collections through TransferClient", asyn
   await expect(page.locator("#listing")).toContainText("README.txt");
   await expect(page.getByRole("status")).toHaveText(/^Listed 6 entries of collection 2ddeacb8-/);
 
+  // Headed by the collection's name (from the search result), its UUID beside it.
+  await expect(page.locator("#api-result h3")).toContainText("Files in Emulator Tutorial Collection 2");
+
   await page.getByRole("button", { name: "List the sample collection" }).click();
+  await expect(page.locator("#api-result h3")).toContainText("Files in Emulator Tutorial Collection 1");
   await expect(page.locator("#api-result h3")).toContainText("f6cd964d-7ab7-44cf-8a05-777a55f598ee");
   await expect(page.locator("#listing")).toContainText("results.csv");
   await snap(page, testInfo, "listing");
 
+  // The search, two listings, and the sample collection's document for its name.
   const counts = await requestCounts();
-  expect(counts.transfer).toBe(3);
+  expect(counts.transfer).toBe(4);
 
   // Two days later at Globus the access token has expired: Transfer answers 401, the app renews the
   // token with its refresh token (once) and the call goes through.
@@ -159,7 +164,9 @@ test("denied consent shows the error, and signing in again works", async ({ page
   expect(page.url()).toBe(demoUrl);
   await snap(page, testInfo, "denied");
 
-  await alert.getByRole("button", { name: "Sign in again" }).click();
+  // Both ways back in, each saying which it is; the popup one works from the alert too.
+  await expect(alert.getByRole("button", { name: "Sign in again in a popup" })).toBeVisible();
+  await alert.getByRole("button", { name: "Sign in again with Globus" }).click();
   await answerConsent(page);
   await expectSignedIn(page);
   await expect(page.getByRole("alert")).toBeHidden();
@@ -273,7 +280,7 @@ test("network down and an ended session get clear messages", async ({ page }, te
   await expect(alert).toContainText("Your Globus session has expired or was ended elsewhere.");
   await snap(page, testInfo, "session-ended");
 
-  await alert.getByRole("button", { name: "Sign in again" }).click();
+  await alert.getByRole("button", { name: "Sign in again with Globus" }).click();
   await answerConsent(page);
   await expectSignedIn(page);
   await page.getByRole("button", { name: "List the sample collection" }).click();
@@ -285,4 +292,97 @@ test("network down and an ended session get clear messages", async ({ page }, te
   await expect(alert).toContainText("You are signed out here, but Globus could not revoke the tokens.");
   await expectSignedOut(page);
   await snap(page, testInfo, "logout-offline");
+});
+
+test("revoked everywhere: the page stops saying Signed in and forgets the dead tokens", async ({ page }) => {
+  await openDemo(page);
+  await signInWithRedirect(page);
+  await expect(page.locator("#tokens tbody tr")).toHaveCount(2);
+
+  await control("POST", "revoke-all");
+  await page.getByRole("button", { name: "List the sample collection" }).click();
+  const alert = page.getByRole("alert");
+  await expect(alert).toContainText("Your Globus session has expired or was ended elsewhere.");
+  await expectSignedOut(page);
+  await expect(page.locator("#tokens")).toBeHidden();
+  // Nothing of the dead sign-in is left: a reload is plainly signed out.
+  await page.reload();
+  await expectSignedOut(page);
+  await expect(page.getByRole("status")).toHaveText("You are signed out.");
+});
+
+test("a notice about another tab goes away once this tab does something", async ({ context }) => {
+  const first = await context.newPage();
+  const second = await context.newPage();
+  await openDemo(first);
+  await openDemo(second);
+  await signInWithRedirect(first);
+  await expect(second.locator("#remote")).toContainText("Another tab signed in");
+  await expectSignedIn(second);
+
+  await second.getByRole("button", { name: "List the sample collection" }).click();
+  await expect(second.locator("#listing")).toContainText("results.csv");
+  await expect(second.locator("#remote")).toBeHidden();
+});
+
+test("a step-up after switching identity asks Globus for the identity signed in now (Grace, not Ada)", async ({
+  page,
+}) => {
+  await openDemo(page);
+  await signInWithRedirect(page);
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expectSignedOut(page);
+  await page.getByRole("button", { name: "Sign in with Globus" }).click();
+  await answerConsent(page, "Allow", /Grace Hopper/);
+  await expectSignedIn(page, "Grace Hopper");
+
+  await page.getByRole("button", { name: "List the high-assurance collection (needs MFA)" }).click();
+  await page.getByRole("button", { name: "Continue with Globus" }).click();
+  await expect(page.getByText("This app requires multi-factor authentication")).toBeVisible();
+  // session_required_identities names Grace: the only identity offered, and already chosen.
+  await expect(page.getByRole("radio", { name: /Grace Hopper/ })).toBeChecked();
+  await expect(page.getByRole("radio", { name: /Ada Lovelace/ })).toHaveCount(0);
+  await page.getByRole("button", { name: "Allow" }).click();
+
+  await expect(page.locator("#listing")).toContainText("README.txt");
+  await expect(page.locator("#api-result h3")).toContainText("Emulator High Assurance Collection");
+  await expect(page.locator("#user-name")).toHaveText("Grace Hopper");
+  await expect(page.getByRole("alert")).toBeHidden();
+});
+
+test("while the sign-in popup is open, the other ways in are disabled", async ({ page }) => {
+  await openDemo(page);
+  const popupPromise = page.waitForEvent("popup");
+  await page.getByRole("button", { name: "Sign in with a popup" }).click();
+  const popup = await popupPromise;
+  await expect(page.getByRole("button", { name: "Sign in with Globus" })).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Sign in with a popup" })).toBeDisabled();
+  await popup.close();
+  await expect(page.getByRole("alert")).toContainText("closed before the sign-in finished");
+  await expect(page.getByRole("button", { name: "Sign in with Globus" })).toBeEnabled();
+  await expect(page.getByRole("button", { name: "Sign in with a popup" })).toBeEnabled();
+});
+
+test("at 390 px the tokens table and the API listing keep their right columns on screen", async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await openDemo(page);
+  await signInWithRedirect(page);
+  await page.getByRole("button", { name: "List the sample collection" }).click();
+  await expect(page.locator("#listing")).toContainText("results.csv");
+
+  const rightEdges = [
+    page.locator('#tokens tr[data-resource-server="transfer.api.globus.org"] td').last(),
+    page.locator("#listing tbody tr").first().locator("td").last(),
+  ];
+  for (const cell of rightEdges) {
+    await cell.scrollIntoViewIfNeeded();
+    await expect(cell).toBeVisible();
+    const box = await cell.boundingBox();
+    expect(box).not.toBeNull();
+    expect(box?.x ?? -1).toBeGreaterThanOrEqual(0);
+    expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(390);
+  }
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 });

@@ -25,6 +25,8 @@ export interface ErrorReport {
   readonly detail: string;
   /** The person should sign in (again) to get past it. */
   readonly signIn: boolean;
+  /** Globus refused the stored sign-in for good (revoked, ended elsewhere): its tokens are dead. */
+  readonly sessionEnded?: boolean;
 }
 
 /** Turns anything a call may throw into words for people; the `isX()` guards work across windows. */
@@ -101,11 +103,14 @@ export function describeError(error: unknown, context: { emulator: boolean; auth
   if (isGlobusAPIError(error)) {
     // A refresh token that was revoked or expired; a login (in this or another tab) replaced it.
     if (error.errorCode === "invalid_grant" || error.status === 401) {
-      return report(
-        "Your Globus session has expired or was ended elsewhere.",
-        "Sign in again to continue.",
-        true,
-      );
+      return {
+        ...report(
+          "Your Globus session has expired or was ended elsewhere.",
+          "Sign in again to continue.",
+          true,
+        ),
+        sessionEnded: true,
+      };
     }
     const requestId = error.requestId ? ` Request id: ${error.requestId}.` : "";
     const transfer = isTransferAPIError(error) ? describeTransferCode(error.errorCode) : undefined;

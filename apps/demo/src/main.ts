@@ -73,6 +73,7 @@ const ui = {
   errorHint: byId("error-hint"),
   errorDetail: byId("error-detail"),
   errorSignIn: byId<HTMLButtonElement>("error-sign-in"),
+  errorSignInPopup: byId<HTMLButtonElement>("error-sign-in-popup"),
   errorDismiss: byId<HTMLButtonElement>("error-dismiss"),
   signedOut: byId("signed-out"),
   signedIn: byId("signed-in"),
@@ -111,14 +112,27 @@ function showError(error: unknown): void {
   ui.errorHint.textContent = report.hint;
   ui.errorDetail.textContent = report.detail;
   ui.errorSignIn.hidden = !report.signIn;
+  ui.errorSignInPopup.hidden = !report.signIn;
   ui.error.hidden = false;
   say(""); // the alert speaks for itself
 
   console.warn("globus-app demo:", error);
+  if (report.sessionEnded) forgetEndedSession();
+}
+
+/**
+ * Globus refused the refresh token (revoked, or the session ended elsewhere): the stored tokens are
+ * dead, so the card must not go on saying "Signed in" with them. The logout removes them here and in
+ * the other tabs; revoking an already revoked token is harmless.
+ */
+function forgetEndedSession(): void {
+  app.logout({ sweep: true }).then(scheduleRender, scheduleRender);
 }
 
 function clearError(): void {
   ui.error.hidden = true;
+  // A notice about another tab is stale once this tab does something itself.
+  ui.remote.hidden = true;
   signedOutNote = undefined;
 }
 
@@ -148,6 +162,8 @@ interface UserInfo {
 }
 
 let userinfo: { identityId: string; info: Promise<UserInfo> } | undefined;
+/** Who is signed in, as of the last render; read synchronously by the popup login (see below). */
+let signedInIdentity: string | null = null;
 let records: TokenStorageData[] = [];
 let renderScheduled = false;
 let renderRun = 0;
@@ -175,6 +191,7 @@ async function render(): Promise<void> {
     showError(error);
   }
   if (run !== renderRun) return; // a newer render has the fresher state
+  signedInIdentity = signedIn ? identityId : null;
 
   ui.signedOut.hidden = signedIn;
   ui.signedIn.hidden = !signedIn;
@@ -251,11 +268,21 @@ setInterval(() => {
 // Signing in and out
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * A step-up (a GARE's parameters) for someone signed in must come back as the same identity, or the
+ * app refuses the tokens (identity mismatch). Unless the GARE names identities itself, ask Globus
+ * Auth for this one (`session_required_identities`), so its page offers only them.
+ */
+function withIdentityHint(authParams: GlobusAuthorizationParameters): GlobusAuthorizationParameters {
+  if (!signedInIdentity || (authParams.session_required_identities?.length ?? 0) > 0) return authParams;
+  return { ...authParams, session_required_identities: [signedInIdentity] };
+}
+
 function signInWithRedirect(authParams?: GlobusAuthorizationParameters): void {
   clearError();
   say("Taking you to Globus to sign in…");
   // Navigates away; the promise only settles here if starting the login fails.
-  app.login(authParams ? { authParams } : { force: true }).catch(showError);
+  app.login(authParams ? { authParams: withIdentityHint(authParams) } : { force: true }).catch(showError);
 }
 
 /**
@@ -265,23 +292,38 @@ function signInWithRedirect(authParams?: GlobusAuthorizationParameters): void {
 function signInWithPopup(authParams?: GlobusAuthorizationParameters): Promise<boolean> {
   clearError();
   say("Finish signing in in the popup window…");
-  return app.login({ ...(authParams ? { authParams } : { force: true }), loginFlowManager: popupLogin }).then(
-    () => {
-      say("Signed in.");
-      return true;
-    },
-    (error: unknown) => {
-      showError(error);
-      return false;
-    },
-  );
+  return app
+    .login({
+      ...(authParams ? { authParams: withIdentityHint(authParams) } : { force: true }),
+      loginFlowManager: popupLogin,
+    })
+    .then(
+      () => {
+        say("Signed in.");
+        return true;
+      },
+      (error: unknown) => {
+        showError(error);
+        return false;
+      },
+    );
+}
+
+/** Every button that starts a sign-in: while a popup is open, none may start a second one. */
+const signInButtons = [ui.signInRedirect, ui.signInPopup, ui.errorSignIn, ui.errorSignInPopup];
+
+function signInWithPopupFrom(button: HTMLButtonElement): void {
+  const others = signInButtons.filter((other) => other !== button);
+  for (const other of others) other.disabled = true;
+  void busy(button, () => signInWithPopup()).finally(() => {
+    for (const other of others) other.disabled = false;
+  });
 }
 
 ui.signInRedirect.addEventListener("click", () => signInWithRedirect());
-ui.signInPopup.addEventListener("click", () => {
-  void busy(ui.signInPopup, () => signInWithPopup());
-});
+ui.signInPopup.addEventListener("click", () => signInWithPopupFrom(ui.signInPopup));
 ui.errorSignIn.addEventListener("click", () => signInWithRedirect());
+ui.errorSignInPopup.addEventListener("click", () => signInWithPopupFrom(ui.errorSignInPopup));
 ui.errorDismiss.addEventListener("click", clearError);
 
 function logOut(button: HTMLButtonElement, globusSession = false): void {
@@ -359,7 +401,9 @@ async function search(text: string): Promise<void> {
                     class: "secondary small",
                     "aria-label": `List files of ${doc.display_name ?? doc.id}`,
                     onclick: (event: Event) =>
-                      void busy(event.currentTarget as HTMLButtonElement, () => listCollection(doc.id)),
+                      void busy(event.currentTarget as HTMLButtonElement, () =>
+                        listCollection(doc.id, doc.display_name ?? undefined),
+                      ),
                   },
                   "List files",
                 ),
@@ -376,13 +420,20 @@ async function search(text: string): Promise<void> {
 const REDRIVE_KEY = "globus-app-demo:redrive";
 let pendingGare: { gare: GARE; collectionId: string } | undefined;
 
-async function listCollection(collectionId: string): Promise<void> {
+async function listCollection(collectionId: string, knownName?: string): Promise<void> {
   clearError();
   ui.gare.hidden = true;
   say(`Listing collection ${collectionId}…`);
   try {
     const listing = await transfer.operationLs(collectionId);
-    showListing(collectionId, listing.DATA as FileDocument[]);
+    // People know a collection by its name; a search result has it, otherwise Transfer is asked.
+    const name =
+      knownName ||
+      (await transfer.getEndpoint(collectionId).then(
+        (doc) => (doc as EndpointDocument).display_name || undefined,
+        () => undefined, // the listing matters more than its heading
+      ));
+    showListing(collectionId, name, listing.DATA as FileDocument[]);
   } catch (error) {
     // A 403 that carries a Globus Auth requirements error: a login with its parameters fixes it.
     const gare = isGlobusAPIError(error) ? toGare(error.body) : null;
@@ -391,17 +442,19 @@ async function listCollection(collectionId: string): Promise<void> {
   }
 }
 
-function showListing(collectionId: string, files: FileDocument[]): void {
+function showListing(collectionId: string, name: string | undefined, files: FileDocument[]): void {
   say(`Listed ${files.length} entries of collection ${collectionId}.`);
   ui.apiResult.replaceChildren(
-    h("h3", {}, "Files in ", h("code", {}, collectionId)),
+    name
+      ? h("h3", {}, `Files in ${name} `, h("code", { class: "muted" }, collectionId))
+      : h("h3", {}, "Files in ", h("code", {}, collectionId)),
     h(
       "div",
       { class: "table-scroll" },
       h(
         "table",
         { id: "listing", class: "stack" },
-        h("caption", { class: "visually-hidden" }, `Files in collection ${collectionId}`),
+        h("caption", { class: "visually-hidden" }, `Files in ${name ?? `collection ${collectionId}`}`),
         h(
           "thead",
           {},
@@ -465,8 +518,11 @@ ui.gareRedirect.addEventListener("click", () => {
 ui.garePopup.addEventListener("click", () => {
   if (!pendingGare) return;
   const { gare, collectionId } = pendingGare;
+  ui.gareRedirect.disabled = true; // one sign-in at a time
   void busy(ui.garePopup, async () => {
     if (await signInWithPopup(gare.authorization_parameters)) await listCollection(collectionId);
+  }).finally(() => {
+    ui.gareRedirect.disabled = false;
   });
 });
 
@@ -477,8 +533,12 @@ ui.garePopup.addEventListener("click", () => {
 const transferPanel = new TransferPanel(byId("transfer-panel"), {
   transfer,
   config,
-  describe: (error) =>
-    describeError(error, { emulator: config.mode === "emulator", authUrl: config.authUrl }),
+  describe: (error) => {
+    const report = describeError(error, { emulator: config.mode === "emulator", authUrl: config.authUrl });
+    // The panel goes with the sign-in; the page-wide alert says why and offers the ways back in.
+    if (report.sessionEnded) showError(error);
+    return report;
+  },
   signInWithRedirect,
   signInWithPopup,
 });

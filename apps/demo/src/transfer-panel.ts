@@ -364,7 +364,11 @@ export class TransferPanel {
   #showProblem(error: unknown): void {
     const report = this.#options.describe(error);
     const signIn = report.signIn
-      ? h("button", { type: "button", onclick: () => this.#options.signInWithRedirect() }, "Sign in again")
+      ? h(
+          "button",
+          { type: "button", onclick: () => this.#options.signInWithRedirect() },
+          "Sign in again with Globus",
+        )
       : null;
     this.#problem.replaceChildren(
       h("h3", {}, report.title),
