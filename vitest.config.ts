@@ -15,8 +15,8 @@ export default defineConfig({
         test: {
           name: "node",
           environment: "node",
-          include: ["packages/*/src/**/*.test.ts"],
-          exclude: ["**/*.browser.test.ts", "**/node_modules/**"],
+          include: ["packages/*/src/**/*.test.ts", "packages/*/src/**/*.test.tsx"],
+          exclude: ["**/*.browser.test.ts", "**/*.browser.test.tsx", "**/node_modules/**"],
           testTimeout: 20_000,
         },
       },
@@ -24,7 +24,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "browser",
-          include: ["packages/*/src/**/*.browser.test.ts"],
+          include: ["packages/*/src/**/*.browser.test.ts", "packages/*/src/**/*.browser.test.tsx"],
           testTimeout: 20_000,
           browser: {
             enabled: true,

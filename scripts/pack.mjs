@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 /** Every package that is published, in dependency order. */
-export const PUBLISHED = ["core", "browser", "node", "services", "emulator", "globus-app"];
+export const PUBLISHED = ["core", "browser", "node", "services", "react", "emulator", "globus-app"];
 
 const destination = path.resolve(process.argv[2] ?? path.join(root, "packs"));
 mkdirSync(destination, { recursive: true });

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
-const packages = ["core", "browser", "node", "services", "emulator", "globus-app"];
+const packages = ["core", "browser", "node", "services", "react", "emulator", "globus-app"];
 let failed = 0;
 for (const name of packages) {
   const dir = path.join(root, "packages", name);

@@ -34,4 +34,11 @@ describe("globus-app entries", () => {
       shared.UserApp,
     );
   });
+
+  it("re-export the React bindings from globus-app/react, importable in Node without a DOM", async () => {
+    expect(typeof document).toBe("undefined");
+    const [entry, bindings] = await Promise.all([import("./react.ts"), import("@globus-app/react")]);
+    expect(Object.keys(entry).sort()).toEqual(Object.keys(bindings).sort());
+    expect(entry.GlobusAppProvider).toBe(bindings.GlobusAppProvider);
+  });
 });

@@ -15,7 +15,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, "..", "..", "..");
 const bin = (name: string) => path.join(repoRoot, "node_modules", ".bin", name);
 // The emulator too: README examples import it.
-const PACKAGES = ["core", "browser", "node", "services", "emulator", "globus-app"];
+const PACKAGES = ["core", "browser", "node", "services", "react", "emulator", "globus-app"];
 
 let project: string;
 let emu: Emulator;
