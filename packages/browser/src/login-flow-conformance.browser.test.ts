@@ -111,16 +111,27 @@ async function startPopupLogin(
     deliver: async (callback) => {
       const window = popup as Window | null;
       if (!window || window.closed) return;
-      window.location.href = callback;
-      // Handed over once the popup shows it and the flow has polled it (or closed the popup).
-      // A busy machine can take a while to load the page in the popup; 15 s is no time limit of
-      // the flow's, only how long this test waits for the browser.
+      // Handed over once the popup shows it, or the flow has settled on it (a refusal closes the
+      // popup at once). Chromium sometimes drops a navigation of a popup still loading another
+      // origin's page, so the test navigates again each second until the page is there; 15 s is no
+      // time limit of the flow's, only how long this test waits for the browser.
+      let settled = false;
+      void result.then(() => {
+        settled = true;
+      });
+      let navigatedAt = 0;
       await waitFor(() => {
+        if (settled || window.closed) return true;
         try {
-          return window.closed || window.location.href === callback;
+          if (window.location.href === callback) return true;
         } catch {
-          return false;
+          // Still on Globus's (the emulator's) page: not readable from here.
         }
+        if (performance.now() - navigatedAt > 1000) {
+          navigatedAt = performance.now();
+          window.location.href = callback;
+        }
+        return false;
       }, 15_000);
       await new Promise((resolve) => setTimeout(resolve, 3 * POLL_MS));
     },
