@@ -54,14 +54,26 @@ export type CliCommand =
   | { readonly kind: "help" }
   | { readonly kind: "start"; readonly options: EmulatorOptions };
 
-const VALUE_FLAGS = new Set([
+/** The fake services' port flags, their option, and their default: Auth's port plus the offset. */
+const SERVICE_PORT_FLAGS = {
+  "--transfer-port": { option: "transferPort", offset: 1 },
+  "--groups-port": { option: "groupsPort", offset: 2 },
+  "--search-port": { option: "searchPort", offset: 3 },
+  "--flows-port": { option: "flowsPort", offset: 4 },
+  "--timer-port": { option: "timerPort", offset: 5 },
+  "--compute-port": { option: "computePort", offset: 6 },
+} as const satisfies Record<string, { option: keyof EmulatorOptions; offset: number }>;
+
+type ServicePortFlag = keyof typeof SERVICE_PORT_FLAGS;
+type ServicePortOption = (typeof SERVICE_PORT_FLAGS)[ServicePortFlag]["option"];
+
+function isServicePortFlag(flag: string): flag is ServicePortFlag {
+  return Object.hasOwn(SERVICE_PORT_FLAGS, flag);
+}
+
+const VALUE_FLAGS = new Set<string>([
   "--port",
-  "--transfer-port",
-  "--groups-port",
-  "--search-port",
-  "--flows-port",
-  "--timer-port",
-  "--compute-port",
+  ...Object.keys(SERVICE_PORT_FLAGS),
   "--host",
   "--client",
   "--redirect-uri",
@@ -99,12 +111,7 @@ function parseClient(value: string): ClientRegistration {
  */
 export function parseCliArgs(argv: readonly string[]): CliCommand {
   let port = DEFAULT_CLI_PORT;
-  let transferPort: number | undefined;
-  let groupsPort: number | undefined;
-  let searchPort: number | undefined;
-  let flowsPort: number | undefined;
-  let timerPort: number | undefined;
-  let computePort: number | undefined;
+  const servicePorts: Partial<Record<ServicePortOption, number>> = {};
   let host: string | undefined;
   const clients: ClientRegistration[] = [];
   const redirectUris: string[] = [];
@@ -128,27 +135,13 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         if (value === undefined || value.startsWith("--")) throw new CliUsageError(`${flag} needs a value`);
       }
     }
+    if (isServicePortFlag(flag)) {
+      servicePorts[SERVICE_PORT_FLAGS[flag].option] = parseInteger(flag, value as string, 0, 65535);
+      continue;
+    }
     switch (flag) {
       case "--port":
         port = parseInteger(flag, value as string, 0, 65535);
-        break;
-      case "--transfer-port":
-        transferPort = parseInteger(flag, value as string, 0, 65535);
-        break;
-      case "--groups-port":
-        groupsPort = parseInteger(flag, value as string, 0, 65535);
-        break;
-      case "--search-port":
-        searchPort = parseInteger(flag, value as string, 0, 65535);
-        break;
-      case "--flows-port":
-        flowsPort = parseInteger(flag, value as string, 0, 65535);
-        break;
-      case "--timer-port":
-        timerPort = parseInteger(flag, value as string, 0, 65535);
-        break;
-      case "--compute-port":
-        computePort = parseInteger(flag, value as string, 0, 65535);
         break;
       case "--host":
         if (!value) throw new CliUsageError("--host needs a value");
@@ -197,12 +190,12 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   const next = (offset: number): number => (port === 0 || port + offset > 65535 ? 0 : port + offset);
   const options: EmulatorOptions = {
     port,
-    transferPort: transferPort ?? next(1),
-    groupsPort: groupsPort ?? next(2),
-    searchPort: searchPort ?? next(3),
-    flowsPort: flowsPort ?? next(4),
-    timerPort: timerPort ?? next(5),
-    computePort: computePort ?? next(6),
+    ...Object.fromEntries(
+      Object.values(SERVICE_PORT_FLAGS).map(({ option, offset }) => [
+        option,
+        servicePorts[option] ?? next(offset),
+      ]),
+    ),
     ...(host === undefined ? {} : { host }),
     ...(unsafeNonLoopbackHost ? { unsafeNonLoopbackHost } : {}),
     ...(allowedOrigins.length > 0 ? { allowedOrigins } : {}),
