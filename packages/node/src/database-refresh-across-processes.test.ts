@@ -14,6 +14,7 @@ import {
 import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { storeExpiredTokens as storeExpired } from "../test-support/store-expired-tokens.ts";
 import { testPostgres, testRedis, uniqueName } from "../test-support/test-servers.ts";
 import { PostgresTokenStorage } from "./postgres-token-storage.ts";
 import { RedisTokenStorage } from "./redis-token-storage.ts";
@@ -71,29 +72,7 @@ function startChild(args: string[]): { child: ChildProcess; output: Promise<stri
 /** Stores a person's tokens for Transfer and Auth, issued by the emulator, already expired. */
 async function storeExpiredTokens(storage: TokenStorage, identityId: string): Promise<void> {
   if (!emu) throw new Error("no emulator");
-  const issued = emu.control.issueTokens({
-    clientId: SAMPLE_CONFIDENTIAL_CLIENT.id,
-    identity: identityId,
-    scope: `openid ${TRANSFER_ALL}`,
-    refreshTokens: true,
-  });
-  const expired = Math.floor(Date.now() / 1000) - 60;
-  await storage.storeTokenDataByResourceServer(
-    Object.fromEntries(
-      [issued, ...issued.other_tokens].map((token) => [
-        token.resource_server,
-        {
-          resource_server: token.resource_server,
-          identity_id: identityId,
-          scope: token.scope,
-          access_token: token.access_token,
-          refresh_token: token.refresh_token ?? null,
-          expires_at_seconds: expired,
-          token_type: "Bearer",
-        },
-      ]),
-    ),
-  );
+  await storeExpired(emu.control, storage, identityId);
 }
 
 for (const { kind, server } of kinds) {

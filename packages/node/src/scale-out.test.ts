@@ -9,6 +9,7 @@ import { type Emulator, SAMPLE_CONFIDENTIAL_CLIENT, startEmulator } from "@globu
 import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { storeExpiredTokens } from "../test-support/store-expired-tokens.ts";
 import { testPostgres, testRedis, uniqueName } from "../test-support/test-servers.ts";
 import { CookieSealer } from "./cookie-sealer.ts";
 import { PostgresTokenStorage } from "./postgres-token-storage.ts";
@@ -145,32 +146,8 @@ for (const [kind, server] of [
         kind === "postgres"
           ? new PostgresTokenStorage({ connectionString: url, table: where })
           : new RedisTokenStorage({ url, keyPrefix: where });
-      const expired = Math.floor(Date.now() / 1000) - 60;
       await Promise.all(
-        people.map(async (identityId) => {
-          const issued = control.issueTokens({
-            clientId: SAMPLE_CONFIDENTIAL_CLIENT.id,
-            identity: identityId,
-            scope: `openid ${TRANSFER_ALL}`,
-            refreshTokens: true,
-          });
-          await root.forNamespace(identityId).storeTokenDataByResourceServer(
-            Object.fromEntries(
-              [issued, ...issued.other_tokens].map((token) => [
-                token.resource_server,
-                {
-                  resource_server: token.resource_server,
-                  identity_id: identityId,
-                  scope: token.scope,
-                  access_token: token.access_token,
-                  refresh_token: token.refresh_token ?? null,
-                  expires_at_seconds: expired,
-                  token_type: "Bearer",
-                },
-              ]),
-            ),
-          );
-        }),
+        people.map((identityId) => storeExpiredTokens(control, root.forNamespace(identityId), identityId)),
       );
       // The session cookies the people's browsers would hold, sealed as the handlers seal them.
       const sealer = new CookieSealer([SESSION_SECRET]);
