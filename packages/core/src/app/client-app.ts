@@ -5,6 +5,7 @@ import type { GlobusAuthorizer } from "../authorizers/globus-authorizer.ts";
 import { isMissingTokenError } from "../errors/token-validation-errors.ts";
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import type { GlobusAuthorizationParameters } from "../gare/globus-authorization-parameters.ts";
+import { mergeScopes } from "../scopes/scope-parser.ts";
 import type { ScopeRequirementsValidator, TokenDataValidator } from "../storage/token-data-validators.ts";
 import type { TokenResponse } from "../storage/token-response.ts";
 import type { TokenStorageData } from "../storage/token-storage-data.ts";
@@ -58,7 +59,9 @@ export class ClientApp extends GlobusApp {
     if (scopes.length === 0) {
       throw new GlobusSDKUsageError("A ClientApp cannot get tokens without configured required scopes.");
     }
-    return (this.loginClient as ConfidentialAppAuthClient).clientCredentialsTokens(scopes);
+    return (this.loginClient as ConfidentialAppAuthClient).clientCredentialsTokens(
+      mergeScopes(scopes).map(String),
+    );
   }
 
   protected async createAuthorizer(resourceServer: string): Promise<GlobusAuthorizer> {
@@ -74,9 +77,13 @@ export class ClientApp extends GlobusApp {
     } catch (error) {
       if (!isMissingTokenError(error)) throw error;
     }
-    return new ClientCredentialsAuthorizer(this.loginClient as ConfidentialAppAuthClient, scopes, {
-      ...(data ? { accessToken: data.access_token, expiresAtSeconds: data.expires_at_seconds } : {}),
-      ...this.renewalHooks(resourceServer),
-    });
+    return new ClientCredentialsAuthorizer(
+      this.loginClient as ConfidentialAppAuthClient,
+      mergeScopes(scopes),
+      {
+        ...(data ? { accessToken: data.access_token, expiresAtSeconds: data.expires_at_seconds } : {}),
+        ...this.renewalHooks(resourceServer),
+      },
+    );
   }
 }

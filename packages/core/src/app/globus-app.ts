@@ -2,14 +2,13 @@ import type { AuthLoginClient } from "../auth/auth-login-client.ts";
 import type { IdTokenDecoder } from "../auth/id-token-decoder.ts";
 import { loadLoginMachinery } from "../auth/load-login-machinery.ts";
 import type { GlobusAuthorizer } from "../authorizers/globus-authorizer.ts";
-import { GlobusError } from "../errors/globus-error.ts";
-import { isTokenStorageError } from "../errors/token-storage-error.ts";
 import { isTokenValidationError } from "../errors/token-validation-errors.ts";
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import type { GlobusAuthorizationParameters } from "../gare/globus-authorization-parameters.ts";
 import type { LoginFlowManager, LoginFlowOptions } from "../login/login-flow-manager.ts";
-import type { Scope } from "../scopes/scope.ts";
-import { mergeScopes, normalizeScopes, type ScopesInput } from "../scopes/scope-parser.ts";
+import type { ScopeLike } from "../scopes/scope.ts";
+import type { ScopesInput } from "../scopes/scope-parser.ts";
+import { scopeRequirementItems } from "../scopes/scope-requirement-items.ts";
 import { type GlobusUser, toGlobusUser } from "../storage/globus-user.ts";
 import { ScopeRequirementsValidator, type TokenDataValidator } from "../storage/token-data-validators.ts";
 import type { TokenResponse } from "../storage/token-response.ts";
@@ -132,7 +131,8 @@ export abstract class GlobusApp {
   /** The id_token decoder from the config, if one was given. */
   protected readonly idTokenDecoder: IdTokenDecoder | undefined;
 
-  readonly #requirements = new Map<string, Scope[]>();
+  /** Per resource server, the requirements as given (exact duplicates dropped), parsed when needed. */
+  readonly #requirements = new Map<string, ScopeLike[]>();
   readonly #authorizers = new Map<string, Promise<GlobusAuthorizer>>();
   readonly #events = new GlobusAppEvents();
   readonly #scopeValidator: ScopeRequirementsValidator;
@@ -182,9 +182,7 @@ export abstract class GlobusApp {
     }
     this.clientId = this.loginClient.clientId;
 
-    for (const [rs, scopes] of Object.entries(options.scopeRequirements ?? {})) {
-      this.#requirements.set(rs, mergeScopes(this.#requirements.get(rs) ?? [], normalizeScopes(scopes)));
-    }
+    this.#addRequirements(options.scopeRequirements ?? {});
 
     const storage = this.#resolveTokenStorage();
     this.#scopeValidator = new ScopeRequirementsValidator(() => Object.fromEntries(this.#requirements), {
@@ -311,21 +309,47 @@ export abstract class GlobusApp {
     return storage;
   }
 
-  /** A deep copy of the scope requirements, per resource server. */
-  get scopeRequirements(): Record<string, Scope[]> {
-    return Object.fromEntries([...this.#requirements].map(([rs, scopes]) => [rs, [...scopes]]));
+  /**
+   * The scope requirements per resource server, as scope strings in the order they were given
+   * (exact duplicates dropped): a copy. A login asks for them merged as Globus Auth reads one
+   * request; `ScopeParser.merge(app.scopeRequirements[rs])` gives that merge as `Scope`s. Strings,
+   * not `Scope`s, so that a page load needs no scope parser.
+   *
+   * @example
+   * ```ts
+   * app.scopeRequirements["transfer.api.globus.org"]; // ["urn:globus:auth:scope:transfer.api.globus.org:all"]
+   * ```
+   */
+  get scopeRequirements(): Record<string, string[]> {
+    return Object.fromEntries([...this.#requirements].map(([rs, scopes]) => [rs, scopes.map(String)]));
   }
 
   /**
-   * Adds scope requirements, merged with the existing ones without duplicates, and drops the cached
-   * authorizers of the affected resource servers only.
+   * Adds scope requirements (kept beside the existing ones, exact duplicates dropped) and drops the
+   * cached authorizers of the affected resource servers only. Items are checked to be scope strings
+   * or `Scope`s here; a scope string's syntax is checked when a login or a consents check parses it
+   * (`ScopeParseError`).
    */
   addScopeRequirements(requirements: ScopeRequirementsInput): void {
     checkOptionsObject(requirements, "addScopeRequirements' argument");
-    for (const [rs, scopes] of Object.entries(requirements)) {
-      this.#requirements.set(rs, mergeScopes(this.#requirements.get(rs) ?? [], normalizeScopes(scopes)));
-      this.#authorizers.delete(rs);
+    for (const rs of this.#addRequirements(requirements)) this.#authorizers.delete(rs);
+  }
+
+  #addRequirements(requirements: ScopeRequirementsInput): string[] {
+    const entries = Object.entries(requirements).map(
+      ([rs, scopes]) => [rs, scopeRequirementItems(scopes)] as const,
+    );
+    for (const [rs, items] of entries) {
+      const list = this.#requirements.get(rs) ?? [];
+      const seen = new Set(list.map(String));
+      for (const item of items) {
+        const text = String(item);
+        if (!seen.has(text)) list.push(item);
+        seen.add(text);
+      }
+      this.#requirements.set(rs, list);
     }
+    return entries.map(([rs]) => rs);
   }
 
   /** Subscribes to an app event; returns the function that unsubscribes. */
@@ -443,10 +467,10 @@ export abstract class GlobusApp {
     }
   }
 
+  /** The app's requirements and the caller's scopes, unparsed: the login client merges them. */
   #authParamsWithRequiredScopes(authParams?: GlobusAuthorizationParameters): GlobusAuthorizationParameters {
-    const all = [...this.#requirements.values()].flat();
-    const merged = mergeScopes(all, normalizeScopes(authParams?.required_scopes ?? []));
-    return { ...authParams, required_scopes: merged.map(String) };
+    const mine = [...this.#requirements.values()].flat().map(String);
+    return { ...authParams, required_scopes: [...mine, ...(authParams?.required_scopes ?? [])] };
   }
 
   /**
@@ -459,63 +483,25 @@ export abstract class GlobusApp {
   async logout(options: LogoutOptions = {}): Promise<void> {
     this.#assertOpen();
     checkOptionsObject(options, "logout's options");
-    const page = (globalThis as { location?: Location }).location;
-    let leave: string | undefined;
-    if (options.globusSession) {
-      if (!page) {
-        throw new GlobusSDKUsageError(
-          "globusSession needs a browser page; servers redirect to globusLogoutUrl().",
-        );
-      }
-      // What globusLogoutUrl builds, inline: importing it would pull the environment table along.
-      leave = `${this.loginClient.baseUrl}v2/web/logout?${new URLSearchParams({
-        client_id: this.clientId,
-        redirect_uri: options.redirectTo ?? this.config.loginRedirectUri ?? page.origin + page.pathname,
-        redirect_name: this.appName,
-      })}`;
-    }
-    const inner = this.tokenStorage.tokenStorage;
-    let stored: Awaited<ReturnType<TokenStorage["getTokenDataByResourceServer"]>>;
-    try {
-      stored = await inner.getTokenDataByResourceServer();
-    } catch (error) {
-      if (!options.removeUnreadable || !isTokenStorageError(error) || !inner.removeUnreadable) throw error;
-      await inner.removeUnreadable();
-      stored = await inner.getTokenDataByResourceServer();
-    }
-    const targets = Object.values(stored).filter(
-      (record) => options.sweep || this.#requirements.has(record.resource_server),
-    );
-    const failures: unknown[] = [];
-    for (const record of targets) {
-      for (const token of [record.access_token, record.refresh_token]) {
-        if (!token) continue;
-        try {
-          await this.loginClient.revokeToken(token);
-        } catch (error) {
-          failures.push(error);
-        }
-      }
-      await inner.removeTokenData(record.resource_server);
-    }
-    this.clearAuthorizerCache();
-    this.#scopeValidator.clearCache();
-    this.tokenStorage.forgetIdentity();
-    await this.#setUser(null);
-    const resourceServers = targets.map((record) => record.resource_server);
-    this.log("info", `logged out (${resourceServers.length} resource server(s))`);
-    this.emit("logout", { resourceServers, source: "local" });
-    this.emit("tokensChanged", { resourceServers, source: "local" });
-    this.emit("identityChanged", { identityId: null, user: null, source: "local" });
-    // Last: leaving the page ends this script, so local cleanup and events come first.
-    if (leave) page?.assign(leave);
-    if (failures.length > 0) {
-      throw new GlobusError(
-        `Logged out locally, but ${failures.length} token revocation(s) failed; the tokens may stay valid until they expire.`,
-        "API_ERROR",
-        { cause: failures[0] },
-      );
-    }
+    const { runLogout } = await loadLoginMachinery();
+    await runLogout(options, {
+      appName: this.appName,
+      clientId: this.clientId,
+      config: this.config,
+      loginClient: this.loginClient,
+      storage: this.tokenStorage.tokenStorage,
+      isRequired: (rs) => this.#requirements.has(rs),
+      forget: async (resourceServers) => {
+        this.clearAuthorizerCache();
+        this.#scopeValidator.clearCache();
+        this.tokenStorage.forgetIdentity();
+        await this.#setUser(null);
+        this.log("info", `logged out (${resourceServers.length} resource server(s))`);
+        this.emit("logout", { resourceServers, source: "local" });
+        this.emit("tokensChanged", { resourceServers, source: "local" });
+        this.emit("identityChanged", { identityId: null, user: null, source: "local" });
+      },
+    });
   }
 
   /**

@@ -64,6 +64,49 @@ describe("dependent scopes, consents and GAREs", () => {
     expect(scope).toContain(COLLECTION_B);
   });
 
+  it("keeps requirements as given, and a login asks for them merged into one scope per name", async () => {
+    const { app, flow } = makeApp({}, new MemoryTokenStorage(), [
+      `urn:globus:auth:scope:${TRANSFER}:all[*https://auth.globus.org/scopes/${COLLECTION_A}/data_access]`,
+      transferWithDataAccess([COLLECTION_B]),
+    ]);
+    await using _ = app;
+    expect(app.scopeRequirements[TRANSFER]).toHaveLength(2);
+    const asked: string[] = [];
+    const loginClient = app.loginClient;
+    const recording = {
+      runLoginFlow: async (...args: Parameters<typeof flow.runLoginFlow>) => {
+        const request = await loginClient.createAuthorizationRequest({
+          redirectUri: flow.redirectUri,
+          authParams: args[0],
+        });
+        asked.push(new URL(request.url).searchParams.get("scope") ?? "");
+        return flow.runLoginFlow(...args);
+      },
+    };
+    await app.login({ loginFlowManager: recording });
+    expect(asked).toEqual([
+      `urn:globus:auth:scope:${TRANSFER}:all[*https://auth.globus.org/scopes/${COLLECTION_A}/data_access *https://auth.globus.org/scopes/${COLLECTION_B}/data_access] openid`,
+    ]);
+    // One login granted both dependencies: the consents check passes without another.
+    await app.getAuthorizer(TRANSFER);
+    expect(flow.runs).toBe(1);
+  });
+
+  it("fails a login with ScopeParseError for a malformed requirement, and keeps the stored tokens", async () => {
+    const storage = new MemoryTokenStorage();
+    const { app } = makeApp({}, storage, "urn:globus:auth:scope:transfer.api.globus.org:all");
+    await using _ = app;
+    await app.login();
+    const before = await storage.getTokenDataByResourceServer();
+    // Type-checked here, parsed by the login that needs it (the page load carries no parser).
+    app.addScopeRequirements({ [TRANSFER]: "urn:globus:auth:scope:transfer.api.globus.org:all[*unclosed" });
+    await expect(app.login({ force: true })).rejects.toMatchObject({
+      name: "ScopeParseError",
+      code: "SCOPE_PARSE_ERROR",
+    });
+    expect(await storage.getTokenDataByResourceServer()).toEqual(before);
+  });
+
   it("meets a data_access ConsentRequired GARE with autoRedriveGares", async () => {
     emu.control.requireDataAccess(COLLECTION_C);
     const { app, flow } = makeApp({ autoRedriveGares: true });

@@ -7,10 +7,12 @@ import { GlobusAPIError, globusAPIErrorFromBody } from "../errors/api-error.ts";
 import { GlobusError, safeCause } from "../errors/globus-error.ts";
 import { isGlobusError } from "../errors/is-globus-error.ts";
 import { GlobusNetworkError } from "../errors/network-error.ts";
+import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import { toAuthorizeQuery } from "../gare/to-authorize-query.ts";
 import { fetchFailure, requestDeadline } from "../http/request-deadline.ts";
 import { consentGraph, consentGraphMeets, parseConsentsResponse } from "../scopes/consent-forest.ts";
-import type { Scope } from "../scopes/scope.ts";
+import type { ScopeLike } from "../scopes/scope.ts";
+import { mergeScopeTrees, scopeTreeString } from "../scopes/scope-graph.ts";
 import { checkTokenResponseBody } from "../storage/check-token-response-body.ts";
 import { type TokenGrantType, type TokenResponse, tokenResponseFromBody } from "../storage/token-response.ts";
 import type {
@@ -80,13 +82,18 @@ export class LoginMachinery {
    */
   async createAuthorizationRequest(options: AuthorizationRequestOptions): Promise<AuthorizationRequest> {
     const scopes = options.authParams.required_scopes ?? [];
+    if (!scopes.every((scope) => typeof scope === "string")) {
+      throw new GlobusSDKUsageError("authParams.required_scopes must be a list of scope strings.");
+    }
     const state = oauth.generateRandomState();
     const native = !this.#settings.isConfidential;
     const codeVerifier = native ? oauth.generateRandomCodeVerifier() : null;
     const query = new URLSearchParams({
       client_id: this.#settings.clientId,
       redirect_uri: options.redirectUri,
-      scope: scopes.join(" "),
+      // Merged as Globus Auth reads one request (`a[b] a[c]` → `a[b c]`); the app passes its
+      // requirements unparsed, so that the scope parser stays in this chunk.
+      scope: mergeScopeTrees(scopes).map(scopeTreeString).join(" "),
       state,
       response_type: "code",
       ...(codeVerifier
@@ -468,13 +475,18 @@ function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }
 
+/** `GlobusApp.logout`'s body: a logout revokes tokens, so it loads with this chunk. @internal */
+export { runLogout } from "../app/run-logout.ts";
+
 /**
  * Reads a consents API answer (`GET /v2/api/identities/<id>/consents`) into the check the app's
  * scope validator asks: whether the consents meet some scopes' dependencies. The ConsentForest
  * check without the class (its tree API is not needed here).
  * @internal
  */
-export function consentChecker(body: unknown): { meetsScopeRequirements(scopes: readonly Scope[]): boolean } {
+export function consentChecker(body: unknown): {
+  meetsScopeRequirements(scopes: readonly ScopeLike[]): boolean;
+} {
   const graph = consentGraph(parseConsentsResponse(body));
-  return { meetsScopeRequirements: (scopes) => consentGraphMeets(graph, scopes) };
+  return { meetsScopeRequirements: (scopes) => consentGraphMeets(graph, mergeScopeTrees(scopes)) };
 }

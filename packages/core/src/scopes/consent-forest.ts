@@ -2,6 +2,7 @@ import * as v from "valibot";
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import { ConsentParseError, ConsentTreeConstructionError } from "./consent-parse-error.ts";
 import type { Scope } from "./scope.ts";
+import type { ScopeTreeLike } from "./scope-graph.ts";
 import { normalizeScopes, type ScopesInput } from "./scope-parser.ts";
 
 /**
@@ -214,17 +215,17 @@ export function parseConsentsResponse(body: unknown): Consent[] {
  * Whether the consent tree under `root` grants `scope` (see {@link ConsentTree.meetsScopeRequirements}).
  * @internal
  */
-export function consentTreeMeets(graph: ConsentGraph, root: Consent, scope: Scope): boolean {
+export function consentTreeMeets(graph: ConsentGraph, root: Consent, scope: ScopeTreeLike): boolean {
   // An explicit stack instead of recursion: a scope thousands of levels deep must not overflow.
   interface Frame {
     node: Consent;
-    scope: Scope;
+    scope: ScopeTreeLike;
     children: Consent[];
     dep: number;
     child: number;
   }
-  const memo = new Map<Consent, Map<Scope, boolean>>();
-  const remember = (node: Consent, s: Scope, value: boolean): boolean => {
+  const memo = new Map<Consent, Map<ScopeTreeLike, boolean>>();
+  const remember = (node: Consent, s: ScopeTreeLike, value: boolean): boolean => {
     let byScope = memo.get(node);
     if (byScope === undefined) {
       byScope = new Map();
@@ -243,7 +244,7 @@ export function consentTreeMeets(graph: ConsentGraph, root: Consent, scope: Scop
   };
   const stack: Frame[] = [];
   let last: boolean | undefined;
-  const enter = (node: Consent, s: Scope): void => {
+  const enter = (node: Consent, s: ScopeTreeLike): void => {
     const cached = memo.get(node)?.get(s);
     if (cached !== undefined) last = cached;
     else if (node.scope_name !== s.scopeString) last = remember(node, s, false);
@@ -269,7 +270,7 @@ export function consentTreeMeets(graph: ConsentGraph, root: Consent, scope: Scop
       stack.pop();
       last = remember(frame.node, frame.scope, false);
     } else {
-      enter(frame.children[frame.child] as Consent, frame.scope.dependencies[frame.dep] as Scope);
+      enter(frame.children[frame.child] as Consent, frame.scope.dependencies[frame.dep] as ScopeTreeLike);
     }
   }
   return last === true;
@@ -280,7 +281,7 @@ export function consentTreeMeets(graph: ConsentGraph, root: Consent, scope: Scop
  * {@link ConsentForest.meetsScopeRequirements}).
  * @internal
  */
-export function consentGraphMeets(graph: ConsentGraph, scopes: readonly Scope[]): boolean {
+export function consentGraphMeets(graph: ConsentGraph, scopes: readonly ScopeTreeLike[]): boolean {
   return scopes.every((scope) => graph.roots.some((root) => consentTreeMeets(graph, root, scope)));
 }
 

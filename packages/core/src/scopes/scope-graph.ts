@@ -1,3 +1,4 @@
+import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import { ScopeCycleError, ScopeParseError } from "./scope-parse-error.ts";
 
 /**
@@ -211,6 +212,89 @@ export function buildFromScopeGraph<T>(
     depsOf.set(name, deps);
   }
   return [...graph.roots.values()].map((root) => get(root.name, root.optional));
+}
+
+/**
+ * Parses scope strings and merges them with scope trees as Globus Auth reads one request (see
+ * {@link ScopeGraph}), as plain trees: what the login code needs, without the `Scope` class.
+ * @internal
+ */
+export function mergeScopeTrees(items: Iterable<string | ScopeTreeLike>): ScopeTreeLike[] {
+  return buildFromScopeGraph<ScopeTreeLike>(
+    parseScopeGraph(items),
+    (scopeString, optional, dependencies) => ({
+      scopeString,
+      optional,
+      dependencies,
+    }),
+  );
+}
+
+/**
+ * The longest string form of a scope (or list of scopes) this library builds: far above any real
+ * scope string, far below what takes seconds to build (or V8 cannot build at all).
+ * @internal
+ */
+export const MAX_STRING_LENGTH = 4_194_304;
+
+/**
+ * The length of a scope tree's string form, each distinct node measured once (linear in the DAG);
+ * pass one `memo` to measure several trees that share sub-trees.
+ * @internal
+ */
+export function stringLength(root: ScopeTreeLike, memo = new Map<ScopeTreeLike, number>()): number {
+  const stack: Array<[ScopeTreeLike, boolean]> = [[root, false]];
+  while (stack.length > 0) {
+    const [scope, expanded] = stack.pop() as [ScopeTreeLike, boolean];
+    if (memo.has(scope)) continue;
+    if (!expanded) {
+      stack.push([scope, true]);
+      for (const dep of scope.dependencies) if (!memo.has(dep)) stack.push([dep, false]);
+      continue;
+    }
+    const deps = scope.dependencies;
+    // `*name`, then `[`, the dependencies separated by spaces, and `]`.
+    let length = scope.scopeString.length + (scope.optional ? 1 : 0);
+    if (deps.length > 0) length += deps.length + 1;
+    for (const dep of deps) length += memo.get(dep) as number;
+    memo.set(scope, length);
+  }
+  return memo.get(root) as number;
+}
+
+/**
+ * A scope tree's string form, `*name[dep *dep2[…]]` (what `Scope.toString` gives). Never recurses.
+ *
+ * @throws {GlobusSDKUsageError} the string would be longer than {@link MAX_STRING_LENGTH}: parsing
+ * shares repeated sub-trees, but the string spells each one out wherever it appears, so a few
+ * hundred bytes such as `x0[x1 x2] x1[x2 x3] …` double at every level.
+ * @internal
+ */
+export function scopeTreeString(root: ScopeTreeLike): string {
+  if (root.dependencies.length > 0 && stringLength(root) > MAX_STRING_LENGTH) {
+    throw new GlobusSDKUsageError(
+      `The scope '${root.scopeString}' would serialize to more than ${MAX_STRING_LENGTH} characters.`,
+    );
+  }
+  const parts: string[] = [];
+  const stack: Array<ScopeTreeLike | string> = [root];
+  while (stack.length > 0) {
+    const item = stack.pop() as ScopeTreeLike | string;
+    if (typeof item === "string") {
+      parts.push(item);
+      continue;
+    }
+    parts.push(item.optional ? `*${item.scopeString}` : item.scopeString);
+    const deps = item.dependencies;
+    if (deps.length === 0) continue;
+    parts.push("[");
+    stack.push("]");
+    for (let i = deps.length - 1; i >= 0; i--) {
+      stack.push(deps[i] as ScopeTreeLike);
+      if (i > 0) stack.push(" ");
+    }
+  }
+  return parts.join("");
 }
 
 /**

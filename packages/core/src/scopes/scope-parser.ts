@@ -1,13 +1,6 @@
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
-import {
-  MAX_STRING_LENGTH,
-  parseScopes,
-  Scope,
-  type ScopeLike,
-  scopesFromGraph,
-  stringLength,
-} from "./scope.ts";
-import { parseScopeGraph } from "./scope-graph.ts";
+import { parseScopes, Scope, type ScopeLike, scopesFromGraph } from "./scope.ts";
+import { MAX_STRING_LENGTH, parseScopeGraph, type ScopeTreeLike, stringLength } from "./scope-graph.ts";
 
 /** One scope, or any iterable (array, set, generator) of scope strings and `Scope`s. */
 export type ScopesInput = ScopeLike | Iterable<ScopeLike>;
@@ -105,7 +98,7 @@ export function serializeScopes(input: ScopesInput, options: SerializeScopesOpti
   const list = [...items(input)];
   // Each scope's string form is capped (see Scope.toString), but many scopes sharing one large
   // sub-tree would still add up to gigabytes: measure the whole list before building any of it.
-  const memo = new Map<Scope, number>();
+  const memo = new Map<ScopeTreeLike, number>();
   let total = 0;
   for (const item of list) if (typeof item !== "string") total += stringLength(item, memo) + 1;
   if (total > MAX_STRING_LENGTH) {

@@ -1,5 +1,5 @@
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
-import { buildFromScopeGraph, parseScopeGraph, type ScopeGraphData } from "./scope-graph.ts";
+import { buildFromScopeGraph, parseScopeGraph, type ScopeGraphData, scopeTreeString } from "./scope-graph.ts";
 import { ScopeParseError } from "./scope-parse-error.ts";
 
 /** A scope given either as a scope string (parsed when needed) or as a {@link Scope}. */
@@ -172,30 +172,7 @@ export class Scope {
    * few hundred bytes such as `x0[x1 x2] x1[x2 x3] …` double at every level.
    */
   toString(): string {
-    if (this.dependencies.length > 0 && stringLength(this) > MAX_STRING_LENGTH) {
-      throw new GlobusSDKUsageError(
-        `The scope '${this.scopeString}' would serialize to more than ${MAX_STRING_LENGTH} characters.`,
-      );
-    }
-    const parts: string[] = [];
-    const stack: Array<Scope | string> = [this];
-    while (stack.length > 0) {
-      const item = stack.pop() as Scope | string;
-      if (typeof item === "string") {
-        parts.push(item);
-        continue;
-      }
-      parts.push(item.optional ? `*${item.scopeString}` : item.scopeString);
-      const deps = item.dependencies;
-      if (deps.length === 0) continue;
-      parts.push("[");
-      stack.push("]");
-      for (let i = deps.length - 1; i >= 0; i--) {
-        stack.push(deps[i] as Scope);
-        if (i > 0) stack.push(" ");
-      }
-    }
-    return parts.join("");
+    return scopeTreeString(this);
   }
 
   /** `JSON.stringify(scope)` gives the scope string. */
@@ -209,38 +186,6 @@ export class Scope {
  * get the same number from the same table. Keys stay short (child numbers, not child strings), so
  * deep scopes cost linear time, and no recursion is used.
  */
-/**
- * The longest string form of a scope (or list of scopes) this library builds: far above any real
- * scope string, far below what takes seconds to build (or V8 cannot build at all).
- * @internal
- */
-export const MAX_STRING_LENGTH = 4_194_304;
-
-/**
- * The length of `toString()`, each distinct Scope object measured once (linear in the DAG); pass
- * one `memo` to measure several scopes that share sub-trees.
- * @internal
- */
-export function stringLength(root: Scope, memo = new Map<Scope, number>()): number {
-  const stack: Array<[Scope, boolean]> = [[root, false]];
-  while (stack.length > 0) {
-    const [scope, expanded] = stack.pop() as [Scope, boolean];
-    if (memo.has(scope)) continue;
-    if (!expanded) {
-      stack.push([scope, true]);
-      for (const dep of scope.dependencies) if (!memo.has(dep)) stack.push([dep, false]);
-      continue;
-    }
-    const deps = scope.dependencies;
-    // `*name`, then `[`, the dependencies separated by spaces, and `]`.
-    let length = scope.scopeString.length + (scope.optional ? 1 : 0);
-    if (deps.length > 0) length += deps.length + 1;
-    for (const dep of deps) length += memo.get(dep) as number;
-    memo.set(scope, length);
-  }
-  return memo.get(root) as number;
-}
-
 function canonicalId(root: Scope, table: Map<string, number>): number {
   const memo = new Map<Scope, number>();
   const stack: Array<[Scope, boolean]> = [[root, false]];

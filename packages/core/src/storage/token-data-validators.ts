@@ -5,7 +5,8 @@ import {
   MissingTokenError,
   UnmetScopeRequirementsError,
 } from "../errors/token-validation-errors.ts";
-import type { Scope } from "../scopes/scope.ts";
+import type { ScopeLike } from "../scopes/scope.ts";
+import { requiredRootScopes } from "../scopes/scope-requirement-items.ts";
 import type { TokenStorageData } from "./token-storage-data.ts";
 
 /** What a validator knows about the identity while it checks records. */
@@ -71,8 +72,8 @@ export class UnchangingIdentityIDValidator implements TokenDataValidator {
 export interface ConsentChecker {
   /** Fetches the identity's consents anew and returns an object that can be asked about them. */
   fetch(identityId: string): Promise<{
-    /** Whether the consents cover every one of `scopes`. */
-    meetsScopeRequirements(scopes: readonly Scope[]): boolean;
+    /** Whether the consents cover every one of `scopes` (scope strings are parsed and merged). */
+    meetsScopeRequirements(scopes: readonly ScopeLike[]): boolean;
   }>;
 }
 
@@ -82,16 +83,16 @@ export interface ConsentChecker {
  * answer is cached and fetched again only when the cache does not satisfy the requirements.
  */
 export class ScopeRequirementsValidator implements TokenDataValidator {
-  readonly #requirements: () => Readonly<Record<string, readonly Scope[]>>;
+  readonly #requirements: () => Readonly<Record<string, readonly ScopeLike[]>>;
   readonly #consents: ConsentChecker | undefined;
-  #cachedForest: { meetsScopeRequirements(scopes: readonly Scope[]): boolean } | undefined;
+  #cachedForest: { meetsScopeRequirements(scopes: readonly ScopeLike[]): boolean } | undefined;
   #cachedFor: string | undefined;
 
   /**
    * @param requirements - read on every check, so requirements added later are honoured.
    * @param consents - how to read consents; without it dependent scopes are not checked.
    */
-  constructor(requirements: () => Readonly<Record<string, readonly Scope[]>>, consents?: ConsentChecker) {
+  constructor(requirements: () => Readonly<Record<string, readonly ScopeLike[]>>, consents?: ConsentChecker) {
     this.#requirements = requirements;
     this.#consents = consents;
   }
@@ -107,7 +108,7 @@ export class ScopeRequirementsValidator implements TokenDataValidator {
     for (const record of Object.values(data)) {
       this.#checkRoots(record);
       const required = this.#requirements()[record.resource_server] ?? [];
-      if (required.some((scope) => scope.dependencies.length > 0)) {
+      if (requiredRootScopes(required).dependent) {
         await this.#checkDependencies(required, context.tokenDataIdentityId ?? context.priorIdentityId);
       }
     }
@@ -116,13 +117,15 @@ export class ScopeRequirementsValidator implements TokenDataValidator {
   #checkRoots(record: TokenStorageData): void {
     const required = this.#requirements()[record.resource_server];
     if (!required) return;
-    const granted = new Set(record.scope.split(" ").filter(Boolean));
-    if (required.some((scope) => !granted.has(scope.scopeString))) {
-      throw new UnmetScopeRequirementsError("Unmet scope requirements", this.#describe());
+    const granted = new Set(record.scope.split(" "));
+    for (const name of requiredRootScopes(required).names) {
+      if (!granted.has(name)) {
+        throw new UnmetScopeRequirementsError("Unmet scope requirements", this.#describe());
+      }
     }
   }
 
-  async #checkDependencies(required: readonly Scope[], identityId: string | null): Promise<void> {
+  async #checkDependencies(required: readonly ScopeLike[], identityId: string | null): Promise<void> {
     if (this.#cachedFor === identityId && this.#cachedForest?.meetsScopeRequirements(required)) return;
     if (identityId === null || !this.#consents) return;
     const forest = await this.#consents.fetch(identityId);
@@ -141,10 +144,7 @@ export class ScopeRequirementsValidator implements TokenDataValidator {
 
   #describe(): Record<string, string[]> {
     return Object.fromEntries(
-      Object.entries(this.#requirements()).map(([rs, scopes]) => [
-        rs,
-        scopes.map((scope) => scope.toString()),
-      ]),
+      Object.entries(this.#requirements()).map(([rs, scopes]) => [rs, scopes.map(String)]),
     );
   }
 }
