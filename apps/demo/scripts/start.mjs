@@ -1,9 +1,6 @@
 #!/usr/bin/env node
 // `npm start`: the Globus Auth emulator (consent page shown) and the demo portal, in this one
-// process, so that Ctrl+C (SIGINT) or SIGTERM stops both and leaves nothing behind. The demo is
-// built and served as it would ship (`vite build` + `vite preview`, as the end-to-end tests use it);
-// `npm start -- --dev` serves it from the Vite dev server instead, with hot reload of the demo and
-// of the workspace packages' sources.
+// process (scripts/start-spa-demo.mjs); `npm start -- --dev` serves the demo from the Vite dev server.
 //
 // Environment:
 //   DEMO_PORT        the demo's port (default 5173)
@@ -12,164 +9,11 @@
 //                    a native-app client registered with Globus: no emulator, the demo signs in to
 //                    real Globus (register http://127.0.0.1:<DEMO_PORT>/ as its redirect URI)
 
-import { spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { startSpaDemo } from "../../../scripts/start-spa-demo.mjs";
 
-const HOST = "127.0.0.1";
-const root = fileURLToPath(new URL("../../../", import.meta.url));
-const demoDir = fileURLToPath(new URL("../", import.meta.url));
-
-function portFromEnv(name, fallback) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    console.error(`start: ${name} must be a port number (1-65535), not "${raw}"`);
-    process.exit(2);
-  }
-  return port;
-}
-
-const demoPort = portFromEnv("DEMO_PORT", 5173);
-const emulatorPort = portFromEnv("EMULATOR_PORT", 8700);
-const demoUrl = `http://${HOST}:${demoPort}/`;
-const realGlobus = Boolean(process.env.VITE_GLOBUS_CLIENT_ID?.trim());
-const devServer = process.argv.includes("--dev");
-
-/** Everything to stop, last started first. */
-const stoppers = [];
-let stopping;
-
-function stop(signal) {
-  if (stopping) {
-    // A second Ctrl+C: the person wants out now.
-    process.exit(130);
-  }
-  console.log(`\n${signal ?? "stop"}: stopping the demo${realGlobus ? "" : " and the emulator"}…`);
-  const deadline = setTimeout(() => process.exit(1), 5000);
-  deadline.unref();
-  stopping = (async () => {
-    for (const close of stoppers.reverse()) {
-      try {
-        await close();
-      } catch (error) {
-        console.error(`start: while stopping: ${error.message}`);
-      }
-    }
-    process.exit(0);
-  })();
-}
-
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => stop(signal));
-
-let emulatorBanner = [];
-if (!realGlobus) {
-  // The emulator's CLI and module run from its build; build it (a no-op when up to date).
-  const require = createRequire(import.meta.url);
-  const tsc = require.resolve("typescript/bin/tsc");
-  const build = spawnSync(process.execPath, [tsc, "-b", "packages/emulator"], {
-    cwd: root,
-    stdio: "inherit",
-  });
-  if (build.status !== 0) {
-    console.error("start: building packages/emulator failed (npx tsc -b packages/emulator).");
-    process.exit(1);
-  }
-  if (stopping) await stopping;
-
-  const { startEmulator, SAMPLE_COLLECTIONS, SAMPLE_IDENTITIES } = await import(
-    pathToFileURL(`${root}packages/emulator/dist/index.js`).href
-  );
-  let emulator;
-  try {
-    emulator = await startEmulator({
-      port: emulatorPort,
-      host: HOST,
-      autoApprove: false, // people pick an identity and click Allow, as at Globus
-      // The demo's origin is this redirect URI's, so the OAuth endpoints and the fake Transfer
-      // answer its page's CORS requests. The page never calls the control API (/_emulator), so it
-      // gets no allowedOrigins: no other local page can drive the emulator through a browser.
-      redirectUris: [demoUrl],
-      onLog: (message) => console.error(message),
-    });
-  } catch (error) {
-    console.error(`start: cannot start the emulator on ${HOST}:${emulatorPort}: ${error.message}`);
-    if (error.code === "EADDRINUSE") console.error("Set EMULATOR_PORT to use another port.");
-    process.exit(1);
-  }
-  stoppers.push(() => emulator.close());
-
-  const [listed] = SAMPLE_COLLECTIONS;
-  const stepUp = SAMPLE_COLLECTIONS.find((collection) => collection.highAssurance) ?? listed;
-  emulator.control.requireMfa(stepUp.id);
-
-  // Vite hands VITE_* variables of its own environment to the page.
-  process.env.VITE_GLOBUS_AUTH_URL = emulator.url;
-  process.env.VITE_DEMO_LS_COLLECTION ??= listed.id;
-  process.env.VITE_DEMO_MFA_COLLECTION ??= stepUp.id;
-
-  emulatorBanner = [
-    `  Globus Auth emulator  ${emulator.url}   (control API: ${emulator.url}_emulator)`,
-    "  Registered clients:",
-    ...emulator.clients.map(
-      (client) =>
-        `    ${client.id}  ${client.secret ? `confidential, secret ${client.secret}` : "native (PKCE)"}`,
-    ),
-    "  Sign in as any of:",
-    ...SAMPLE_IDENTITIES.map((identity) => `    ${identity.name.padEnd(14)} ${identity.username}`),
-    `  Step-up: ${stepUp.displayName} (${stepUp.id}) requires MFA`,
-  ];
-}
-
-// Vite is resolved from the workspace root (hoisted), like the demo's own dependency.
-const vite = await import("vite");
-const viteOptions = { root: demoDir, configFile: `${demoDir}vite.config.ts`, clearScreen: false };
-let server;
-try {
-  if (devServer) {
-    server = await vite.createServer({
-      ...viteOptions,
-      server: { host: HOST, port: demoPort, strictPort: true },
-    });
-    await server.listen();
-  } else {
-    // What a portal ships: one bundle, built with the VITE_* settings above. One output folder per
-    // port, so a second instance (the end-to-end tests' beside `npm start`) never overwrites this one.
-    const build = { outDir: `dist/${demoPort}`, emptyOutDir: true };
-    console.log("Building the demo…");
-    await vite.build({ ...viteOptions, build, logLevel: "warn" });
-    server = await vite.preview({
-      ...viteOptions,
-      build,
-      preview: { host: HOST, port: demoPort, strictPort: true },
-    });
-  }
-} catch (error) {
-  console.error(`start: cannot start the demo on ${HOST}:${demoPort}: ${error.message}`);
-  if (error.code === "EADDRINUSE" || /in use/i.test(error.message)) {
-    console.error("Set DEMO_PORT to use another port.");
-  }
-  for (const close of stoppers.reverse()) await close();
-  process.exit(1);
-}
-stoppers.push(() => server.close());
-
-console.log(
-  [
-    "",
-    "globus-app demo portal",
-    "",
-    `  Open  ${demoUrl}`,
-    "",
-    ...(realGlobus
-      ? [
-          `  Signing in to Globus (${process.env.VITE_GLOBUS_SDK_ENVIRONMENT || "production"}) with client ${process.env.VITE_GLOBUS_CLIENT_ID}`,
-          `  The client must allow the redirect URI ${demoUrl}`,
-        ]
-      : emulatorBanner),
-    "",
-    "Press Ctrl+C to stop.",
-    "",
-  ].join("\n"),
-);
+await startSpaDemo({
+  title: "globus-app demo portal",
+  appDir: new URL("../", import.meta.url),
+  port: { env: "DEMO_PORT", fallback: 5173 },
+  emulatorPort: { env: "EMULATOR_PORT", fallback: 8700 },
+});
