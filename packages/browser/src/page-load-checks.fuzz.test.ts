@@ -1,9 +1,9 @@
+import { parsePendingLogin } from "@globus-app/core";
 import fc from "fast-check";
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { parseCrossTabMessage } from "./cross-tab-channel.ts";
 import { CrossTabMessageSchema } from "./cross-tab-message-schema.ts";
-import { parsePendingLogin } from "./internal/parse-pending-login.ts";
 
 // The checks a page load runs (a cross-tab message, a pending redirect login) are written by hand
 // to keep valibot off the page-load path; each must accept exactly what the valibot schema it

@@ -1,25 +1,20 @@
 import {
   type AuthLoginClient,
-  BaseLoginFlowManager,
   type BaseLoginFlowManagerOptions,
   type GlobusAuthorizationParameters,
-  GlobusSDKUsageError,
-  LoginCancelledError,
+  type IdTokenDecoder,
   LoginFlowError,
+  type LoginFlowManager,
   type LoginFlowManagerContext,
   type LoginFlowOptions,
-  LoginStateMismatchError,
+  loadLoginMachinery,
   loginCallbackState,
+  readPendingLogin,
   type TokenResponse,
 } from "@globus-app/core";
 import { appFlowOptions, checkFlowOptions, pageLocation } from "./internal/browser-flow-support.ts";
-import { type PendingLogin, parsePendingLogin } from "./internal/parse-pending-login.ts";
 
-/** Prefix of the sessionStorage keys of pending redirect logins; one key per `state`. */
-export const PENDING_LOGIN_KEY_PREFIX = "globus-app:login:";
-
-/** Query parameters a callback carries, removed from the address bar once it is handled. */
-const CALLBACK_PARAMS = ["code", "state", "error", "error_description", "error_uri", "iss"];
+export { PENDING_LOGIN_KEY_PREFIX } from "@globus-app/core";
 
 /** Options of {@link RedirectLoginFlowManager}. */
 export interface RedirectLoginFlowManagerOptions extends BaseLoginFlowManagerOptions {
@@ -56,13 +51,6 @@ export interface RedirectLoginResult {
 
 const OWNER = "RedirectLoginFlowManager";
 
-/** The callback URL without its OAuth parameters; other parameters and the hash stay. */
-function withoutCallbackParams(url: URL): string {
-  const clean = new URL(url);
-  for (const name of CALLBACK_PARAMS) clean.searchParams.delete(name);
-  return clean.href;
-}
-
 /**
  * Logs a person in by sending this tab to Globus Auth and handling the redirect back (the
  * authorization-code flow with PKCE and a random `state`). The default flow of browser apps.
@@ -88,7 +76,15 @@ function withoutCallbackParams(url: URL): string {
  * }
  * ```
  */
-export class RedirectLoginFlowManager extends BaseLoginFlowManager {
+export class RedirectLoginFlowManager implements LoginFlowManager {
+  /** The login client the flow uses. */
+  readonly loginClient: AuthLoginClient;
+  /** Whether refresh tokens are requested. */
+  readonly requestRefreshTokens: boolean;
+  /** The grant name shown on the consent page. */
+  readonly prefillNamedGrant: string | undefined;
+  /** The custom id_token decoder, if any. */
+  readonly idTokenDecoder: IdTokenDecoder | undefined;
   /** The configured redirect URI; undefined means the current page's at login time. */
   readonly redirectUri: string | undefined;
   /** How long a pending login stays acceptable, in ms. */
@@ -99,8 +95,11 @@ export class RedirectLoginFlowManager extends BaseLoginFlowManager {
 
   /** @throws GlobusSDKUsageError when `redirectUri` is not an absolute URL, or `maxAgeMs` not positive. */
   constructor(loginClient: AuthLoginClient, options: RedirectLoginFlowManagerOptions = {}) {
-    super(loginClient, options);
     checkFlowOptions(OWNER, options, ["maxAgeMs"]);
+    this.loginClient = loginClient;
+    this.requestRefreshTokens = options.requestRefreshTokens ?? false;
+    this.prefillNamedGrant = options.prefillNamedGrant;
+    this.idTokenDecoder = options.idTokenDecoder;
     this.redirectUri = options.redirectUri;
     this.maxAgeMs = options.maxAgeMs ?? 3_600_000;
     this.#storageOption = options.storage;
@@ -150,38 +149,26 @@ export class RedirectLoginFlowManager extends BaseLoginFlowManager {
     authParams: GlobusAuthorizationParameters,
     options: LoginFlowOptions = {},
   ): Promise<TokenResponse> {
-    const { signal } = options;
-    if (signal?.aborted) throw new LoginCancelledError();
-    const redirectUri = this.#resolveRedirectUri();
-    const returnUrl = this.#resolveReturnUrl();
-    const storage = this.storage;
-    this.#prune(storage);
-    const request = await this.startAuthorization(authParams, redirectUri);
-    if (signal?.aborted) throw new LoginCancelledError();
-    const entry: PendingLogin = {
-      v: 1,
-      clientId: this.loginClient.clientId,
-      state: request.state,
-      codeVerifier: request.codeVerifier,
-      redirectUri: request.redirectUri,
-      returnUrl,
-      createdAt: Date.now(),
-    };
-    try {
-      storage.setItem(PENDING_LOGIN_KEY_PREFIX + request.state, JSON.stringify(entry));
-    } catch (error) {
-      throw new LoginFlowError("Could not save the pending login in sessionStorage.", undefined, {
-        cause: error,
-      });
-    }
-    try {
-      (this.#navigate ?? ((url: string) => pageLocation(OWNER, "navigating").assign(url)))(request.url);
-    } catch (error) {
-      storage.removeItem(PENDING_LOGIN_KEY_PREFIX + request.state);
-      throw error;
-    }
-    return new Promise<TokenResponse>((_resolve, reject) => {
-      signal?.addEventListener("abort", () => reject(new LoginCancelledError()), { once: true });
+    return (await this.#steps()).runLoginFlow(authParams, options);
+  }
+
+  /**
+   * The login half, in the login chunk (a signed-in page load never fetches it), bound to this
+   * flow's settings (read anew: `storage` may be overridden).
+   */
+  async #steps() {
+    const { RedirectLoginSteps } = await loadLoginMachinery();
+    return new RedirectLoginSteps({
+      loginClient: this.loginClient,
+      redirectUri: this.redirectUri,
+      maxAgeMs: this.maxAgeMs,
+      storage: this.storage,
+      storageGiven: this.#storageOption !== undefined,
+      navigate: this.#navigate,
+      returnUrl: this.#returnUrl,
+      requestRefreshTokens: this.requestRefreshTokens,
+      ...(this.prefillNamedGrant ? { prefillNamedGrant: this.prefillNamedGrant } : {}),
+      idTokenDecoder: this.idTokenDecoder,
     });
   }
 
@@ -196,7 +183,7 @@ export class RedirectLoginFlowManager extends BaseLoginFlowManager {
     const state = loginCallbackState(url);
     if (!state) return false;
     try {
-      return this.#read(this.storage, state) !== undefined;
+      return readPendingLogin(this.storage, state, this.loginClient.clientId, this.maxAgeMs) !== undefined;
     } catch {
       return false;
     }
@@ -221,131 +208,6 @@ export class RedirectLoginFlowManager extends BaseLoginFlowManager {
     url: string | URL = pageLocation(OWNER, "completeRedirect").href,
     options: LoginFlowOptions = {},
   ): Promise<RedirectLoginResult> {
-    // The state the callback claims only finds the pending login; readCallback then checks it.
-    const state = loginCallbackState(url);
-    if (!state) throw new LoginStateMismatchError();
-    const storage = this.storage;
-    const entry = this.#take(storage, state);
-    // Leave the address bar alone only when the callback belongs to another app's pending login.
-    if (entry || storage.getItem(PENDING_LOGIN_KEY_PREFIX + state) === null) this.#cleanAddressBar(state);
-    if (!entry) throw new LoginStateMismatchError();
-    const request = {
-      url: "",
-      state: entry.state,
-      codeVerifier: entry.codeVerifier,
-      redirectUri: entry.redirectUri,
-    };
-    const code = this.readCallback(url, request);
-    if (entry.codeVerifier === null && !this.loginClient.isConfidential) {
-      throw new LoginStateMismatchError("The pending login has no PKCE verifier; start a new login.");
-    }
-    const response = await this.exchangeCode(request, code, options);
-    return { response, returnUrl: entry.returnUrl };
-  }
-
-  #resolveRedirectUri(): string {
-    const location = (globalThis as { location?: Location }).location;
-    if (this.redirectUri === undefined) {
-      const page = pageLocation(OWNER, "a login without a redirectUri");
-      return page.origin + page.pathname;
-    }
-    // The pending login lives in this origin's sessionStorage; a callback on another origin never finds it.
-    if (location && !this.#storageOption && new URL(this.redirectUri).origin !== location.origin) {
-      throw new GlobusSDKUsageError(
-        `${OWNER}: redirectUri must be on this page's origin (${location.origin}).`,
-      );
-    }
-    return this.redirectUri;
-  }
-
-  #resolveReturnUrl(): string {
-    const option = this.#returnUrl;
-    const location = (globalThis as { location?: Location }).location;
-    const value = typeof option === "function" ? option() : (option ?? location?.href);
-    if (value === undefined) {
-      throw new GlobusSDKUsageError(`${OWNER}: returnUrl is required outside a page.`);
-    }
-    let parsed: URL;
-    try {
-      parsed = location ? new URL(value, location.href) : new URL(value);
-    } catch {
-      throw new GlobusSDKUsageError(`${OWNER}: returnUrl must be a URL.`);
-    }
-    // The return URL is handed back for the app to navigate to: a `javascript:` or `data:` URL would
-    // run script (their origin is "null", as is a sandboxed page's), another origin would be an
-    // open redirect.
-    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
-      throw new GlobusSDKUsageError(`${OWNER}: returnUrl must be an http or https URL.`);
-    }
-    if (location && parsed.origin !== location.origin) {
-      throw new GlobusSDKUsageError(`${OWNER}: returnUrl must be on this page's origin.`);
-    }
-    return parsed.href;
-  }
-
-  /**
-   * Reads a valid, fresh pending login of this client. One that is stale or unreadable is removed,
-   * and so are its code and state from the address bar: nothing will complete that login, and a
-   * code must not linger in the history.
-   */
-  #read(storage: Storage, state: string): PendingLogin | undefined {
-    const key = PENDING_LOGIN_KEY_PREFIX + state;
-    const raw = storage.getItem(key);
-    if (raw === null) return undefined;
-    const entry = this.#parse(raw);
-    if (!entry || entry.state !== state || this.#isStale(entry)) {
-      storage.removeItem(key);
-      this.#cleanAddressBar(state);
-      return undefined;
-    }
-    return entry.clientId === this.loginClient.clientId ? entry : undefined;
-  }
-
-  /** Reads and removes a pending login, so a second callback with the same state is refused. */
-  #take(storage: Storage, state: string): PendingLogin | undefined {
-    const entry = this.#read(storage, state);
-    if (entry) storage.removeItem(PENDING_LOGIN_KEY_PREFIX + state);
-    return entry;
-  }
-
-  #parse(raw: string): PendingLogin | undefined {
-    try {
-      return parsePendingLogin(JSON.parse(raw));
-    } catch {
-      return undefined;
-    }
-  }
-
-  #isStale(entry: PendingLogin): boolean {
-    const age = Date.now() - entry.createdAt;
-    return age > this.maxAgeMs || age < -this.maxAgeMs;
-  }
-
-  /** Drops abandoned attempts (the person never came back), so entries do not pile up. */
-  #prune(storage: Storage): void {
-    const keys: string[] = [];
-    for (let i = 0; i < storage.length; i++) {
-      const key = storage.key(i);
-      if (key?.startsWith(PENDING_LOGIN_KEY_PREFIX)) keys.push(key);
-    }
-    for (const key of keys) {
-      const raw = storage.getItem(key);
-      const entry = raw === null ? undefined : this.#parse(raw);
-      if (!entry || this.#isStale(entry)) storage.removeItem(key);
-    }
-  }
-
-  #cleanAddressBar(state: string): void {
-    const location = (globalThis as { location?: Location }).location;
-    const history = (globalThis as { history?: History }).history;
-    if (!location || typeof history?.replaceState !== "function") return;
-    const current = new URL(location.href);
-    // Only this page's own callback: a URL handed in from elsewhere (a popup, a test) is left alone.
-    if (current.searchParams.get("state") !== state) return;
-    try {
-      history.replaceState(history.state, "", withoutCallbackParams(current));
-    } catch {
-      // A sandboxed document may refuse; the login itself does not depend on it.
-    }
+    return (await this.#steps()).completeRedirect(url, options);
   }
 }

@@ -37,6 +37,7 @@ export { ConfidentialAppAuthClient } from "./auth/confidential-app-auth-client.t
 export type { GlobusLogoutUrlOptions } from "./auth/globus-logout-url.ts";
 export { globusLogoutUrl } from "./auth/globus-logout-url.ts";
 export type { IdTokenClaims, IdTokenDecoder } from "./auth/id-token-decoder.ts";
+export { loadLoginMachinery } from "./auth/load-login-machinery.ts";
 export { NativeAppAuthClient } from "./auth/native-app-auth-client.ts";
 export { AccessTokenAuthorizer } from "./authorizers/access-token-authorizer.ts";
 export { ClientCredentialsAuthorizer } from "./authorizers/client-credentials-authorizer.ts";
@@ -57,13 +58,13 @@ export { GlobusAPIError, globusAPIErrorFromBody, isGlobusAPIError } from "./erro
 export type { GlobusErrorCode, GlobusErrorOptions } from "./errors/globus-error.ts";
 export { errorGuard, GlobusError } from "./errors/globus-error.ts";
 export { isGlobusError } from "./errors/is-globus-error.ts";
+export { isLoginFlowError, LoginFlowError } from "./errors/login-flow-error.ts";
 export {
   CommandLineEOFError,
   isCommandLineEOFError,
   isLocalServerError,
   isLoginCancelledError,
   isLoginDeniedError,
-  isLoginFlowError,
   isLoginIssuerMismatchError,
   isLoginStateMismatchError,
   isLoginTimeoutError,
@@ -72,7 +73,6 @@ export {
   LocalServerError,
   LoginCancelledError,
   LoginDeniedError,
-  LoginFlowError,
   LoginIssuerMismatchError,
   LoginStateMismatchError,
   LoginTimeoutError,
@@ -110,17 +110,22 @@ export { AuthClient } from "./http/auth-client.ts";
 export type { GlobusClientOptions, GlobusRequestOptions, GlobusServiceInfo } from "./http/globus-client.ts";
 export { GlobusClient } from "./http/globus-client.ts";
 export { KeyedMutex } from "./internal/keyed-mutex.ts";
+export type { BaseLoginFlowManagerOptions } from "./login/base-login-flow-manager.ts";
+export { BaseLoginFlowManager } from "./login/base-login-flow-manager.ts";
+export type { LoginCallbackInput } from "./login/login-callback-state.ts";
+export { isLoginCallback, loginCallbackState } from "./login/login-callback-state.ts";
 export type {
-  BaseLoginFlowManagerOptions,
   LoginFlowManager,
   LoginFlowManagerContext,
   LoginFlowManagerProvider,
   LoginFlowOptions,
   RedirectCompletingLoginFlow,
 } from "./login/login-flow-manager.ts";
-export { BaseLoginFlowManager, isRedirectCompletingFlow } from "./login/login-flow-manager.ts";
-export type { LoginCallbackExpectation, LoginCallbackInput } from "./login/parse-login-callback.ts";
-export { isLoginCallback, loginCallbackState, parseLoginCallback } from "./login/parse-login-callback.ts";
+export { isRedirectCompletingFlow } from "./login/login-flow-manager.ts";
+export type { LoginCallbackExpectation } from "./login/parse-login-callback.ts";
+export { parseLoginCallback } from "./login/parse-login-callback.ts";
+export type { PendingLogin, PendingLoginStore } from "./login/pending-login.ts";
+export { PENDING_LOGIN_KEY_PREFIX, parsePendingLogin, readPendingLogin } from "./login/pending-login.ts";
 export type { Consent } from "./scopes/consent-forest.ts";
 export { ConsentForest, ConsentSchema, ConsentTree, parseConsent } from "./scopes/consent-forest.ts";
 export {

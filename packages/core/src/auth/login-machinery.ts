@@ -477,6 +477,10 @@ function nowSeconds(): number {
 
 /** `GlobusApp.logout`'s body: a logout revokes tokens, so it loads with this chunk. @internal */
 export { runLogout } from "../app/run-logout.ts";
+/** The check of a token renewal's answer (renewing authorizers). @internal */
+export { renewedRecord } from "../authorizers/renewed-record.ts";
+/** The login half of the browser's redirect flow. @internal */
+export { RedirectLoginSteps } from "../login/redirect-login-steps.ts";
 
 /**
  * Reads a consents API answer (`GET /v2/api/identities/<id>/consents`) into the check the app's

@@ -1,3 +1,4 @@
+import { loadLoginMachinery } from "../auth/load-login-machinery.ts";
 import { GlobusError } from "../errors/globus-error.ts";
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import type { TokenResponse } from "../storage/token-response.ts";
@@ -116,19 +117,8 @@ export abstract class RenewingAuthorizer implements GlobusAuthorizer {
         this.#options.onRefreshError?.(error);
         throw error;
       }
-      const records = Object.values(response.byResourceServer);
-      if (records.length !== 1) {
-        throw new GlobusError(
-          `A token renewal returned ${records.length} tokens instead of exactly one; the requested scopes must belong to one resource server.`,
-        );
-      }
-      const record = records[0] as TokenStorageData;
-      const expected = this.#options.resourceServer;
-      if (expected !== undefined && record.resource_server !== expected) {
-        throw new GlobusError(
-          `A token renewal for ${expected} returned a token for ${record.resource_server}; it was not used or stored.`,
-        );
-      }
+      // requestNewToken loaded the login chunk: its check of the answer costs no fetch.
+      const record = (await loadLoginMachinery()).renewedRecord(response, this.#options.resourceServer);
       this.#accessToken = record.access_token;
       this.#expiresAtSeconds = record.expires_at_seconds;
       this.adoptRefreshToken(record);

@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { GlobusAPIError, isGlobusAPIError } from "./api-error.ts";
 import { safeCause } from "./globus-error.ts";
 import { isGlobusError } from "./is-globus-error.ts";
+import { isLoginFlowError } from "./login-flow-error.ts";
 import {
   isLoginDeniedError,
-  isLoginFlowError,
   isPopupClosedError,
   LoginDeniedError,
   PopupClosedError,

@@ -1,15 +1,5 @@
-import { errorGuard, GlobusError, type GlobusErrorCode, type GlobusErrorOptions } from "./globus-error.ts";
-
-/**
- * A login flow did not produce tokens. Subclasses say why; every flow settles with one of them rather
- * than hanging. Messages never include the authorization code, the PKCE verifier or the state value.
- */
-export class LoginFlowError extends GlobusError {
-  override readonly name: string = "LoginFlowError";
-  constructor(message: string, code: GlobusErrorCode = "LOGIN_FAILED", options: GlobusErrorOptions = {}) {
-    super(message, code, options);
-  }
-}
+import { errorGuard, type GlobusErrorOptions } from "./globus-error.ts";
+import { LoginFlowError } from "./login-flow-error.ts";
 
 /** The callback's `state` does not match the login that is waiting: a stale, replayed or forged callback. */
 export class LoginStateMismatchError extends LoginFlowError {
@@ -123,24 +113,6 @@ export class LocalServerError extends LoginFlowError {
   }
 }
 
-const LOGIN_NAMES = [
-  "LoginFlowError",
-  "LoginStateMismatchError",
-  "LoginIssuerMismatchError",
-  "LoginTimeoutError",
-  "LoginCancelledError",
-  "LoginDeniedError",
-  "PopupBlockedError",
-  "PopupClosedError",
-  "CommandLineEOFError",
-  "LocalServerError",
-];
-
-/** True for any {@link LoginFlowError} (including every subclass), from any realm. */
-export const isLoginFlowError: (value: unknown) => value is LoginFlowError = errorGuard(
-  LoginFlowError,
-  LOGIN_NAMES,
-);
 /** True for a {@link LoginStateMismatchError}, from any realm. */
 export const isLoginStateMismatchError: (value: unknown) => value is LoginStateMismatchError = errorGuard(
   LoginStateMismatchError,

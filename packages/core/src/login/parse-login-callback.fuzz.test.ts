@@ -1,8 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { callbackInput, EXPECTED_STATE, expectTypedOutcome, fuzzParams } from "../../test-support/fuzz.ts";
-import { isLoginFlowError } from "../errors/login-flow-errors.ts";
-import { isLoginCallback, loginCallbackState, parseLoginCallback } from "./parse-login-callback.ts";
+import { isLoginFlowError } from "../errors/login-flow-error.ts";
+import { isLoginCallback, loginCallbackState } from "./login-callback-state.ts";
+import { parseLoginCallback } from "./parse-login-callback.ts";
 
 const ISSUER = "https://auth.globus.org";
 const RESPONSE_PARAMS = ["code", "state", "error", "error_description", "error_uri", "iss"];

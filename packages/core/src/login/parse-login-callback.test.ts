@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { isLoginFlowError } from "../errors/login-flow-error.ts";
 import {
   isLoginDeniedError,
-  isLoginFlowError,
   isLoginIssuerMismatchError,
   isLoginStateMismatchError,
 } from "../errors/login-flow-errors.ts";
-import { isLoginCallback, loginCallbackState, parseLoginCallback } from "./parse-login-callback.ts";
+import { isLoginCallback, loginCallbackState } from "./login-callback-state.ts";
+import { parseLoginCallback } from "./parse-login-callback.ts";
 
 const STATE = "s".repeat(43);
 const expected = { state: STATE, issuer: "https://auth.globus.org" };

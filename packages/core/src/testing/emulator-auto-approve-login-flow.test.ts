@@ -2,7 +2,7 @@ import { type Emulator, SAMPLE_IDENTITIES, SAMPLE_NATIVE_CLIENT, startEmulator }
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UserApp } from "../app/user-app.ts";
 import { NativeAppAuthClient } from "../auth/native-app-auth-client.ts";
-import { isLoginFlowError } from "../errors/login-flow-errors.ts";
+import { isLoginFlowError } from "../errors/login-flow-error.ts";
 import { isGlobusNetworkError } from "../errors/network-error.ts";
 import { MemoryTokenStorage } from "../storage/memory-token-storage.ts";
 import { EmulatorAutoApproveLoginFlow } from "./emulator-auto-approve-login-flow.ts";

@@ -1,14 +1,10 @@
 import type { AuthLoginClient } from "../auth/auth-login-client.ts";
 import { safeCause } from "../errors/globus-error.ts";
-import { LoginFlowError } from "../errors/login-flow-errors.ts";
+import { LoginFlowError } from "../errors/login-flow-error.ts";
 import { GlobusNetworkError } from "../errors/network-error.ts";
 import type { GlobusAuthorizationParameters } from "../gare/globus-authorization-parameters.ts";
-import {
-  BaseLoginFlowManager,
-  type BaseLoginFlowManagerOptions,
-  type LoginFlowManagerContext,
-  type LoginFlowOptions,
-} from "../login/login-flow-manager.ts";
+import { BaseLoginFlowManager, type BaseLoginFlowManagerOptions } from "../login/base-login-flow-manager.ts";
+import type { LoginFlowManagerContext, LoginFlowOptions } from "../login/login-flow-manager.ts";
 import type { TokenResponse } from "../storage/token-response.ts";
 
 /**
