@@ -15,7 +15,7 @@ export default defineConfig({
         test: {
           name: "node",
           environment: "node",
-          include: ["packages/*/src/**/*.test.ts", "packages/*/src/**/*.test.tsx"],
+          include: ["packages/*/src/**/*.test.ts", "packages/*/src/**/*.test.tsx", "scripts/**/*.test.ts"],
           exclude: ["**/*.browser.test.ts", "**/*.browser.test.tsx", "**/node_modules/**"],
           testTimeout: 20_000,
         },

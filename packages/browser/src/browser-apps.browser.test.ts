@@ -18,6 +18,7 @@ import {
   waitFor,
 } from "../test-support/emulator-fixture.ts";
 import { ClientApp, UserApp } from "./browser-apps.ts";
+import type { BrowserLoginFlowName, BrowserTokenStorageName } from "./browser-platform.ts";
 import { FallbackTokenStorage } from "./fallback-token-storage.ts";
 import { LocalStorageTokenStorage } from "./local-storage-token-storage.ts";
 import { PopupLoginFlowManager } from "./popup-login-flow-manager.ts";
@@ -42,7 +43,10 @@ afterEach(async () => {
 type Capture = ReturnType<typeof captureNavigation>;
 
 /** A browser UserApp ("indexeddb" storage unless configured) whose redirect login stays in this page. */
-function makeApp(clientId: string, config: GlobusAppConfigInput = {}) {
+function makeApp(
+  clientId: string,
+  config: GlobusAppConfigInput<BrowserTokenStorageName, BrowserLoginFlowName> = {},
+) {
   const loginClient = emu.loginClient(clientId);
   const capture = captureNavigation();
   const flow = new RedirectLoginFlowManager(loginClient, {
@@ -103,6 +107,7 @@ describe("browser UserApp and ClientApp", () => {
 
     const error = (() => {
       try {
+        // @ts-expect-error -- "json" is no browser storage name; JavaScript callers get this error.
         return new UserApp("bad", { clientId, config: { tokenStorage: "json" } });
       } catch (e) {
         return e;

@@ -1,5 +1,14 @@
-import { ClientApp as CoreClientApp, UserApp as CoreUserApp, type GlobusAppPlatform } from "@globus-app/core";
-import { browserPlatform } from "./browser-platform.ts";
+import {
+  ClientApp as CoreClientApp,
+  UserApp as CoreUserApp,
+  type GlobusAppOptions,
+  type GlobusAppPlatform,
+} from "@globus-app/core";
+import {
+  type BrowserLoginFlowName,
+  type BrowserTokenStorageName,
+  browserPlatform,
+} from "./browser-platform.ts";
 import { completePopupLogin } from "./popup-login-flow-manager.ts";
 
 /**
@@ -30,6 +39,11 @@ import { completePopupLogin } from "./popup-login-flow-manager.ts";
  */
 export class UserApp extends CoreUserApp {
   static override readonly platform: GlobusAppPlatform = browserPlatform;
+
+  /** The browser's names only: `tokenStorage: "json"` or `loginFlowManager: "popup"` fails at compile time. */
+  constructor(appName?: string, options?: GlobusAppOptions<BrowserTokenStorageName, BrowserLoginFlowName>) {
+    super(appName, options);
+  }
 
   /**
    * Finishes a login that came back to this page. For a redirect login of this app (a `code` or

@@ -91,6 +91,12 @@ function attach(app: GlobusApp, hooks: GlobusAppPlatformHooks): () => void {
   };
 }
 
+/** The storage names the browser apps build in (localStorage is imported and passed). */
+export type BrowserTokenStorageName = "memory" | "indexeddb";
+
+/** The login-flow names the browser apps build in (the popup flow is imported and passed). */
+export type BrowserLoginFlowName = "redirect";
+
 /**
  * The browser platform of the apps: what the browser `UserApp` and `ClientApp` accept and do.
  *
@@ -118,7 +124,7 @@ function attach(app: GlobusApp, hooks: GlobusAppPlatformHooks): () => void {
  * }
  * ```
  */
-export const browserPlatform: GlobusAppPlatform = {
+export const browserPlatform: GlobusAppPlatform<BrowserTokenStorageName, BrowserLoginFlowName> = {
   name: "browser",
   tokenStorages: {
     memory: MemoryTokenStorage,

@@ -1,4 +1,5 @@
 export { ClientApp, UserApp } from "./browser-apps.ts";
+export type { BrowserLoginFlowName, BrowserTokenStorageName } from "./browser-platform.ts";
 export { browserPlatform } from "./browser-platform.ts";
 export type {
   CrossTabChannelOptions,

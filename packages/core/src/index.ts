@@ -1,24 +1,28 @@
 export { ClientApp } from "./app/client-app.ts";
-export type {
-  GlobusAppOptions,
-  LoginOptions,
-  LogoutOptions,
-  ScopeRequirementsInput,
-} from "./app/globus-app.ts";
 export { GlobusApp } from "./app/globus-app.ts";
+export { resolveByLogin, resolveGlobusAppConfig } from "./app/globus-app-config.ts";
 export type {
   GlobusAppConfig,
   GlobusAppConfigInput,
+  GlobusAppHandle,
+  GlobusAppOptions,
+  GlobusAppPlatform,
+  GlobusAppPlatformHooks,
   IdTokenDecoderContext,
   IdTokenDecoderProvider,
+  LoginFlowManagerContext,
+  LoginFlowManagerProvider,
+  LoginFlowName,
+  LoginOptions,
+  LogoutOptions,
+  ScopeRequirementsInput,
   TokenStorageContext,
+  TokenStorageName,
   TokenStorageProvider,
   TokenValidationErrorHandler,
-} from "./app/globus-app-config.ts";
-export { resolveByLogin, resolveGlobusAppConfig } from "./app/globus-app-config.ts";
+} from "./app/globus-app-contracts.ts";
 export type { GlobusAppEventMap, GlobusAppEventSource, GlobusAppListener } from "./app/globus-app-events.ts";
 export { GlobusAppEvents } from "./app/globus-app-events.ts";
-export type { GlobusAppPlatform, GlobusAppPlatformHooks } from "./app/globus-app-platform.ts";
 export { corePlatform } from "./app/globus-app-platform.ts";
 export type { GlobusLogger } from "./app/globus-logger.ts";
 export { loggerFromEnvironment } from "./app/globus-logger.ts";
@@ -116,8 +120,6 @@ export type { LoginCallbackInput } from "./login/login-callback-state.ts";
 export { isLoginCallback, loginCallbackState } from "./login/login-callback-state.ts";
 export type {
   LoginFlowManager,
-  LoginFlowManagerContext,
-  LoginFlowManagerProvider,
   LoginFlowOptions,
   RedirectCompletingLoginFlow,
 } from "./login/login-flow-manager.ts";
@@ -126,8 +128,9 @@ export type { LoginCallbackExpectation } from "./login/parse-login-callback.ts";
 export { parseLoginCallback } from "./login/parse-login-callback.ts";
 export type { PendingLogin, PendingLoginStore } from "./login/pending-login.ts";
 export { PENDING_LOGIN_KEY_PREFIX, parsePendingLogin, readPendingLogin } from "./login/pending-login.ts";
-export type { Consent } from "./scopes/consent-forest.ts";
-export { ConsentForest, ConsentSchema, ConsentTree, parseConsent } from "./scopes/consent-forest.ts";
+export type { Consent } from "./scopes/consent.ts";
+export { ConsentSchema, parseConsent } from "./scopes/consent.ts";
+export { ConsentForest, ConsentTree } from "./scopes/consent-forest.ts";
 export {
   ConsentParseError,
   ConsentTreeConstructionError,

@@ -1,5 +1,5 @@
-import { ClientApp as CoreClientApp, type GlobusAppPlatform } from "@globus-app/core";
-import { nodePlatform } from "./node-platform.ts";
+import { ClientApp as CoreClientApp, type GlobusAppOptions, type GlobusAppPlatform } from "@globus-app/core";
+import { type NodeTokenStorageName, nodePlatform } from "./node-platform.ts";
 
 /**
  * A GlobusApp for a service account (client credentials), with Node's storage names: the default
@@ -20,4 +20,9 @@ import { nodePlatform } from "./node-platform.ts";
  */
 export class ClientApp extends CoreClientApp {
   static override readonly platform: GlobusAppPlatform = nodePlatform;
+
+  /** Node's storage names only, and no login flow: a misspelt name fails at compile time. */
+  constructor(appName?: string, options?: GlobusAppOptions<NodeTokenStorageName, never>) {
+    super(appName, options);
+  }
 }

@@ -27,6 +27,7 @@ export type {
   LocalServerLoginFlowManagerOptions,
 } from "./local-server-login-flow-manager.ts";
 export { browserUnavailableReason, LocalServerLoginFlowManager } from "./local-server-login-flow-manager.ts";
+export type { NodeLoginFlowName, NodeTokenStorageName } from "./node-platform.ts";
 export { nodePlatform } from "./node-platform.ts";
 export type {
   PostgresPool,

@@ -68,12 +68,14 @@ describe("Node UserApp", () => {
     expect(
       isGlobusSDKUsageError(
         thrown(
+          // @ts-expect-error -- "popup" is no Node flow name; JavaScript callers get this error.
           () => new UserApp("x", { clientId, config: { tokenStorage: "memory", loginFlowManager: "popup" } }),
         ),
       ),
     ).toBe(true);
     expect(
       isGlobusSDKUsageError(
+        // @ts-expect-error -- "indexeddb" is no Node storage name; JavaScript callers get this error.
         thrown(() => new UserApp("x", { clientId, config: { tokenStorage: "indexeddb" } })),
       ),
     ).toBe(true);
@@ -128,6 +130,7 @@ describe("Node ClientApp", () => {
             new ClientApp("svc", {
               clientId: SAMPLE_CONFIDENTIAL_CLIENT.id,
               clientSecret: SAMPLE_CONFIDENTIAL_CLIENT.secret,
+              // @ts-expect-error -- a ClientApp takes no login flow; JavaScript callers get this error.
               config: { tokenStorage: "memory", loginFlowManager: "command-line" },
             }),
         ),

@@ -9,6 +9,12 @@ import { JSONTokenStorage } from "./json-token-storage.ts";
 import { LocalServerLoginFlowManager } from "./local-server-login-flow-manager.ts";
 import { SQLiteTokenStorage } from "./sqlite-token-storage.ts";
 
+/** The storage names Node's apps build in. */
+export type NodeTokenStorageName = "memory" | "json" | "sqlite";
+
+/** The login-flow names Node's apps build in. */
+export type NodeLoginFlowName = "command-line" | "local-server";
+
 /**
  * What Node (and Deno and Bun) add to the apps: token storages `"memory"`, `"json"` (the default, a
  * file shared with the Python SDK) and `"sqlite"`; login flows `"command-line"` (the default: paste
@@ -25,7 +31,7 @@ import { SQLiteTokenStorage } from "./sqlite-token-storage.ts";
  * class MyApp extends CoreUserApp { static override readonly platform = nodePlatform; }
  * ```
  */
-export const nodePlatform: GlobusAppPlatform = {
+export const nodePlatform: GlobusAppPlatform<NodeTokenStorageName, NodeLoginFlowName> = {
   name: "node",
   tokenStorages: { memory: MemoryTokenStorage, json: JSONTokenStorage, sqlite: SQLiteTokenStorage },
   loginFlowManagers: {

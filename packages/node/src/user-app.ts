@@ -1,5 +1,5 @@
-import { UserApp as CoreUserApp, type GlobusAppPlatform } from "@globus-app/core";
-import { nodePlatform } from "./node-platform.ts";
+import { UserApp as CoreUserApp, type GlobusAppOptions, type GlobusAppPlatform } from "@globus-app/core";
+import { type NodeLoginFlowName, type NodeTokenStorageName, nodePlatform } from "./node-platform.ts";
 
 /**
  * A GlobusApp for a person, with Node's defaults: tokens in a JSON file shared with the Python SDK
@@ -20,4 +20,9 @@ import { nodePlatform } from "./node-platform.ts";
  */
 export class UserApp extends CoreUserApp {
   static override readonly platform: GlobusAppPlatform = nodePlatform;
+
+  /** Node's names only: `tokenStorage: "sqllite"` or `loginFlowManager: "redirect"` fails at compile time. */
+  constructor(appName?: string, options?: GlobusAppOptions<NodeTokenStorageName, NodeLoginFlowName>) {
+    super(appName, options);
+  }
 }

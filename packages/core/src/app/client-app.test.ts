@@ -154,6 +154,7 @@ describe("ClientApp against the emulator", () => {
       ],
       [
         "unknown storage",
+        // @ts-expect-error -- an unknown name fails at compile time too; JavaScript callers get this error.
         () => new ClientApp("x", { clientId: "abc", clientSecret: "s", config: { tokenStorage: "nope" } }),
       ],
       [

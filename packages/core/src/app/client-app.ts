@@ -5,12 +5,13 @@ import type { GlobusAuthorizer } from "../authorizers/globus-authorizer.ts";
 import { isMissingTokenError } from "../errors/token-validation-errors.ts";
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import type { GlobusAuthorizationParameters } from "../gare/globus-authorization-parameters.ts";
+import { hasMethod } from "../internal/has-method.ts";
 import { mergeScopes } from "../scopes/scope-parser.ts";
 import type { ScopeRequirementsValidator, TokenDataValidator } from "../storage/token-data-validators.ts";
 import type { TokenResponse } from "../storage/token-response.ts";
 import type { TokenStorageData } from "../storage/token-storage-data.ts";
-import { GlobusApp, type GlobusAppOptions } from "./globus-app.ts";
-import { hasMethod } from "./globus-app-config.ts";
+import { GlobusApp } from "./globus-app.ts";
+import type { GlobusAppOptions } from "./globus-app-contracts.ts";
 import { confidentialLoginClient } from "./globus-app-platform.ts";
 
 /**

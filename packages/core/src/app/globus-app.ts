@@ -1,3 +1,7 @@
+// Over 400 lines, kept whole: GlobusApp is one class whose private state (the requirements, the
+// authorizer cache, the shared handler run, the signed-in person, what close() must close) every
+// method reads; its parts with a name of their own live beside it (globus-app-config.ts,
+// globus-app-contracts.ts, resolve-token-storage.ts, run-logout.ts), and most of its length is TSDoc.
 import type { AuthLoginClient } from "../auth/auth-login-client.ts";
 import type { IdTokenDecoder } from "../auth/id-token-decoder.ts";
 import { loadLoginMachinery } from "../auth/load-login-machinery.ts";
@@ -5,99 +9,30 @@ import type { GlobusAuthorizer } from "../authorizers/globus-authorizer.ts";
 import { isTokenValidationError } from "../errors/token-validation-errors.ts";
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import type { GlobusAuthorizationParameters } from "../gare/globus-authorization-parameters.ts";
-import type { LoginFlowManager, LoginFlowOptions } from "../login/login-flow-manager.ts";
+import { hasMethod } from "../internal/has-method.ts";
+import type { LoginFlowOptions } from "../login/login-flow-manager.ts";
 import type { ScopeLike } from "../scopes/scope.ts";
-import type { ScopesInput } from "../scopes/scope-parser.ts";
 import { scopeRequirementItems } from "../scopes/scope-requirement-items.ts";
 import { type GlobusUser, toGlobusUser } from "../storage/globus-user.ts";
 import { ScopeRequirementsValidator, type TokenDataValidator } from "../storage/token-data-validators.ts";
 import type { TokenResponse } from "../storage/token-response.ts";
-import { DEFAULT_NAMESPACE, type TokenStorage } from "../storage/token-storage.ts";
+import { DEFAULT_NAMESPACE } from "../storage/token-storage.ts";
 import { ValidatingTokenStorage } from "../storage/validating-token-storage.ts";
-import {
-  type GlobusAppConfig,
-  type GlobusAppConfigInput,
-  hasMethod,
-  resolveGlobusAppConfig,
-  type TokenStorageProvider,
-} from "./globus-app-config.ts";
+import { resolveGlobusAppConfig } from "./globus-app-config.ts";
+import type {
+  GlobusAppConfig,
+  GlobusAppOptions,
+  GlobusAppPlatform,
+  IdTokenDecoderProvider,
+  LoginOptions,
+  LogoutOptions,
+  ScopeRequirementsInput,
+} from "./globus-app-contracts.ts";
 import { type GlobusAppEventMap, GlobusAppEvents, type GlobusAppListener } from "./globus-app-events.ts";
-import { corePlatform, type GlobusAppPlatform, movedNameError } from "./globus-app-platform.ts";
-
-/** Scope requirements as callers give them: per resource server, scope strings, Scopes or lists of them. */
-export type ScopeRequirementsInput = Readonly<Record<string, ScopesInput>>;
-
-/** Options of `new UserApp(appName, options)` and `new ClientApp(appName, options)`. */
-export interface GlobusAppOptions {
-  /** The client id registered with Globus Auth (or give `loginClient`). */
-  clientId?: string;
-  /** The client secret, for confidential clients (never in a browser). */
-  clientSecret?: string;
-  /** A login client you built (not closed by the app); excludes `clientId`. */
-  loginClient?: AuthLoginClient;
-  /** Scopes the app needs, per resource server. `auth.globus.org: openid` is always added. */
-  scopeRequirements?: ScopeRequirementsInput;
-  /** Behaviour; see {@link GlobusAppConfig}. */
-  config?: GlobusAppConfigInput;
-}
-
-/** Options of {@link GlobusApp.login}. */
-export interface LoginOptions extends LoginFlowOptions {
-  /** Session parameters and extra scopes (e.g. from a GARE); a flow always runs when given. */
-  authParams?: GlobusAuthorizationParameters;
-  /** Run a flow even when stored tokens are fine. @default false */
-  force?: boolean;
-  /**
-   * Use this flow for this login instead of the configured one (e.g. a "sign in with a popup"
-   * button next to the default redirect). UserApp only.
-   */
-  loginFlowManager?: LoginFlowManager;
-}
-
-/** Options of {@link GlobusApp.logout}. */
-export interface LogoutOptions {
-  /** Revoke and remove the tokens of every resource server stored, not only the required ones. */
-  sweep?: boolean;
-  /**
-   * When the storage cannot be read (a corrupt token file or database: a `TokenStorageError`), let
-   * it remove what it cannot read (`TokenStorage.removeUnreadable`; file storages move it aside to
-   * `<file>.corrupt-<time>`) and log out of what is left. Tokens that could not be read cannot be
-   * revoked: they stay valid until they expire. Without it, such a logout throws the storage's error.
-   * A storage without `removeUnreadable` throws its error either way.
-   * @default false
-   * @example
-   * ```ts
-   * await app.logout({ removeUnreadable: true });
-   * ```
-   */
-  removeUnreadable?: boolean;
-  /**
-   * Browsers: after revoking, also end the person's Globus session by sending the page to Globus
-   * Auth's web logout (`globusLogoutUrl`), so the next login asks who they are — for a
-   * shared lab computer. The page then offers a link back to `redirectTo`, named after the app.
-   * Elsewhere (no `location`) a usage error, thrown before anything is revoked; servers redirect to
-   * `globusLogoutUrl(…)` themselves.
-   * @default false
-   */
-  globusSession?: boolean;
-  /**
-   * With `globusSession`: where Globus Auth's logout page links back to; a redirect URI registered
-   * for the client. @default `config.loginRedirectUri`, else this page's origin and path
-   */
-  redirectTo?: string;
-}
+import { corePlatform } from "./globus-app-platform.ts";
+import { resolveTokenStorage } from "./resolve-token-storage.ts";
 
 const AUTH_RS = "auth.globus.org";
-
-function isTokenStorage(value: unknown): value is TokenStorage {
-  return (
-    hasMethod(value, "getTokenDataByResourceServer") && hasMethod(value, "storeTokenDataByResourceServer")
-  );
-}
-
-function hasForGlobusApp(value: unknown): value is { forGlobusApp(context: never): unknown } {
-  return hasMethod(value, "forGlobusApp");
-}
 
 /** Refuses what is not a plain options object (null, an array, a string), naming the call. */
 function checkOptionsObject(value: unknown, what: string): void {
@@ -184,7 +119,13 @@ export abstract class GlobusApp {
 
     this.#addRequirements(options.scopeRequirements ?? {});
 
-    const storage = this.#resolveTokenStorage();
+    const { storage, built } = resolveTokenStorage(this.platform, {
+      appName: this.appName,
+      config: this.config,
+      clientId: this.clientId,
+      namespace: DEFAULT_NAMESPACE,
+    });
+    if (built) this.#toClose.push(() => storage.close());
     this.#scopeValidator = new ScopeRequirementsValidator(() => Object.fromEntries(this.#requirements), {
       fetch: async (identityId) => {
         // Through the auth.globus.org authorizer, so an expired Auth token is renewed first.
@@ -200,13 +141,13 @@ export abstract class GlobusApp {
     this.tokenStorage = new ValidatingTokenStorage(storage, this.createValidators(this.#scopeValidator));
 
     const decoder = this.config.idTokenDecoder;
-    this.idTokenDecoder = hasForGlobusApp(decoder)
-      ? (decoder as { forGlobusApp(c: object): IdTokenDecoder }).forGlobusApp({
+    this.idTokenDecoder = hasMethod(decoder, "forGlobusApp")
+      ? (decoder as IdTokenDecoderProvider).forGlobusApp({
           appName: this.appName,
           config: this.config,
           loginClient: this.loginClient,
         })
-      : decoder;
+      : (decoder as IdTokenDecoder | undefined);
     if (this.idTokenDecoder !== undefined && !hasMethod(this.idTokenDecoder, "decode")) {
       throw new GlobusSDKUsageError("The idTokenDecoder provider did not return an IdTokenDecoder.");
     }
@@ -278,36 +219,6 @@ export abstract class GlobusApp {
     authParams: GlobusAuthorizationParameters,
     options: LoginFlowOptions,
   ): Promise<TokenResponse>;
-
-  #resolveTokenStorage(): TokenStorage {
-    const value = this.config.tokenStorage;
-    const context = {
-      appName: this.appName,
-      config: this.config,
-      clientId: this.clientId,
-      namespace: DEFAULT_NAMESPACE,
-    };
-    let provider: TokenStorageProvider | undefined;
-    if (isTokenStorage(value)) return value;
-    if (hasForGlobusApp(value)) provider = value as TokenStorageProvider;
-    else if (typeof value === "string" && Object.hasOwn(this.platform.tokenStorages, value)) {
-      provider = this.platform.tokenStorages[value];
-    }
-    if (!provider) {
-      const moved = movedNameError(this.platform, value);
-      if (moved) throw moved;
-      const names = Object.keys(this.platform.tokenStorages).map((n) => `"${n}"`);
-      throw new GlobusSDKUsageError(
-        `Unsupported tokenStorage value: ${typeof value === "string" ? `"${value}"` : typeof value}. Must be a TokenStorage, a TokenStorageProvider, or one of ${names.join(", ")} (${this.platform.name}).`,
-      );
-    }
-    const storage = provider.forGlobusApp(context);
-    if (!isTokenStorage(storage)) {
-      throw new GlobusSDKUsageError("The tokenStorage provider did not return a TokenStorage.");
-    }
-    this.#toClose.push(() => storage.close());
-    return storage;
-  }
 
   /**
    * The scope requirements per resource server, as scope strings in the order they were given

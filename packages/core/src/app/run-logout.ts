@@ -5,8 +5,7 @@ import { GlobusError } from "../errors/globus-error.ts";
 import { isTokenStorageError } from "../errors/token-storage-error.ts";
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import type { TokenStorage } from "../storage/token-storage.ts";
-import type { LogoutOptions } from "./globus-app.ts";
-import type { GlobusAppConfig } from "./globus-app-config.ts";
+import type { GlobusAppConfig, LogoutOptions } from "./globus-app-contracts.ts";
 
 /** What {@link runLogout} needs of the app. @internal */
 export interface LogoutContext {

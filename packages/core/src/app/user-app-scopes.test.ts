@@ -7,7 +7,7 @@ import { transferWithDataAccess } from "../scopes/scope-builders.ts";
 import type { ScopesInput } from "../scopes/scope-parser.ts";
 import { MemoryTokenStorage } from "../storage/memory-token-storage.ts";
 import { EmulatorAutoApproveLoginFlow } from "../testing/emulator-auto-approve-login-flow.ts";
-import type { GlobusAppConfigInput } from "./globus-app-config.ts";
+import type { GlobusAppConfigInput } from "./globus-app-contracts.ts";
 import { UserApp } from "./user-app.ts";
 
 const TRANSFER = "transfer.api.globus.org";
@@ -191,6 +191,7 @@ describe("dependent scopes, consents and GAREs", () => {
       () =>
         new UserApp("misspelt", {
           loginClient,
+          // @ts-expect-error -- a misspelt name fails at compile time too; JavaScript callers get this error.
           config: { tokenStorage: "memory", loginFlowManager: "comand-line" },
         }),
     ).toThrow(

@@ -10,7 +10,7 @@ import { isGlobusSDKUsageError } from "../errors/usage-error.ts";
 import type { GARE } from "../gare/gare.ts";
 import { MemoryTokenStorage } from "../storage/memory-token-storage.ts";
 import { EmulatorAutoApproveLoginFlow } from "../testing/emulator-auto-approve-login-flow.ts";
-import type { GlobusAppConfigInput } from "./globus-app-config.ts";
+import type { GlobusAppConfigInput } from "./globus-app-contracts.ts";
 import { UserApp } from "./user-app.ts";
 
 const TRANSFER = "transfer.api.globus.org";

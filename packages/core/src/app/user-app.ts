@@ -5,10 +5,10 @@ import type { GlobusAuthorizer } from "../authorizers/globus-authorizer.ts";
 import { RefreshTokenAuthorizer } from "../authorizers/refresh-token-authorizer.ts";
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import type { GlobusAuthorizationParameters } from "../gare/globus-authorization-parameters.ts";
+import { hasMethod } from "../internal/has-method.ts";
 import {
   isRedirectCompletingFlow,
   type LoginFlowManager,
-  type LoginFlowManagerProvider,
   type LoginFlowOptions,
 } from "../login/login-flow-manager.ts";
 import {
@@ -19,9 +19,14 @@ import {
   UnchangingIdentityIDValidator,
 } from "../storage/token-data-validators.ts";
 import type { TokenResponse } from "../storage/token-response.ts";
-import { GlobusApp, type GlobusAppOptions, type LoginOptions } from "./globus-app.ts";
-import { hasMethod } from "./globus-app-config.ts";
-import { confidentialLoginClient, type GlobusAppPlatform, movedNameError } from "./globus-app-platform.ts";
+import { GlobusApp } from "./globus-app.ts";
+import type {
+  GlobusAppOptions,
+  GlobusAppPlatform,
+  LoginFlowManagerProvider,
+  LoginOptions,
+} from "./globus-app-contracts.ts";
+import { confidentialLoginClient, movedNameError } from "./globus-app-platform.ts";
 
 function isLoginFlowManager(value: unknown): value is LoginFlowManager {
   return hasMethod(value, "runLoginFlow");

@@ -4,8 +4,17 @@ import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import type { GlobusAuthorizationParameters } from "../gare/globus-authorization-parameters.ts";
 import type { TokenGrantType, TokenResponse } from "../storage/token-response.ts";
 import type { IdTokenDecoder } from "./id-token-decoder.ts";
-import { loadLoginMachinery } from "./load-login-machinery.ts";
-import type { ClientAuthMethods, LoginMachinery } from "./login-machinery.ts";
+import { type LoadedLoginMachinery, loadLoginMachinery } from "./load-login-machinery.ts";
+
+/**
+ * The client authentication methods of the oauth4webapi the library loaded, handed to
+ * `AuthLoginClient.clientAuth`. Two functions rather than the module: a module namespace handed
+ * around would keep all of oauth4webapi in the bundle.
+ */
+export interface ClientAuthMethods {
+  None: typeof oauth.None;
+  ClientSecretBasic: typeof oauth.ClientSecretBasic;
+}
 
 /** Options shared by the login clients. */
 export interface AuthLoginClientOptions {
@@ -132,7 +141,7 @@ export abstract class AuthLoginClient {
 
   readonly #fetch: typeof fetch;
   readonly #loopbackHttp: boolean;
-  #machinery: LoginMachinery | undefined;
+  #machinery: LoadedLoginMachinery | undefined;
   #closed = false;
 
   constructor(options: AuthLoginClientOptions) {
@@ -173,7 +182,7 @@ export abstract class AuthLoginClient {
    * The OAuth machinery of this client, loaded on first use and kept. A failed load is not kept:
    * the next call loads again.
    */
-  async #load(): Promise<LoginMachinery> {
+  async #load(): Promise<LoadedLoginMachinery> {
     if (this.#machinery) return this.#machinery;
     const { LoginMachinery } = await loadLoginMachinery();
     this.#machinery ??= new LoginMachinery({

@@ -8,8 +8,12 @@ import {
   type TokenResponse,
   tokenResponseFromBody,
 } from "../storage/token-response.ts";
-import { type AuthCallOptions, AuthLoginClient, type AuthLoginClientOptions } from "./auth-login-client.ts";
-import type { ClientAuthMethods } from "./login-machinery.ts";
+import {
+  type AuthCallOptions,
+  AuthLoginClient,
+  type AuthLoginClientOptions,
+  type ClientAuthMethods,
+} from "./auth-login-client.ts";
 
 /** Options of {@link ConfidentialAppAuthClient}. */
 export interface ConfidentialAppAuthClientOptions extends AuthLoginClientOptions {

@@ -3,6 +3,9 @@ import { GlobusNetworkError } from "../errors/network-error.ts";
 
 type LoginMachineryModule = typeof import("./login-machinery.ts");
 
+/** The login chunk's `LoginMachinery` class, as a type (without a static import of the chunk). */
+export type LoadedLoginMachinery = InstanceType<LoginMachineryModule["LoginMachinery"]>;
+
 let loading: Promise<LoginMachineryModule> | undefined;
 
 /**

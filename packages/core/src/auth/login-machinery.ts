@@ -10,7 +10,8 @@ import { GlobusNetworkError } from "../errors/network-error.ts";
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import { toAuthorizeQuery } from "../gare/to-authorize-query.ts";
 import { fetchFailure, requestDeadline } from "../http/request-deadline.ts";
-import { consentGraph, consentGraphMeets, parseConsentsResponse } from "../scopes/consent-forest.ts";
+import { parseConsentsResponse } from "../scopes/consent.ts";
+import { consentGraph, consentGraphMeets } from "../scopes/consent-forest.ts";
 import type { ScopeLike } from "../scopes/scope.ts";
 import { mergeScopeTrees, scopeTreeString } from "../scopes/scope-graph.ts";
 import { checkTokenResponseBody } from "../storage/check-token-response-body.ts";
@@ -19,21 +20,12 @@ import type {
   AuthCallOptions,
   AuthorizationRequest,
   AuthorizationRequestOptions,
+  ClientAuthMethods,
   LoginClientSettings,
   TokenRequestSender,
   TokenResponseProcessor,
 } from "./auth-login-client.ts";
 import type { IdTokenClaims, IdTokenDecoder } from "./id-token-decoder.ts";
-
-/**
- * The client authentication methods of the oauth4webapi the library loaded, handed to
- * `AuthLoginClient.clientAuth`. Two functions rather than the module: a module namespace handed
- * around would keep all of oauth4webapi in the bundle.
- */
-export interface ClientAuthMethods {
-  None: typeof oauth.None;
-  ClientSecretBasic: typeof oauth.ClientSecretBasic;
-}
 
 const clientAuthMethods: ClientAuthMethods = { None: oauth.None, ClientSecretBasic: oauth.ClientSecretBasic };
 

@@ -1,3 +1,6 @@
+// Over 400 lines, kept whole: GlobusClient is the one base class of every service client (base
+// URL, authorizer, 401 retry, GARE redrive, error mapping, timeouts); its hooks share private
+// state, and most of its length is TSDoc.
 import type { AfterResponseState, BeforeErrorState, KyInstance, Options as KyOptions } from "ky";
 import type { GlobusApp } from "../app/globus-app.ts";
 import type { GlobusAuthorizer } from "../authorizers/globus-authorizer.ts";

@@ -1,5 +1,3 @@
-import type { GlobusAppConfig } from "../app/globus-app-config.ts";
-import type { AuthLoginClient } from "../auth/auth-login-client.ts";
 import type { IdTokenDecoder } from "../auth/id-token-decoder.ts";
 import type { GlobusAuthorizationParameters } from "../gare/globus-authorization-parameters.ts";
 import type { TokenResponse } from "../storage/token-response.ts";
@@ -46,18 +44,4 @@ export function isRedirectCompletingFlow(flow: LoginFlowManager): flow is Redire
   return (
     typeof candidate.isRedirectCallback === "function" && typeof candidate.completeRedirect === "function"
   );
-}
-
-/** What a {@link LoginFlowManagerProvider} is given to build a flow for an app. */
-export interface LoginFlowManagerContext {
-  appName: string;
-  config: GlobusAppConfig;
-  loginClient: AuthLoginClient;
-  idTokenDecoder: IdTokenDecoder | undefined;
-}
-
-/** Builds a {@link LoginFlowManager} for an app (the `forGlobusApp` provider form). */
-export interface LoginFlowManagerProvider {
-  /** Called by the app with its name, config, login client and id_token decoder; returns its flow. */
-  forGlobusApp(context: LoginFlowManagerContext): LoginFlowManager;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type Consent, ConsentForest, ConsentTree, parseConsent } from "./consent-forest.ts";
+import { type Consent, parseConsent } from "./consent.ts";
+import { ConsentForest, ConsentTree } from "./consent-forest.ts";
 import {
   ConsentParseError,
   ConsentTreeConstructionError,

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { fuzzParams, hostileValue, mutated, trickyNumber, trickyString } from "../../test-support/fuzz.ts";
-import { ConsentSchema, parseConsent } from "../scopes/consent-forest.ts";
+import { ConsentSchema, parseConsent } from "../scopes/consent.ts";
 import { checkTokenResponseBody } from "./check-token-response-body.ts";
 import { GlobusTokenResponseSchema } from "./token-response.ts";
 

@@ -1,10 +1,11 @@
+import type { LoginFlowManagerContext } from "../app/globus-app-contracts.ts";
 import type { AuthLoginClient } from "../auth/auth-login-client.ts";
 import { safeCause } from "../errors/globus-error.ts";
 import { LoginFlowError } from "../errors/login-flow-error.ts";
 import { GlobusNetworkError } from "../errors/network-error.ts";
 import type { GlobusAuthorizationParameters } from "../gare/globus-authorization-parameters.ts";
 import { BaseLoginFlowManager, type BaseLoginFlowManagerOptions } from "../login/base-login-flow-manager.ts";
-import type { LoginFlowManagerContext, LoginFlowOptions } from "../login/login-flow-manager.ts";
+import type { LoginFlowOptions } from "../login/login-flow-manager.ts";
 import type { TokenResponse } from "../storage/token-response.ts";
 
 /**

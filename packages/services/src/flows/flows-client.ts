@@ -1,3 +1,6 @@
+// Over 400 lines, kept whole: the Python SDK's FlowsClient methods (SpecificFlowClient has its own
+// file), each a few lines over GlobusClient's request helpers; the response shapes live in their
+// own files.
 import { FlowsScopes, GlobusClient, type GlobusClientOptions } from "@globus-app/core";
 import { markerPaging, type PageParams, Paginator, type PagingOptions } from "../paging/paginator.ts";
 import { FlowsAPIError } from "./flows-api-error.ts";

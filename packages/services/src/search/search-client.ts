@@ -1,3 +1,6 @@
+// Over 400 lines, kept whole: one class with the Python SDK's SearchClient methods, each a few
+// lines over GlobusClient's request helpers; the query builder and response shapes live in their
+// own files.
 import { GlobusClient, type GlobusClientOptions, SearchScopes } from "@globus-app/core";
 import {
   markerPaging,
