@@ -39,6 +39,9 @@ function portFromEnv(name, fallback) {
  * @param {URL} options.appDir - the Vite app's folder (with its vite.config.ts), ending in `/`
  * @param {{ env: string, fallback: number }} options.port - the portal's port and its variable
  * @param {{ env: string, fallback: number }} options.emulatorPort - the emulator's port and its variable
+ * @param {(emulator: object) => Promise<{ env: Record<string, string>, banner: string[] }>} [options.seed] -
+ *   adds the portal's own sample data to the freshly started emulator; `env` holds `VITE_*` settings
+ *   for the page (one the caller's environment already sets wins), `banner` lines for the banner
  */
 export async function startSpaDemo(options) {
   const { title, port, emulatorPort: emulatorPortSetting } = options;
@@ -121,6 +124,18 @@ export async function startSpaDemo(options) {
     process.env.VITE_DEMO_LS_COLLECTION ??= listed.id;
     process.env.VITE_DEMO_MFA_COLLECTION ??= stepUp.id;
 
+    let seeded = { env: {}, banner: [] };
+    if (options.seed) {
+      try {
+        seeded = await options.seed(emulator);
+      } catch (error) {
+        console.error(`start: cannot add the ${title}'s sample data to the emulator: ${error.message}`);
+        await emulator.close();
+        process.exit(1);
+      }
+      for (const [name, value] of Object.entries(seeded.env)) process.env[name] ??= value;
+    }
+
     emulatorBanner = [
       `  Globus Auth emulator  ${emulator.url}   (control API: ${emulator.url}_emulator)`,
       "  Registered clients:",
@@ -131,6 +146,7 @@ export async function startSpaDemo(options) {
       "  Sign in as any of:",
       ...SAMPLE_IDENTITIES.map((identity) => `    ${identity.name.padEnd(14)} ${identity.username}`),
       `  Step-up: ${stepUp.displayName} (${stepUp.id}) requires MFA`,
+      ...seeded.banner,
     ];
   }
 

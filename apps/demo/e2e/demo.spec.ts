@@ -49,15 +49,26 @@ test("redirect login through the consent page; the session survives a reload", a
   await expect(page.locator("#user-idp")).toHaveText("Example University");
   await expect(page.locator("#user-id")).toHaveText("e97b81af-bba5-4d10-849c-0b40ea5084c1");
 
-  // One row per resource server, with scopes and time left but never a token.
+  // One row per resource server, with scopes and time left but never a token: Auth and Transfer for
+  // the home page; Groups, Search, Flows and the sample flow (its id) for the services page.
   const rows = page.locator("#tokens tbody tr");
-  await expect(rows).toHaveCount(2);
-  const authRow = page.locator('#tokens tr[data-resource-server="auth.globus.org"]');
-  const transferRow = page.locator('#tokens tr[data-resource-server="transfer.api.globus.org"]');
+  await expect(rows).toHaveCount(6);
+  const tokenRow = (resourceServer: string) =>
+    page.locator(`#tokens tr[data-resource-server="${resourceServer}"]`);
+  const authRow = tokenRow("auth.globus.org");
+  const transferRow = tokenRow("transfer.api.globus.org");
   await expect(authRow).toContainText("openid");
   await expect(authRow).toContainText("email");
   await expect(transferRow).toContainText("urn:globus:auth:scope:transfer.api.globus.org:all");
-  for (const row of [authRow, transferRow]) {
+  await expect(tokenRow("groups.api.globus.org")).toContainText(
+    "urn:globus:auth:scope:groups.api.globus.org:view_my_groups_and_memberships",
+  );
+  await expect(tokenRow("search.api.globus.org")).toContainText(
+    "urn:globus:auth:scope:search.api.globus.org:search",
+  );
+  await expect(tokenRow("flows.globus.org")).toContainText("/run_status");
+  await expect(rows.filter({ hasText: /\/flow_[0-9a-f_]{36}_user/ })).toHaveCount(1);
+  for (const row of await rows.all()) {
     await expect(row.locator("td").nth(1)).toHaveText(/^4[78] h \d+ min$/);
     await expect(row.locator("td").nth(2)).toHaveText("Yes");
   }
@@ -67,7 +78,7 @@ test("redirect login through the consent page; the session survives a reload", a
   const before = await requestCounts();
   await page.reload();
   await expectSignedIn(page);
-  await expect(rows).toHaveCount(2);
+  await expect(rows).toHaveCount(6);
   const after = await requestCounts();
   expect(after.authorize ?? 0).toBe(before.authorize ?? 0);
   expect(after.token ?? 0).toBe(before.token ?? 0);
@@ -225,8 +236,9 @@ test("two tabs share the sign-in; a logout in one signs out both and revokes at 
   await expectSignedOut(first);
   await snap(first, testInfo, "first-tab-signed-out");
 
-  // An access and a refresh token for each of auth.globus.org and transfer.api.globus.org.
-  expect((await requestCounts()).revoke).toBe(4);
+  // An access and a refresh token for each of the six resource servers: auth.globus.org,
+  // transfer.api.globus.org, and the services page's groups, search, flows and sample flow.
+  expect((await requestCounts()).revoke).toBe(12);
 
   await first.reload();
   await expectSignedOut(first);
@@ -248,7 +260,7 @@ test("ending the Globus session: revoked, signed out of Globus, and the logout p
   await expect(page.getByRole("heading", { name: "You have logged out of Globus" })).toBeVisible();
   expect(page.url().startsWith(`${emulatorUrl}v2/web/logout?`)).toBe(true);
   const counts = await requestCounts();
-  expect(counts.revoke).toBe(4);
+  expect(counts.revoke).toBe(12); // access and refresh token of six resource servers
   expect(counts["web-logout"]).toBe(1);
   await snap(page, testInfo, "globus-logout-page");
 
@@ -298,7 +310,7 @@ test("network down and an ended session get clear messages", async ({ page }, te
 test("revoked everywhere: the page stops saying Signed in and forgets the dead tokens", async ({ page }) => {
   await openDemo(page);
   await signInWithRedirect(page);
-  await expect(page.locator("#tokens tbody tr")).toHaveCount(2);
+  await expect(page.locator("#tokens tbody tr")).toHaveCount(6);
 
   await control("POST", "revoke-all");
   await page.getByRole("button", { name: "List the sample collection" }).click();

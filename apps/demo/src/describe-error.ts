@@ -1,4 +1,5 @@
 import {
+  isFlowsAPIError,
   isGlobusAPIError,
   isGlobusError,
   isGlobusNetworkError,
@@ -115,6 +116,12 @@ export function describeError(error: unknown, context: { emulator: boolean; auth
     const requestId = error.requestId ? ` Request id: ${error.requestId}.` : "";
     const transfer = isTransferAPIError(error) ? describeTransferCode(error.errorCode) : undefined;
     if (transfer) return report(transfer.title, `${transfer.hint}${requestId}`);
+    if (isFlowsAPIError(error) && error.errorCode === "FLOW_INPUT_ERROR") {
+      return report(
+        "The flow refused this input.",
+        `Check it against what the flow expects (its input schema); Details say what is wrong.${requestId}`,
+      );
+    }
     return report(
       `Globus answered ${error.status} ${error.errorCode}.`,
       `${error.status >= 500 ? "The service is having trouble; try again in a moment." : "The request was refused."}${requestId}`,

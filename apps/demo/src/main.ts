@@ -1,11 +1,18 @@
 import "./report-startup-error.ts";
 import {
   AuthClient,
+  FlowsClient,
+  FlowsScopes,
   type GARE,
   type GlobusAuthorizationParameters,
+  GroupsClient,
+  GroupsScopes,
   isGlobusAPIError,
   isGlobusError,
   NativeAppAuthClient,
+  SearchClient,
+  SearchScopes,
+  SpecificFlowClient,
   type TokenStorageData,
   TransferClient,
   toGare,
@@ -13,9 +20,10 @@ import {
 } from "globus-app";
 import { PopupLoginFlowManager } from "globus-app/browser";
 import { readConfig } from "./config.ts";
-import { describeError } from "./describe-error.ts";
+import { describeError, type ErrorReport } from "./describe-error.ts";
 import { byId, formatSize, formatTimeLeft, h } from "./dom.ts";
 import { gareNeeds } from "./gare.ts";
+import { ServicesPage } from "./services-page.ts";
 import { TransferPanel } from "./transfer-panel.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -59,13 +67,39 @@ const transfer = new TransferClient({ app, baseUrl: config.transferUrl });
 // consent too, so the first transfer there needs no consent round trip. Others answer
 // ConsentRequired with a GARE, which the transfer panel turns into a consent step.
 if (config.dataAccessCollections.length > 0) transfer.addAppDataAccessScope(config.dataAccessCollections);
+// The services page's clients, also built before the first login, so that one sign-in covers both
+// pages. Each asks for the least it needs: read-only Groups, Search queries, and Flows' flow
+// descriptions and run status (starting a run takes the flow's own scope, below).
+const groups = new GroupsClient({
+  app,
+  baseUrl: config.groupsUrl,
+  appScopes: GroupsScopes.view_my_groups_and_memberships,
+});
+const searchClient = new SearchClient({ app, baseUrl: config.searchUrl, appScopes: SearchScopes.search });
+const flows = new FlowsClient({
+  app,
+  baseUrl: config.flowsUrl,
+  appScopes: [FlowsScopes.view_flows, FlowsScopes.run_status],
+});
+// The flow's own `user` scope (its resource server is the flow id). The flow's Transfer step needs
+// a consent to Transfer under that scope, which this login does not ask for, so the first run meets
+// a ConsentRequired GARE and the flow panel's consent step. A portal that would rather ask at the
+// first login registers the scope with Transfer under it (see `addAppTransferDataAccessScope`).
+const sampleFlow = config.flowId
+  ? new SpecificFlowClient(config.flowId, { app, baseUrl: config.flowsUrl })
+  : undefined;
 
 // ---------------------------------------------------------------------------------------------
 // Page elements and small helpers
 // ---------------------------------------------------------------------------------------------
 
 const ui = {
+  main: byId("main"),
   mode: byId("mode"),
+  navHome: byId<HTMLAnchorElement>("nav-home"),
+  navServices: byId<HTMLAnchorElement>("nav-services"),
+  homePage: byId("home-page"),
+  servicesPage: byId("services-page"),
   status: byId("status"),
   remote: byId("remote"),
   error: byId("error"),
@@ -164,6 +198,8 @@ interface UserInfo {
 let userinfo: { identityId: string; info: Promise<UserInfo> } | undefined;
 /** Who is signed in, as of the last render; read synchronously by the popup login (see below). */
 let signedInIdentity: string | null = null;
+/** Whether someone is signed in, as of the last render. */
+let signedInNow = false;
 let records: TokenStorageData[] = [];
 let renderScheduled = false;
 let renderRun = 0;
@@ -197,9 +233,11 @@ async function render(): Promise<void> {
   ui.signedIn.hidden = !signedIn;
   // Expired tokens of someone still stored: another identity can sign in only after they are gone.
   ui.forget.hidden = signedIn || identityId === null;
-  if (signedIn) void transferPanel.show();
-  else transferPanel.hide();
+  signedInNow = signedIn;
+  showPage();
   if (!signedIn) {
+    transferPanel.hide();
+    servicesPage.hide();
     userinfo = undefined;
     records = [];
     ui.apiResult.replaceChildren();
@@ -527,20 +565,68 @@ ui.garePopup.addEventListener("click", () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// The transfer panel: two collections side by side, tasks and their history (transfer-panel.ts)
+// The transfer panel: two collections side by side, tasks and their history (transfer-panel.ts),
+// and the services page: groups, a Search index and a flow (services-page.ts)
 // ---------------------------------------------------------------------------------------------
+
+/** Words for a panel's failure; one that ended the sign-in also gets the page-wide alert. */
+function describePanelError(error: unknown): ErrorReport {
+  const report = describeError(error, { emulator: config.mode === "emulator", authUrl: config.authUrl });
+  // The panel goes with the sign-in; the page-wide alert says why and offers the ways back in.
+  if (report.sessionEnded) showError(error);
+  return report;
+}
 
 const transferPanel = new TransferPanel(byId("transfer-panel"), {
   transfer,
   config,
-  describe: (error) => {
-    const report = describeError(error, { emulator: config.mode === "emulator", authUrl: config.authUrl });
-    // The panel goes with the sign-in; the page-wide alert says why and offers the ways back in.
-    if (report.sessionEnded) showError(error);
-    return report;
-  },
+  describe: describePanelError,
   signInWithRedirect,
   signInWithPopup,
+});
+
+const servicesPage = new ServicesPage(ui.servicesPage, {
+  groups,
+  search: searchClient,
+  flows,
+  flow: sampleFlow,
+  config,
+  describe: describePanelError,
+  signInWithRedirect,
+  signInWithPopup,
+});
+
+// ---------------------------------------------------------------------------------------------
+// Pages: the home page (#/ or no fragment) and the services page (#/services)
+// ---------------------------------------------------------------------------------------------
+
+const onServicesPage = (): boolean => location.hash === "#/services";
+
+/**
+ * Shows the page the address names, and (signed in) loads it the first time. Both pages share the
+ * sign-in card above them; a redirect login comes back to the address it left, fragment included.
+ */
+function showPage(): void {
+  const services = onServicesPage();
+  ui.homePage.hidden = services;
+  ui.servicesPage.hidden = !services;
+  for (const [link, current] of [
+    [ui.navHome, !services],
+    [ui.navServices, services],
+  ] as const) {
+    if (current) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+  document.title = services ? "Services · globus-app demo portal" : "globus-app demo portal";
+  if (!signedInNow) return;
+  if (services) void servicesPage.show();
+  else void transferPanel.show();
+}
+
+window.addEventListener("hashchange", () => {
+  showPage();
+  // Screen readers hear the new page from its start, as after a page load.
+  ui.main.focus({ preventScroll: true });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -583,6 +669,7 @@ function isPopupCallback(): boolean {
 }
 
 async function start(): Promise<void> {
+  showPage();
   ui.mode.textContent =
     config.mode === "emulator"
       ? `Local Globus Auth emulator · ${config.authUrl}`

@@ -18,6 +18,14 @@ interface ImportMetaEnv {
   readonly VITE_DEMO_TRANSFER_RIGHT?: string;
   /** Comma-separated GCSv5 mapped collections whose data_access consent the first login asks for. */
   readonly VITE_DEMO_DATA_ACCESS_COLLECTIONS?: string;
+  /** The Search index the services page queries (the emulator's sample index by default). */
+  readonly VITE_DEMO_SEARCH_INDEX?: string;
+  /** Comma-separated fields of that index to show facet counts of. */
+  readonly VITE_DEMO_SEARCH_FACETS?: string;
+  /** The flow the services page runs; `npm start` deploys one to the emulator and sets this. */
+  readonly VITE_DEMO_FLOW_ID?: string;
+  /** The input (JSON) the services page offers for a run of that flow. */
+  readonly VITE_DEMO_FLOW_INPUT?: string;
 }
 
 interface ImportMeta {
