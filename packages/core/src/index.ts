@@ -32,6 +32,7 @@ export type {
   AuthLoginClientOptions,
   AuthorizationRequest,
   AuthorizationRequestOptions,
+  OpenIdConfiguration,
   TokenRequestSender,
   TokenResponseProcessor,
 } from "./auth/auth-login-client.ts";
@@ -44,17 +45,22 @@ export type { IdTokenClaims, IdTokenDecoder } from "./auth/id-token-decoder.ts";
 export { loadLoginMachinery } from "./auth/load-login-machinery.ts";
 export { NativeAppAuthClient } from "./auth/native-app-auth-client.ts";
 export { AccessTokenAuthorizer } from "./authorizers/access-token-authorizer.ts";
+export { BasicAuthorizer } from "./authorizers/basic-authorizer.ts";
 export { ClientCredentialsAuthorizer } from "./authorizers/client-credentials-authorizer.ts";
 export type { GlobusAuthorizer } from "./authorizers/globus-authorizer.ts";
+export { NullAuthorizer } from "./authorizers/null-authorizer.ts";
 export { RefreshTokenAuthorizer } from "./authorizers/refresh-token-authorizer.ts";
 export type { RenewingAuthorizerOptions } from "./authorizers/renewing-authorizer.ts";
 export { EXPIRES_ADJUST_SECONDS, RenewingAuthorizer } from "./authorizers/renewing-authorizer.ts";
+export { StaticGlobusGenericAuthorizer } from "./authorizers/static-globus-generic-authorizer.ts";
+export type { EnvironmentConfig } from "./config/environment.ts";
 export {
   DEFAULT_HTTP_TIMEOUT_MS,
   GLOBUS_ENVIRONMENTS,
   getHttpTimeoutMs,
   getServiceUrl,
   readEnvironmentVariable,
+  registerEnvironment,
   resolveEnvironment,
 } from "./config/environment.ts";
 export type { GlobusAPIErrorInit } from "./errors/api-error.ts";
@@ -103,6 +109,7 @@ export {
   UnmetScopeRequirementsError,
 } from "./errors/token-validation-errors.ts";
 export { GlobusSDKUsageError, isGlobusSDKUsageError } from "./errors/usage-error.ts";
+export { formatAuthorizationParameters, formatGare } from "./gare/format-gare.ts";
 export type { GARE } from "./gare/gare.ts";
 export type { GareToJSONOptions } from "./gare/gare-to-json.ts";
 export { authorizationParametersToJSON, gareToJSON } from "./gare/gare-to-json.ts";
@@ -199,6 +206,7 @@ export {
   GlobusTokenSchema,
   tokenResponseFromBody,
 } from "./storage/token-response.ts";
+export { byScopes, formatTokenResponse } from "./storage/token-response-lookup.ts";
 export type { TokenStorage } from "./storage/token-storage.ts";
 export { BaseTokenStorage, DEFAULT_NAMESPACE } from "./storage/token-storage.ts";
 export type { TokenStorageData } from "./storage/token-storage-data.ts";

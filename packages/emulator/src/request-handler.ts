@@ -292,8 +292,9 @@ async function handle(
     const headers: Record<string, string> = {};
     if (authorization !== undefined) headers.authorization = "[redacted]";
     if (typeof origin === "string") headers.origin = origin.slice(0, 200);
-    if (req.headers["content-type"])
-      headers["content-type"] = String(req.headers["content-type"]).slice(0, 200);
+    for (const name of ["content-type", "user-agent", "x-globus-client-info"]) {
+      if (req.headers[name]) headers[name] = String(req.headers[name]).slice(0, 200);
+    }
     const entry = deps.log.record({
       endpoint,
       detail,
@@ -418,7 +419,8 @@ function preflight(
   const headers: Record<string, string> = {
     ...corsHeaders(origin),
     "Access-Control-Allow-Methods": [...Object.keys(route.methods), "OPTIONS"].join(", "),
-    "Access-Control-Allow-Headers": "Authorization, Content-Type",
+    // X-Globus-Client-Info: Globus allows it (the Globus JS SDK sends it from browsers).
+    "Access-Control-Allow-Headers": "Authorization, Content-Type, X-Globus-Client-Info",
     "Access-Control-Max-Age": "600",
     Vary: "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
     "Content-Length": "0",

@@ -11,7 +11,10 @@ export interface RequestLogEntry {
   readonly time: string;
   /** Query and form parameters (a repeated parameter becomes a list). */
   readonly params: Readonly<Record<string, string | string[]>>;
-  /** Selected request headers: `authorization` (always redacted), `origin`, `content-type`. */
+  /**
+   * Selected request headers: `authorization` (always redacted), `origin`, `content-type`,
+   * `user-agent`, `x-globus-client-info`.
+   */
   readonly headers: Readonly<Record<string, string>>;
   /** Response status, once sent; absent for a dropped connection. */
   status?: number;

@@ -279,7 +279,9 @@ describe("HTTP behaviour", () => {
       });
       expect(response.status, path).toBe(204);
       expect(response.headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
-      expect(response.headers.get("access-control-allow-headers")).toBe("Authorization, Content-Type");
+      expect(response.headers.get("access-control-allow-headers")).toBe(
+        "Authorization, Content-Type, X-Globus-Client-Info",
+      );
       expect(response.headers.get("access-control-allow-methods")).toContain("OPTIONS");
       expect(response.headers.get("access-control-allow-private-network")).toBe("true");
       expect(response.headers.get("vary")).toContain("Origin");

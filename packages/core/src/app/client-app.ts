@@ -48,7 +48,14 @@ export class ClientApp extends GlobusApp {
       );
     }
     const { environment, httpTimeoutMs: timeoutMs } = this.config;
-    return confidentialLoginClient(this.platform, { clientId, clientSecret, environment, timeoutMs });
+    const appName = this.appName;
+    return confidentialLoginClient(this.platform, {
+      clientId,
+      clientSecret,
+      environment,
+      timeoutMs,
+      appName,
+    });
   }
 
   protected createValidators(scopeValidator: ScopeRequirementsValidator): TokenDataValidator[] {

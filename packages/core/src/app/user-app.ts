@@ -76,9 +76,10 @@ export class UserApp extends GlobusApp {
 
   protected createLoginClient(clientId: string, clientSecret: string | undefined): AuthLoginClient {
     const { environment, httpTimeoutMs: timeoutMs } = this.config;
+    const appName = this.appName;
     return clientSecret
-      ? confidentialLoginClient(this.platform, { clientId, clientSecret, environment, timeoutMs })
-      : new NativeAppAuthClient({ clientId, environment, timeoutMs });
+      ? confidentialLoginClient(this.platform, { clientId, clientSecret, environment, timeoutMs, appName })
+      : new NativeAppAuthClient({ clientId, environment, timeoutMs, appName });
   }
 
   protected createValidators(scopeValidator: ScopeRequirementsValidator): TokenDataValidator[] {

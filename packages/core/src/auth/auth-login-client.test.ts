@@ -1,4 +1,11 @@
-import { type Emulator, SAMPLE_IDENTITIES, SAMPLE_NATIVE_CLIENT, startEmulator } from "@globus-app/emulator";
+import { createHash } from "node:crypto";
+import {
+  type Emulator,
+  SAMPLE_CONFIDENTIAL_CLIENT,
+  SAMPLE_IDENTITIES,
+  SAMPLE_NATIVE_CLIENT,
+  startEmulator,
+} from "@globus-app/emulator";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { rejectionOf } from "../../test-support/rejection-of.ts";
 import { AccessTokenAuthorizer } from "../authorizers/access-token-authorizer.ts";
@@ -7,6 +14,7 @@ import { isGlobusNetworkError } from "../errors/network-error.ts";
 import { isGlobusSDKUsageError } from "../errors/usage-error.ts";
 import { AuthClient } from "../http/auth-client.ts";
 import type { AuthorizationRequest } from "./auth-login-client.ts";
+import { ConfidentialAppAuthClient } from "./confidential-app-auth-client.ts";
 import { NativeAppAuthClient } from "./native-app-auth-client.ts";
 
 let emu: Emulator;
@@ -366,3 +374,181 @@ async function closedPort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+describe("login client id_token options (Python's IDTokenDecoder: leeway, configuration and keys in advance)", () => {
+  const counts = () => emu.control.requestCounts();
+  afterEach(() => {
+    emu.control.resetClock();
+    emu.control.resetCounts();
+    emu.control.setTokenLifetimes({ accessToken: 172_800 });
+  });
+
+  async function login(client: NativeAppAuthClient) {
+    const { request, code } = await authorize(client);
+    return exchange(client, request, code);
+  }
+
+  it("discovers the OpenID configuration once per client, and fetches the keys from its jwks_uri", async () => {
+    emu.control.resetCounts();
+    const client = new NativeAppAuthClient({ clientId: SAMPLE_NATIVE_CLIENT.id, baseUrl: emu.url });
+    await login(client);
+    await login(client);
+    expect(counts()).toMatchObject({ "openid-configuration": 1, jwks: 1 });
+  });
+
+  it("makes no discovery request when the configuration is given, and none for keys given with it", async () => {
+    const openidConfiguration = await (await fetch(`${emu.url}.well-known/openid-configuration`)).json();
+    const jwks = await (await fetch(`${emu.url}jwk.json`)).json();
+    emu.control.resetCounts();
+    const configured = new NativeAppAuthClient({
+      clientId: SAMPLE_NATIVE_CLIENT.id,
+      baseUrl: emu.url,
+      openidConfiguration,
+    });
+    expect((await login(configured)).identityId).toBe(SAMPLE_IDENTITIES[0].id);
+    expect(counts()["openid-configuration"]).toBeUndefined();
+    expect(counts().jwks).toBe(1);
+
+    emu.control.resetCounts();
+    const withKeys = new NativeAppAuthClient({
+      clientId: SAMPLE_NATIVE_CLIENT.id,
+      baseUrl: emu.url,
+      openidConfiguration,
+      jwks,
+    });
+    expect((await login(withKeys)).identityId).toBe(SAMPLE_IDENTITIES[0].id);
+    expect((await login(withKeys)).identityId).toBe(SAMPLE_IDENTITIES[0].id);
+    expect(counts()["openid-configuration"]).toBeUndefined();
+    expect(counts().jwks).toBeUndefined();
+  });
+
+  it("rejects an id_token signed with a key other than the keys given in advance, without fetching keys", async () => {
+    const openidConfiguration = await (await fetch(`${emu.url}.well-known/openid-configuration`)).json();
+    const otherKeys = await (await fetch(`${impostor.url}jwk.json`)).json();
+    emu.control.resetCounts();
+    const client = new NativeAppAuthClient({
+      clientId: SAMPLE_NATIVE_CLIENT.id,
+      baseUrl: emu.url,
+      openidConfiguration,
+      jwks: otherKeys,
+    });
+    expect(await rejectionOf(login(client))).toMatchObject({ code: "ID_TOKEN_INVALID" });
+    expect(counts().jwks).toBeUndefined();
+  });
+
+  it("accepts an id_token that expired up to jwtLeewaySeconds ago by this clock (300 s by default)", async () => {
+    // Globus Auth's clock 10 minutes behind ours, and 60 s tokens: the id_token expired 9 minutes ago here.
+    emu.control.setTokenLifetimes({ accessToken: 60 });
+    emu.control.advanceClock(-600);
+    const strict = new NativeAppAuthClient({ clientId: SAMPLE_NATIVE_CLIENT.id, baseUrl: emu.url });
+    const error = await rejectionOf(login(strict));
+    expect(error).toMatchObject({ code: "ID_TOKEN_INVALID" });
+    expect((error as Error).message).toMatch(/not valid now/);
+    const lenient = new NativeAppAuthClient({
+      clientId: SAMPLE_NATIVE_CLIENT.id,
+      baseUrl: emu.url,
+      jwtLeewaySeconds: 900,
+    });
+    expect((await login(lenient)).identityId).toBe(SAMPLE_IDENTITIES[0].id);
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ["keys without a configuration", { jwks: { keys: [] } }],
+    ["a negative leeway", { jwtLeewaySeconds: -1 }],
+    ["a leeway that is not a number", { jwtLeewaySeconds: "300" }],
+    ["a configuration without jwks_uri", { openidConfiguration: { issuer: "https://auth.globus.org" } }],
+    [
+      "a plain-http jwks_uri off this machine",
+      { openidConfiguration: { issuer: "https://auth.globus.org", jwks_uri: "http://example.org/jwk.json" } },
+    ],
+  ])("refuses %s with a usage error when the login code loads", async (_label, options) => {
+    const client = new NativeAppAuthClient({
+      clientId: SAMPLE_NATIVE_CLIENT.id,
+      baseUrl: emu.url,
+      ...options,
+    });
+    const error = await rejectionOf(authorize(client));
+    expect(isGlobusSDKUsageError(error), String(error)).toBe(true);
+  });
+});
+
+describe("login client: the caller's own state, PKCE verifier and authorize parameters", () => {
+  const verifier = "my-own-verifier_0123456789.abcdefghijklmnopqrstuvwxyz~ABC";
+  const state = "portal-session-7f3c9a2e1b";
+
+  it("uses them in the authorize URL and the code exchange completes with the given verifier", async () => {
+    const client = new NativeAppAuthClient({ clientId: SAMPLE_NATIVE_CLIENT.id, baseUrl: emu.url });
+    const request = await client.createAuthorizationRequest({
+      redirectUri: "http://127.0.0.1:9/callback",
+      authParams: { required_scopes: ["openid"] },
+      codeVerifier: verifier,
+      state,
+      queryParams: { ui_locales: "fr", session_required_single_domain: "example.org" },
+    });
+    const url = new URL(request.url);
+    const challenge = createHash("sha256").update(verifier).digest("base64url");
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({
+      state,
+      code_challenge: challenge,
+      code_challenge_method: "S256",
+      ui_locales: "fr",
+      session_required_single_domain: "example.org",
+    });
+    expect(request).toMatchObject({ state, codeVerifier: verifier });
+    const callback = new URL(
+      (await fetch(request.url, { redirect: "manual" })).headers.get("location") ?? "",
+    );
+    expect(callback.searchParams.get("state")).toBe(state);
+    const response = await exchange(client, request, callback.searchParams.get("code") ?? "");
+    expect(response.identityId).toBe(SAMPLE_IDENTITIES[0].id);
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ["a verifier shorter than 43 characters", { codeVerifier: "short-verifier-123" }],
+    ["a verifier with a character outside RFC 7636's", { codeVerifier: `${"a".repeat(43)}!` }],
+    ["a state shorter than 16 characters", { state: "guessable" }],
+    ["a state with a control character", { state: "abcdefghijklmnop\nq" }],
+    ["a query parameter the request sets (state)", { queryParams: { state: "x" } }],
+    ["a query parameter the request sets (scope)", { queryParams: { scope: "openid email" } }],
+    [
+      "a query parameter authParams set",
+      { queryParams: { prompt: "none" }, authParams: { required_scopes: ["openid"], prompt: "login" } },
+    ],
+    ["a query parameter that is not a string", { queryParams: { ui_locales: 3 } }],
+  ])("refuses %s with a usage error that does not repeat it", async (_label, options) => {
+    const client = new NativeAppAuthClient({ clientId: SAMPLE_NATIVE_CLIENT.id, baseUrl: emu.url });
+    const error = await rejectionOf(
+      client.createAuthorizationRequest({
+        redirectUri: "http://127.0.0.1:9/callback",
+        authParams: { required_scopes: ["openid"] },
+        ...options,
+      }),
+    );
+    expect(isGlobusSDKUsageError(error), String(error)).toBe(true);
+    for (const value of [options.codeVerifier, options.state]) {
+      if (typeof value === "string") expect((error as Error).message).not.toContain(value);
+    }
+  });
+
+  it("refuses a verifier for a confidential client, which uses no PKCE", async () => {
+    const client = new ConfidentialAppAuthClient({
+      clientId: SAMPLE_CONFIDENTIAL_CLIENT.id,
+      clientSecret: SAMPLE_CONFIDENTIAL_CLIENT.secret,
+      baseUrl: emu.url,
+    });
+    const error = await rejectionOf(
+      client.createAuthorizationRequest({
+        redirectUri: SAMPLE_CONFIDENTIAL_CLIENT.redirectUris[0],
+        authParams: { required_scopes: ["openid"] },
+        codeVerifier: verifier,
+      }),
+    );
+    expect(isGlobusSDKUsageError(error)).toBe(true);
+    const own = await client.createAuthorizationRequest({
+      redirectUri: SAMPLE_CONFIDENTIAL_CLIENT.redirectUris[0],
+      authParams: { required_scopes: ["openid"] },
+      state,
+    });
+    expect(own).toMatchObject({ state, codeVerifier: null });
+  });
+});

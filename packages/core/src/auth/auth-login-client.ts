@@ -30,12 +30,54 @@ export interface AuthLoginClientOptions {
   /** A `fetch` to use instead of the global one. */
   fetch?: typeof fetch;
   /**
+   * A name for the application, sent in `User-Agent` (`globus-app-js-<version>/<appName>`) outside
+   * browsers, as the Python SDK's login clients' `app_name`. Apps pass theirs to the login client
+   * they build.
+   */
+  appName?: string;
+  /**
    * Time limit of each call to Globus Auth in milliseconds (a code exchange, refresh, revocation or
    * consents GET, with the JWKS fetch of its id_token check and the reading of every answer), or
    * `null` for none. Past it the call fails with a `GlobusNetworkError` coded `NETWORK_TIMEOUT`.
    * @default `GLOBUS_SDK_HTTP_TIMEOUT` (seconds; -1 is none), else 60000
    */
   timeoutMs?: number | null;
+  /**
+   * How far the id_token's `exp`, `iat` and `nbf` may be off this machine's clock, in seconds. This
+   * and the next two options are checked when the login code loads (the first login, callback or
+   * refresh), which throws `GlobusSDKUsageError` for a bad value.
+   * @default 300
+   */
+  jwtLeewaySeconds?: number;
+  /**
+   * Globus Auth's OpenID configuration, supplied in advance (e.g. read at build time): the id_token
+   * check then makes no discovery request. Without it the first id_token check fetches
+   * `<baseUrl>.well-known/openid-configuration` once per client.
+   */
+  openidConfiguration?: OpenIdConfiguration;
+  /**
+   * Globus Auth's signing keys (a JWKS), supplied in advance with `openidConfiguration`: the id_token
+   * check then fetches no keys, and a token signed with another key fails. Without it the keys are
+   * fetched from `openidConfiguration.jwks_uri` (and again when an unknown key id appears).
+   */
+  jwks?: { keys: readonly JsonWebKey[] };
+}
+
+/** A login client's id_token options as given (possibly undefined each). @internal */
+interface IdTokenOptions {
+  readonly jwtLeewaySeconds: number | undefined;
+  readonly openidConfiguration: OpenIdConfiguration | undefined;
+  readonly jwks: { keys: readonly JsonWebKey[] } | undefined;
+}
+
+/** What the id_token check reads of Globus Auth's OpenID configuration (other fields are ignored). */
+export interface OpenIdConfiguration {
+  /** e.g. `https://auth.globus.org`. */
+  readonly issuer: string;
+  /** Where the signing keys are, e.g. `https://auth.globus.org/jwk.json`. */
+  readonly jwks_uri: string;
+  /** The id_token signature algorithms, e.g. `["RS512"]`. @default ["RS512"] */
+  readonly id_token_signing_alg_values_supported?: readonly string[];
 }
 
 /** Options of one call of a login client that goes to Globus Auth. */
@@ -68,6 +110,23 @@ export interface AuthorizationRequestOptions {
   requestRefreshTokens?: boolean;
   /** Pre-filled name of the grant (native clients), e.g. "my-app on my-laptop". */
   prefillNamedGrant?: string;
+  /**
+   * Your own PKCE code verifier (native clients; as `verifier` in the Python SDK's
+   * `oauth2_start_flow`): 43 to 128 characters of `A-Z a-z 0-9 - . _ ~` (RFC 7636). @default a random one
+   */
+  codeVerifier?: string;
+  /**
+   * Your own `state` (checked on the callback as the random one is): 16 to 1024 visible ASCII
+   * characters, so that it stays hard to guess. @default a random one (43 characters)
+   */
+  state?: string;
+  /**
+   * More authorize-URL parameters (as `query_params` in the Python SDK's `oauth2_get_authorize_url`),
+   * e.g. `{ session_required_identities: … }` spelt by hand or a parameter Globus added later. A
+   * parameter this request already sets (client_id, redirect_uri, scope, state, response_type, the
+   * PKCE pair, access_type, prefill_named_grant, or one from `authParams`) is refused, not replaced.
+   */
+  queryParams?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -102,7 +161,11 @@ export interface LoginClientSettings {
   readonly issuer: string;
   readonly timeoutMs: number | null;
   readonly fetch: typeof fetch;
+  /** The application name, for `User-Agent` (see `clientInfoHeaders`). */
+  readonly appName: string | undefined;
   readonly isConfidential: boolean;
+  /** The id_token options as given (checked by the machinery). */
+  readonly idTokenOptions: IdTokenOptions;
   /** Whether Globus Auth is plain http on this machine (the emulator), the one place http is allowed. */
   readonly loopbackHttp: boolean;
   /** How the client authenticates at the token endpoint, built with the loaded oauth4webapi. */
@@ -138,9 +201,12 @@ export abstract class AuthLoginClient {
   abstract readonly isConfidential: boolean;
   /** Time limit of each call in milliseconds, or `null` for none (see {@link AuthLoginClientOptions.timeoutMs}). */
   readonly timeoutMs: number | null;
+  /** The application name sent in `User-Agent` (see {@link AuthLoginClientOptions.appName}). */
+  readonly appName: string | undefined;
 
   readonly #fetch: typeof fetch;
   readonly #loopbackHttp: boolean;
+  readonly #idTokenOptions: IdTokenOptions;
   #machinery: LoadedLoginMachinery | undefined;
   #closed = false;
 
@@ -149,6 +215,7 @@ export abstract class AuthLoginClient {
       throw new GlobusSDKUsageError("A login client needs a clientId (a non-empty string).");
     }
     this.clientId = options.clientId;
+    this.appName = options.appName;
     this.environment = resolveEnvironment(options.environment);
     this.timeoutMs = resolveTimeoutMs(options.timeoutMs, "A login client's timeoutMs");
     const baseUrl = options.baseUrl ?? getAuthUrl(this.environment);
@@ -167,6 +234,10 @@ export abstract class AuthLoginClient {
     this.issuer = this.baseUrl.replace(/\/$/, "");
     this.#fetch = options.fetch ?? ((...args) => fetch(...args));
     this.#loopbackHttp = isLoopbackHttp(base);
+    // Checked by the login code when it loads (the first login, callback or refresh): a page load
+    // does not carry the checks.
+    const { jwtLeewaySeconds, openidConfiguration, jwks } = options;
+    this.#idTokenOptions = { jwtLeewaySeconds, openidConfiguration, jwks };
   }
 
   /**
@@ -191,8 +262,10 @@ export abstract class AuthLoginClient {
       issuer: this.issuer,
       timeoutMs: this.timeoutMs,
       fetch: this.#fetch,
+      appName: this.appName,
       isConfidential: this.isConfidential,
       loopbackHttp: this.#loopbackHttp,
+      idTokenOptions: this.#idTokenOptions,
       clientAuth: (oauth) => this.clientAuth(oauth),
     });
     return this.#machinery;

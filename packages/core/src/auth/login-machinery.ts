@@ -9,6 +9,7 @@ import { isGlobusError } from "../errors/is-globus-error.ts";
 import { GlobusNetworkError } from "../errors/network-error.ts";
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import { toAuthorizeQuery } from "../gare/to-authorize-query.ts";
+import { clientInfoHeaders } from "../http/client-info.ts";
 import { fetchFailure, requestDeadline } from "../http/request-deadline.ts";
 import { parseConsentsResponse } from "../scopes/consent.ts";
 import { consentGraph, consentGraphMeets } from "../scopes/consent-forest.ts";
@@ -22,6 +23,7 @@ import type {
   AuthorizationRequestOptions,
   ClientAuthMethods,
   LoginClientSettings,
+  OpenIdConfiguration,
   TokenRequestSender,
   TokenResponseProcessor,
 } from "./auth-login-client.ts";
@@ -29,7 +31,49 @@ import type { IdTokenClaims, IdTokenDecoder } from "./id-token-decoder.ts";
 
 const clientAuthMethods: ClientAuthMethods = { None: oauth.None, ClientSecretBasic: oauth.ClientSecretBasic };
 
-const clockToleranceSeconds = 300;
+/** The id_token options of a login client, checked. */
+interface IdTokenCheck {
+  readonly jwtLeewaySeconds: number;
+  readonly openidConfiguration: OpenIdConfiguration | undefined;
+  readonly jwks: { keys: readonly JsonWebKey[] } | undefined;
+}
+
+function isLoopbackUrl(url: URL): boolean {
+  return url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
+}
+
+/** Checks the id_token options of a login client (Python's rules: no keys without a configuration). */
+function checkIdTokenOptions(
+  options: LoginClientSettings["idTokenOptions"],
+  loopbackHttp: boolean,
+): IdTokenCheck {
+  const { jwtLeewaySeconds = 300, openidConfiguration, jwks } = options;
+  if (typeof jwtLeewaySeconds !== "number" || !Number.isFinite(jwtLeewaySeconds) || jwtLeewaySeconds < 0) {
+    throw new GlobusSDKUsageError(
+      "A login client's jwtLeewaySeconds must be a number of seconds, 0 or more.",
+    );
+  }
+  if (jwks !== undefined && openidConfiguration === undefined) {
+    throw new GlobusSDKUsageError("passing jwks without openidConfiguration is not allowed.");
+  }
+  if (openidConfiguration !== undefined) {
+    const { issuer, jwks_uri: jwksUri } = openidConfiguration ?? {};
+    const url = typeof jwksUri === "string" && URL.canParse(jwksUri) ? new URL(jwksUri) : undefined;
+    if (
+      typeof issuer !== "string" ||
+      !url ||
+      (url.protocol !== "https:" && !(loopbackHttp && isLoopbackUrl(url)))
+    ) {
+      throw new GlobusSDKUsageError(
+        "A login client's openidConfiguration needs an issuer and an https jwks_uri.",
+      );
+    }
+  }
+  if (jwks !== undefined && (typeof jwks !== "object" || jwks === null || !Array.isArray(jwks.keys))) {
+    throw new GlobusSDKUsageError("A login client's jwks must be a JWKS: { keys: [...] }.");
+  }
+  return { jwtLeewaySeconds, openidConfiguration, jwks };
+}
 
 /**
  * What an {@link AuthLoginClient} does once its first OAuth call loads this module: every call to
@@ -42,9 +86,16 @@ export class LoginMachinery {
   readonly #client: oauth.Client;
   // Typed loosely: oauth4webapi's option types differ per call, the values are the same for all.
   readonly #requestOptions: Record<symbol, unknown>;
+  readonly #idTokenCheck: IdTokenCheck;
+  /** `X-Globus-Client-Info` and `User-Agent` outside browsers; none in browsers. */
+  readonly #headers: Record<string, string>;
+  /** Globus Auth as the id_token check knows it (issuer, keys' URL, algorithms), once discovered. */
+  #signer: Promise<oauth.AuthorizationServer> | undefined;
 
   constructor(settings: LoginClientSettings) {
     this.#settings = settings;
+    this.#idTokenCheck = checkIdTokenOptions(settings.idTokenOptions, settings.loopbackHttp);
+    this.#headers = clientInfoHeaders(settings.appName, "auth");
     const { baseUrl } = settings;
     this.#as = {
       issuer: settings.issuer,
@@ -57,7 +108,7 @@ export class LoginMachinery {
     this.#client = {
       client_id: settings.clientId,
       id_token_signed_response_alg: "RS512",
-      [oauth.clockTolerance]: clockToleranceSeconds,
+      [oauth.clockTolerance]: this.#idTokenCheck.jwtLeewaySeconds,
     };
     this.#requestOptions = settings.loopbackHttp ? { [oauth.allowInsecureRequests]: true } : {};
   }
@@ -77,9 +128,8 @@ export class LoginMachinery {
     if (!scopes.every((scope) => typeof scope === "string")) {
       throw new GlobusSDKUsageError("authParams.required_scopes must be a list of scope strings.");
     }
-    const state = oauth.generateRandomState();
     const native = !this.#settings.isConfidential;
-    const codeVerifier = native ? oauth.generateRandomCodeVerifier() : null;
+    const { state, codeVerifier } = checkCallerSecrets(options, native);
     const query = new URLSearchParams({
       client_id: this.#settings.clientId,
       redirect_uri: options.redirectUri,
@@ -98,6 +148,14 @@ export class LoginMachinery {
       ...(options.prefillNamedGrant && native ? { prefill_named_grant: options.prefillNamedGrant } : {}),
       ...toAuthorizeQuery(options.authParams),
     });
+    for (const [name, value] of Object.entries(options.queryParams ?? {})) {
+      if (query.has(name) || typeof value !== "string") {
+        throw new GlobusSDKUsageError(
+          `queryParams.${name} ${typeof value !== "string" ? "must be a string" : "is set by the request itself and cannot be replaced"}.`,
+        );
+      }
+      query.set(name, value);
+    }
     const url = `${this.#as.authorization_endpoint}?${query}`;
     return { url, state, codeVerifier, redirectUri: options.redirectUri };
   }
@@ -297,7 +355,9 @@ export class LoginMachinery {
         const method = init.method ?? "GET";
         current = `${method} ${url.split("?")[0]}`;
         try {
-          return await this.#settings.fetch(url, { ...init, signal: deadline.signal });
+          const headers = new Headers(init.headers);
+          for (const [name, value] of Object.entries(this.#headers)) headers.set(name, value);
+          return await this.#settings.fetch(url, { ...init, headers, signal: deadline.signal });
         } catch (error) {
           throw deadline.failure(current) ?? fetchFailure(method, url, error);
         }
@@ -315,10 +375,18 @@ export class LoginMachinery {
     body: oauth.TokenEndpointResponse,
     requestOptions: Record<symbol, unknown>,
   ): Promise<IdTokenClaims> {
+    const { jwks } = this.#idTokenCheck;
+    // Keys given in advance are the only keys: a fresh server object each time (oauth4webapi caches
+    // keys per object) with a cache that is always fresh, so they are never fetched.
+    const signer = jwks
+      ? { ...(await this.#signerOf(requestOptions)) }
+      : await this.#signerOf(requestOptions);
     try {
-      await oauth.validateApplicationLevelSignature(this.#as, response, {
+      await oauth.validateApplicationLevelSignature(signer, response, {
         ...requestOptions,
-        [oauth.jwksCache]: this.#jwksCache,
+        [oauth.jwksCache]: jwks
+          ? ({ jwks: structuredClone(jwks), uat: nowSeconds() } as oauth.JWKSCacheInput)
+          : this.#jwksCache,
       });
     } catch (error) {
       // The JWKS could not be fetched (typed by the fetch wrapper): not a verdict on the id_token.
@@ -332,6 +400,43 @@ export class LoginMachinery {
       throw new GlobusError("The id_token has no subject.", "ID_TOKEN_INVALID");
     }
     return claims as IdTokenClaims;
+  }
+
+  /**
+   * Globus Auth as the id_token check needs it: the configuration given in advance, else discovered
+   * (`.well-known/openid-configuration`) once per client; a failed discovery is not kept.
+   */
+  #signerOf(requestOptions: Record<symbol, unknown>): Promise<oauth.AuthorizationServer> {
+    const given = this.#idTokenCheck.openidConfiguration;
+    if (given) {
+      return Promise.resolve({
+        ...this.#as,
+        issuer: given.issuer,
+        jwks_uri: given.jwks_uri,
+        id_token_signing_alg_values_supported: [
+          ...(given.id_token_signing_alg_values_supported ?? ["RS512"]),
+        ],
+      });
+    }
+    this.#signer ??= this.#discover(requestOptions).catch((error: unknown) => {
+      this.#signer = undefined;
+      throw error;
+    });
+    return this.#signer;
+  }
+
+  async #discover(requestOptions: Record<symbol, unknown>): Promise<oauth.AuthorizationServer> {
+    const issuer = new URL(this.#settings.issuer);
+    const url = `${this.#settings.baseUrl}.well-known/openid-configuration`;
+    const response = await this.#call("GET", url, () =>
+      oauth.discoveryRequest(issuer, { ...requestOptions, algorithm: "oidc" }),
+    );
+    const found = await this.#process("GET", url, () => oauth.processDiscoveryResponse(issuer, response));
+    return {
+      ...this.#as,
+      jwks_uri: found.jwks_uri ?? (this.#as.jwks_uri as string),
+      id_token_signing_alg_values_supported: found.id_token_signing_alg_values_supported ?? ["RS512"],
+    };
   }
 
   // Shared by every id_token this client verifies, so the JWKS is fetched once (oauth4webapi refreshes it
@@ -390,6 +495,34 @@ export class LoginMachinery {
       );
     }
   }
+}
+
+const CODE_VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
+const STATE = /^[\x21-\x7e][\x20-\x7e]{14,1022}[\x21-\x7e]$/;
+
+/**
+ * The state and PKCE verifier of an authorization request: the caller's when given (checked: RFC
+ * 7636's verifier alphabet and length; a state long enough to stay hard to guess), else random.
+ * The messages never repeat the values.
+ */
+function checkCallerSecrets(
+  options: AuthorizationRequestOptions,
+  native: boolean,
+): { state: string; codeVerifier: string | null } {
+  const { state = oauth.generateRandomState(), codeVerifier } = options;
+  if (typeof state !== "string" || !STATE.test(state)) {
+    throw new GlobusSDKUsageError("state must be 16 to 1024 visible ASCII characters.");
+  }
+  if (codeVerifier !== undefined) {
+    if (!native)
+      throw new GlobusSDKUsageError("A confidential client uses no PKCE: do not pass codeVerifier.");
+    if (typeof codeVerifier !== "string" || !CODE_VERIFIER.test(codeVerifier)) {
+      throw new GlobusSDKUsageError(
+        "codeVerifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636).",
+      );
+    }
+  }
+  return { state, codeVerifier: native ? (codeVerifier ?? oauth.generateRandomCodeVerifier()) : null };
 }
 
 /**

@@ -1,9 +1,12 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { UserApp } from "../app/user-app.ts";
+import { NativeAppAuthClient } from "../auth/native-app-auth-client.ts";
 import { isGlobusSDKUsageError } from "../errors/usage-error.ts";
 import {
   getHttpTimeoutMs,
   getServiceUrl,
   readEnvironmentVariable,
+  registerEnvironment,
   resolveEnvironment,
   resolveTimeoutMs,
 } from "./environment.ts";
@@ -42,6 +45,68 @@ describe("environments and service URLs", () => {
       error = e;
     }
     expect(isGlobusSDKUsageError(error)).toBe(true);
+  });
+});
+
+describe("registered environments (Python's EnvConfig subclasses)", () => {
+  it("reaches a registered environment's services by the built-in rules under its domain", () => {
+    registerEnvironment("lab", { domain: "Globus.Lab.example.org" });
+    expect(getServiceUrl("auth", "lab")).toBe("https://auth.globus.lab.example.org/");
+    expect(getServiceUrl("transfer", "lab")).toBe("https://transfer.api.globus.lab.example.org/");
+    expect(getServiceUrl("flows", "lab")).toBe("https://lab.flows.automate.globus.org/");
+    vi.stubEnv("GLOBUS_SDK_ENVIRONMENT", "lab");
+    expect(resolveEnvironment()).toBe("lab");
+  });
+
+  it("uses its own service URLs first, and GLOBUS_SDK_SERVICE_URL_<SERVICE> before those", () => {
+    registerEnvironment("stack-2", {
+      domain: "stack2.example.org",
+      serviceUrls: { auth: "http://127.0.0.1:8700", search: "https://search.example.net/v1" },
+    });
+    expect(getServiceUrl("auth", "stack-2")).toBe("http://127.0.0.1:8700/");
+    expect(getServiceUrl("search", "stack-2")).toBe("https://search.example.net/v1/");
+    expect(getServiceUrl("groups", "stack-2")).toBe("https://groups.api.stack2.example.org/");
+    vi.stubEnv("GLOBUS_SDK_SERVICE_URL_AUTH", "https://override.example.org");
+    expect(getServiceUrl("auth", "stack-2")).toBe("https://override.example.org/");
+  });
+
+  it("a login client and an app take the registered name and reach its Auth", () => {
+    registerEnvironment("lab-login", { domain: "auth-test.example.org" });
+    const client = new NativeAppAuthClient({ clientId: "c", environment: "lab-login" });
+    expect(client.baseUrl).toBe("https://auth.auth-test.example.org/");
+    const app = new UserApp("lab", { loginClient: client, config: { environment: "lab-login" } });
+    expect(app.config.environment).toBe("lab-login");
+  });
+
+  it.each<[string, () => void]>([
+    ["a built-in name", () => registerEnvironment("production", { domain: "evil.example.org" })],
+    ["a name with capitals or spaces", () => registerEnvironment("My Lab", { domain: "a.example.org" })],
+    [
+      "a domain that is not a host name",
+      () => registerEnvironment("bad-domain", { domain: "https://x.org/" }),
+    ],
+    [
+      "a service URL over plain http off this machine",
+      () =>
+        registerEnvironment("bad-url", {
+          domain: "a.example.org",
+          serviceUrls: { auth: "http://a.example.org/" },
+        }),
+    ],
+    [
+      "a relative service URL",
+      () => registerEnvironment("bad-url-2", { domain: "a.example.org", serviceUrls: { auth: "/auth" } }),
+    ],
+  ])("refuses %s with a usage error", (_label, register) => {
+    let error: unknown;
+    try {
+      register();
+    } catch (e) {
+      error = e;
+    }
+    expect(isGlobusSDKUsageError(error)).toBe(true);
+    expect(getServiceUrl("auth", "production")).toBe("https://auth.globus.org/");
+    expect(() => resolveEnvironment("bad-domain")).toThrow(/Unrecognized environment/);
   });
 });
 

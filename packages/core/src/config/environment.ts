@@ -35,13 +35,83 @@ export function readEnvironmentVariable(name: string): string | undefined {
   }
 }
 
-/** Throws a usage error unless `environment` is one this library knows. */
-export function assertKnownEnvironment(environment: string): void {
-  if (!Object.hasOwn(GLOBUS_ENVIRONMENTS, environment)) {
+/** A Globus environment of your own (a private deployment, a test stack): see {@link registerEnvironment}. */
+export interface EnvironmentConfig {
+  /** The domain its services live under: Auth at `https://auth.<domain>/`, Transfer at `https://transfer.api.<domain>/`. */
+  readonly domain: string;
+  /** Base URLs of services that do not follow the domain's rule, by service name (e.g. `{ flows: "https://…/" }`). */
+  readonly serviceUrls?: Readonly<Record<string, string>>;
+}
+
+const registered = new Map<string, EnvironmentConfig>();
+
+/**
+ * Registers a Globus environment by name, so that `environment: "<name>"` (or
+ * `GLOBUS_SDK_ENVIRONMENT=<name>`) reaches its services — as subclassing `EnvConfig` does in the
+ * Python SDK. Service URLs follow the built-in rules under `domain` unless `serviceUrls` names them;
+ * `GLOBUS_SDK_SERVICE_URL_<SERVICE>` still wins. Registering a name again replaces it.
+ *
+ * @throws GlobusSDKUsageError for a built-in name, a name that is not lowercase letters, digits and
+ *   `-`, a domain that is not a host name, or a service URL that is not absolute https (plain http
+ *   only to this machine).
+ * @example
+ * ```ts
+ * registerEnvironment("lab", { domain: "globus.lab.example.org" });
+ * getServiceUrl("transfer", "lab"); // "https://transfer.api.globus.lab.example.org/"
+ * ```
+ */
+export function registerEnvironment(name: string, config: EnvironmentConfig): void {
+  if (
+    typeof name !== "string" ||
+    !/^[a-z0-9][a-z0-9-]*$/.test(name) ||
+    Object.hasOwn(GLOBUS_ENVIRONMENTS, name)
+  ) {
     throw new GlobusSDKUsageError(
-      `Unrecognized environment "${environment}". Known environments: ${Object.keys(GLOBUS_ENVIRONMENTS).join(", ")}.`,
+      `An environment's name must be lowercase letters, digits and '-', and not a built-in one (${Object.keys(GLOBUS_ENVIRONMENTS).join(", ")}).`,
     );
   }
+  const { domain, serviceUrls = {} } = config ?? {};
+  if (
+    typeof domain !== "string" ||
+    !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i.test(domain)
+  ) {
+    throw new GlobusSDKUsageError(
+      `Environment "${name}": domain must be a host name such as globus.example.org.`,
+    );
+  }
+  const urls: Record<string, string> = {};
+  for (const [service, url] of Object.entries(serviceUrls)) {
+    const parsed = typeof url === "string" && URL.canParse(url) ? new URL(url) : undefined;
+    const loopback =
+      parsed?.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(parsed.hostname);
+    if (!parsed || (parsed.protocol !== "https:" && !loopback)) {
+      throw new GlobusSDKUsageError(`Environment "${name}": the URL of ${service} must be absolute https.`);
+    }
+    urls[service] = parsed.href.endsWith("/") ? parsed.href : `${parsed.href}/`;
+  }
+  registered.set(name, { domain: domain.toLowerCase(), serviceUrls: urls });
+}
+
+/** Throws a usage error unless `environment` is one this library knows (built in or registered). */
+export function assertKnownEnvironment(environment: string): void {
+  if (!Object.hasOwn(GLOBUS_ENVIRONMENTS, environment) && !registered.has(environment)) {
+    throw new GlobusSDKUsageError(
+      `Unrecognized environment "${environment}". Known environments: ${[...Object.keys(GLOBUS_ENVIRONMENTS), ...registered.keys()].join(", ")}.`,
+    );
+  }
+}
+
+/** The base URL a registered environment names for a service, or `GLOBUS_SDK_SERVICE_URL_<SERVICE>`. */
+function configuredUrl(service: string, environment: string): string | undefined {
+  return serviceUrlOverride(service) ?? registered.get(environment)?.serviceUrls?.[service];
+}
+
+/** The domain of a known environment. @throws GlobusSDKUsageError for an unknown one. */
+function domainOf(environment: string): string {
+  assertKnownEnvironment(environment);
+  return Object.hasOwn(GLOBUS_ENVIRONMENTS, environment)
+    ? (GLOBUS_ENVIRONMENTS[environment] as string)
+    : (registered.get(environment)?.domain as string);
 }
 
 /**
@@ -70,10 +140,7 @@ function serviceUrlOverride(service: string): string | undefined {
  * @internal
  */
 export function getAuthUrl(environment: string): string {
-  const override = serviceUrlOverride("auth");
-  if (override) return override;
-  assertKnownEnvironment(environment);
-  return `https://auth.${GLOBUS_ENVIRONMENTS[environment]}/`;
+  return configuredUrl("auth", environment) ?? `https://auth.${domainOf(environment)}/`;
 }
 
 /**
@@ -88,10 +155,9 @@ export function getAuthUrl(environment: string): string {
  * @throws GlobusSDKUsageError for an unknown environment.
  */
 export function getServiceUrl(service: string, environment: string = resolveEnvironment()): string {
-  const override = serviceUrlOverride(service);
-  if (override) return override;
-  assertKnownEnvironment(environment);
-  const domain = GLOBUS_ENVIRONMENTS[environment] as string;
+  const configured = configuredUrl(service, environment);
+  if (configured) return configured;
+  const domain = domainOf(environment);
   if (environment === "production" && PRODUCTION_URLS[service]) return PRODUCTION_URLS[service];
   if (service === "auth" || service === "app") return `https://${service}.${domain}/`;
   if (service === "actions" || service === "flows" || service === "timer") {

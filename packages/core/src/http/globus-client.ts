@@ -13,6 +13,7 @@ import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import type { GARE } from "../gare/gare.ts";
 import { toGare, toGares } from "../gare/to-gare.ts";
 import { normalizeScopes, type ScopesInput } from "../scopes/scope-parser.ts";
+import { clientInfoHeaders } from "./client-info.ts";
 import { describeFetchFailure } from "./request-deadline.ts";
 
 /** Options of {@link GlobusClient}. */
@@ -48,6 +49,11 @@ export interface GlobusClientOptions {
   timeoutMs?: number | null;
   /** A `fetch` to use instead of the global one. */
   fetch?: typeof fetch;
+  /**
+   * A name for the application, sent in `User-Agent` (`globus-app-js-<version>/<appName>`) outside
+   * browsers, as the Python SDK's `app_name`. @default the bound app's `appName`
+   */
+  appName?: string;
 }
 
 /** What a service client says about its service. */
@@ -124,6 +130,9 @@ export class GlobusClient {
       }>
     | undefined;
 
+  /** The application name sent in `User-Agent` (see {@link GlobusClientOptions.appName}). */
+  readonly appName: string | undefined;
+
   constructor(options: GlobusClientOptions, info: GlobusServiceInfo) {
     if (options.app && options.authorizer) {
       throw new GlobusSDKUsageError(`A ${new.target.name} cannot use both an 'app' and an 'authorizer'.`);
@@ -156,8 +165,10 @@ export class GlobusClient {
         : resolveTimeoutMs(options.timeoutMs, `${new.target.name}'s timeoutMs`);
     this.#createError = info.createError;
     const retryCheck = info.retryCheck;
+    this.appName = options.appName ?? options.app?.appName;
     this.#kyOptions = {
       prefix: this.baseUrl,
+      headers: clientInfoHeaders(this.appName, "service"),
       timeout: this.timeoutMs ?? false,
       retry: {
         limit: options.retryLimit ?? 3,
@@ -223,7 +234,9 @@ export class GlobusClient {
     const log = this.app?.config.logger;
     const authorize = async (request: Request) => {
       const authorizer = await this.#authorizerForRequest();
-      if (authorizer) request.headers.set("authorization", await authorizer.getAuthorizationHeader());
+      // An empty header (NullAuthorizer) sends none.
+      const header = await authorizer?.getAuthorizationHeader();
+      if (header) request.headers.set("authorization", header);
       return request;
     };
     const afterResponse = async ({ response }: AfterResponseState) => {
