@@ -64,10 +64,12 @@ export class ValidatingTokenStorage implements TokenStorage {
   }
 
   async #context(data: Readonly<Record<string, TokenStorageData>>): Promise<TokenValidationContext> {
-    const priorIdentityId = await this.getIdentityId();
-    const tokenDataIdentityId = identityOf(data);
-    if (priorIdentityId === null) this.#identityId = tokenDataIdentityId;
-    return { priorIdentityId, tokenDataIdentityId };
+    return { priorIdentityId: await this.getIdentityId(), tokenDataIdentityId: identityOf(data) };
+  }
+
+  /** Takes the identity of records just stored or read, when none was known. */
+  #adoptIdentity(context: TokenValidationContext): void {
+    if (context.priorIdentityId === null) this.#identityId = context.tokenDataIdentityId;
   }
 
   async storeTokenResponse(response: TokenResponse): Promise<void> {
@@ -85,6 +87,8 @@ export class ValidatingTokenStorage implements TokenStorage {
     const context = await this.#context(data);
     for (const validator of this.validators) await validator.beforeStore?.(data, context);
     await this.tokenStorage.storeTokenDataByResourceServer(data);
+    // Only once stored: records the validators refused must not decide who may log in next.
+    this.#adoptIdentity(context);
   }
 
   /**
@@ -116,6 +120,7 @@ export class ValidatingTokenStorage implements TokenStorage {
 
   async #afterRetrieve(data: Readonly<Record<string, TokenStorageData>>): Promise<void> {
     const context = await this.#context(data);
+    this.#adoptIdentity(context);
     for (const validator of this.validators) await validator.afterRetrieve?.(data, context);
   }
 
