@@ -73,7 +73,10 @@ export class ValidatingTokenStorage implements TokenStorage {
   }
 
   async storeTokenResponse(response: TokenResponse): Promise<void> {
-    const identity = response.identityId ?? (await this.getIdentityId());
+    // A login's answer must name its identity (its id_token); only renewals keep the stored one.
+    const identity =
+      response.identityId ??
+      (response.grantType === "authorization_code" ? null : await this.getIdentityId());
     const records = Object.fromEntries(
       Object.entries(response.byResourceServer).map(([rs, record]) => [
         rs,
