@@ -62,6 +62,16 @@ export class ClientApp extends GlobusApp {
     return [scopeValidator];
   }
 
+  /**
+   * Whether a login is needed: as for every app, and also when a required resource server has no
+   * token stored. (Its authorizer would fetch one on first use, but `login()` is asked for them now.)
+   */
+  override async loginRequired(): Promise<boolean> {
+    if (await super.loginRequired()) return true;
+    const stored = await this.tokenStorage.tokenStorage.getTokenDataByResourceServer();
+    return Object.keys(this.scopeRequirements).some((rs) => !Object.hasOwn(stored, rs));
+  }
+
   protected async runLoginFlow(authParams: GlobusAuthorizationParameters): Promise<TokenResponse> {
     const scopes = authParams.required_scopes ?? [];
     if (scopes.length === 0) {

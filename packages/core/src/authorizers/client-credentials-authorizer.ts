@@ -26,6 +26,10 @@ export class ClientCredentialsAuthorizer extends RenewingAuthorizer {
     this.#scopes = serializeScopes(scopes);
   }
 
+  protected override get requestedScopes(): string {
+    return this.#scopes;
+  }
+
   protected requestNewToken(): Promise<TokenResponse> {
     return this.#client.clientCredentialsTokens(this.#scopes);
   }

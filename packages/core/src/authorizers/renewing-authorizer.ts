@@ -64,6 +64,11 @@ export abstract class RenewingAuthorizer implements GlobusAuthorizer {
   /** Asks Globus Auth for a new token. */
   protected abstract requestNewToken(): Promise<TokenResponse>;
 
+  /** The scopes a renewal asks for, when the authorizer names them (for error messages). */
+  protected get requestedScopes(): string | undefined {
+    return undefined;
+  }
+
   /** Adopts a refresh token a renewal returned (rotation). */
   protected adoptRefreshToken(_record: TokenStorageData): void {}
 
@@ -118,7 +123,11 @@ export abstract class RenewingAuthorizer implements GlobusAuthorizer {
         throw error;
       }
       // requestNewToken loaded the login chunk: its check of the answer costs no fetch.
-      const record = (await loadLoginMachinery()).renewedRecord(response, this.#options.resourceServer);
+      const record = (await loadLoginMachinery()).renewedRecord(
+        response,
+        this.#options.resourceServer,
+        this.requestedScopes,
+      );
       this.#accessToken = record.access_token;
       this.#expiresAtSeconds = record.expires_at_seconds;
       this.adoptRefreshToken(record);

@@ -64,14 +64,19 @@ export class ValidatingTokenStorage implements TokenStorage {
   }
 
   async #context(data: Readonly<Record<string, TokenStorageData>>): Promise<TokenValidationContext> {
-    const priorIdentityId = await this.getIdentityId();
-    const tokenDataIdentityId = identityOf(data);
-    if (priorIdentityId === null) this.#identityId = tokenDataIdentityId;
-    return { priorIdentityId, tokenDataIdentityId };
+    return { priorIdentityId: await this.getIdentityId(), tokenDataIdentityId: identityOf(data) };
+  }
+
+  /** Takes the identity of records just stored or read, when none was known. */
+  #adoptIdentity(context: TokenValidationContext): void {
+    if (context.priorIdentityId === null) this.#identityId = context.tokenDataIdentityId;
   }
 
   async storeTokenResponse(response: TokenResponse): Promise<void> {
-    const identity = response.identityId ?? (await this.getIdentityId());
+    // A login's answer must name its identity (its id_token); only renewals keep the stored one.
+    const identity =
+      response.identityId ??
+      (response.grantType === "authorization_code" ? null : await this.getIdentityId());
     const records = Object.fromEntries(
       Object.entries(response.byResourceServer).map(([rs, record]) => [
         rs,
@@ -85,6 +90,8 @@ export class ValidatingTokenStorage implements TokenStorage {
     const context = await this.#context(data);
     for (const validator of this.validators) await validator.beforeStore?.(data, context);
     await this.tokenStorage.storeTokenDataByResourceServer(data);
+    // Only once stored: records the validators refused must not decide who may log in next.
+    this.#adoptIdentity(context);
   }
 
   /**
@@ -116,6 +123,7 @@ export class ValidatingTokenStorage implements TokenStorage {
 
   async #afterRetrieve(data: Readonly<Record<string, TokenStorageData>>): Promise<void> {
     const context = await this.#context(data);
+    this.#adoptIdentity(context);
     for (const validator of this.validators) await validator.afterRetrieve?.(data, context);
   }
 
