@@ -3,12 +3,7 @@ export type {
   CommandLineLoginFlowManagerOptions,
   PromptForCodeOptions,
 } from "./command-line-login-flow-manager.ts";
-export {
-  CommandLineLoginFlowManager,
-  defaultLoginOutput,
-  defaultNamedGrant,
-  formatAuthorizeUrlBanner,
-} from "./command-line-login-flow-manager.ts";
+export { CommandLineLoginFlowManager, defaultLoginOutput } from "./command-line-login-flow-manager.ts";
 export type {
   GlobusAuthHandlers,
   GlobusAuthHandlersOptions,
@@ -18,9 +13,12 @@ export type {
   SessionCookieOptions,
 } from "./create-globus-auth-handlers.ts";
 export { createGlobusAuthHandlers } from "./create-globus-auth-handlers.ts";
+export { defaultNamedGrant } from "./default-named-grant.ts";
 export type { DefaultTokenFilePathOptions, TokenFileFormat } from "./default-token-path.ts";
 export { defaultTokenFilePath, slugifyAppName } from "./default-token-path.ts";
-export type { FileTokenStorageContext, JSONTokenStorageOptions } from "./json-token-storage.ts";
+export type { FileTokenStorageContext } from "./file-token-storage-context.ts";
+export { formatAuthorizeUrlBanner } from "./format-authorize-url-banner.ts";
+export type { JSONTokenStorageOptions } from "./json-token-storage.ts";
 export { JSONTokenStorage } from "./json-token-storage.ts";
 export type {
   LocalServerLandingPage,

@@ -15,6 +15,7 @@ import {
 } from "@globus-app/core";
 import { defaultTokenFilePath } from "./default-token-path.ts";
 import { DEFAULT_LOCK_TIMEOUT_MS, withFileLock, withNamedFileLock } from "./file-lock.ts";
+import type { FileTokenStorageContext } from "./file-token-storage-context.ts";
 import { errorCode, PRIVATE_FILE_MODE } from "./private-files.ts";
 import { assertOwnEntry, assertSafeTokenPath, currentUid } from "./safe-token-path.ts";
 import { tokenRecordToJSON } from "./token-record-json.ts";
@@ -31,21 +32,6 @@ export interface JSONTokenStorageOptions {
    * throwing a `TokenStorageError`. @default 30000
    */
   lockTimeoutMs?: number | undefined;
-}
-
-/**
- * What a file storage's `forGlobusApp` provider needs from the app that builds it. A `GlobusApp`
- * passes it when `config.tokenStorage` is a provider class such as `JSONTokenStorage`.
- */
-export interface FileTokenStorageContext {
-  /** The app name; its slug names the app's directory. */
-  appName: string;
-  /** The app's OAuth client id; it names a directory. */
-  clientId: string;
-  /** The app's storage namespace (`DEFAULT` unless configured). */
-  namespace: string;
-  /** The app's config; only `environment` is read (`"production"` when absent). */
-  config?: { environment?: string | undefined } | undefined;
 }
 
 /** A parsed file: namespace → resource server → the record's JSON object, as read. */

@@ -14,7 +14,7 @@ import {
 } from "@globus-app/core";
 import { defaultTokenFilePath } from "./default-token-path.ts";
 import { DEFAULT_LOCK_TIMEOUT_MS, withNamedFileLock } from "./file-lock.ts";
-import type { FileTokenStorageContext } from "./json-token-storage.ts";
+import type { FileTokenStorageContext } from "./file-token-storage-context.ts";
 import { ensurePrivateDirectory, errorCode, PRIVATE_FILE_MODE } from "./private-files.ts";
 import { assertSafeEntry, assertSafeTokenPath } from "./safe-token-path.ts";
 import { openSqliteConnection, type SqliteConnection } from "./sqlite-driver.ts";
