@@ -113,6 +113,32 @@ describe("withWebLock", () => {
     }
     expect(isWebLocksAvailable()).toBe(true);
   });
+
+  it("stops waiting in the per-page fallback when the signal aborts, and the queue goes on", async () => {
+    Object.defineProperty(navigator, "locks", { configurable: true, value: undefined });
+    try {
+      const events: string[] = [];
+      const held = gate();
+      const holder = withWebLock("test:fallback-abort", async () => {
+        await held.opened;
+        events.push("holder");
+      });
+      const controller = new AbortController();
+      const waiter = withWebLock("test:fallback-abort", async () => events.push("waiter"), {
+        signal: controller.signal,
+      });
+      const last = withWebLock("test:fallback-abort", async () => events.push("last"));
+      controller.abort(new Error("gave up"));
+      await expect(waiter).rejects.toThrow("gave up");
+      await sleep(20);
+      expect(events).toEqual([]);
+      held.open();
+      await Promise.all([holder, last]);
+      expect(events).toEqual(["holder", "last"]);
+    } finally {
+      Reflect.deleteProperty(navigator, "locks");
+    }
+  });
 });
 
 describe("storage withLock", () => {
