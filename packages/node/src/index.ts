@@ -4,6 +4,12 @@ export type {
   PromptForCodeOptions,
 } from "./command-line-login-flow-manager.ts";
 export { CommandLineLoginFlowManager, defaultLoginOutput } from "./command-line-login-flow-manager.ts";
+export { createGlobusAuthHandlers } from "./create-globus-auth-handlers.ts";
+export { defaultNamedGrant } from "./default-named-grant.ts";
+export type { DefaultTokenFilePathOptions, TokenFileFormat } from "./default-token-path.ts";
+export { defaultTokenFilePath, slugifyAppName } from "./default-token-path.ts";
+export type { FileTokenStorageContext } from "./file-token-storage-context.ts";
+export { formatAuthorizeUrlBanner } from "./format-authorize-url-banner.ts";
 export type {
   GlobusAuthHandlers,
   GlobusAuthHandlersOptions,
@@ -11,13 +17,7 @@ export type {
   PerPersonTokenStorage,
   PortalLoginOptions,
   SessionCookieOptions,
-} from "./create-globus-auth-handlers.ts";
-export { createGlobusAuthHandlers } from "./create-globus-auth-handlers.ts";
-export { defaultNamedGrant } from "./default-named-grant.ts";
-export type { DefaultTokenFilePathOptions, TokenFileFormat } from "./default-token-path.ts";
-export { defaultTokenFilePath, slugifyAppName } from "./default-token-path.ts";
-export type { FileTokenStorageContext } from "./file-token-storage-context.ts";
-export { formatAuthorizeUrlBanner } from "./format-authorize-url-banner.ts";
+} from "./globus-auth-handlers.ts";
 export type { JSONTokenStorageOptions } from "./json-token-storage.ts";
 export { JSONTokenStorage } from "./json-token-storage.ts";
 export type {
@@ -26,14 +26,11 @@ export type {
 } from "./local-server-login-flow-manager.ts";
 export { browserUnavailableReason, LocalServerLoginFlowManager } from "./local-server-login-flow-manager.ts";
 export { nodePlatform } from "./node-platform.ts";
-export type {
-  PostgresPool,
-  PostgresPoolClient,
-  PostgresQueryResult,
-  PostgresTokenStorageOptions,
-} from "./postgres-token-storage.ts";
+export type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from "./postgres-pool.ts";
+export type { PostgresTokenStorageOptions } from "./postgres-token-storage.ts";
 export { PostgresTokenStorage } from "./postgres-token-storage.ts";
-export type { RedisClient, RedisTokenStorageOptions } from "./redis-token-storage.ts";
+export type { RedisClient } from "./redis-client.ts";
+export type { RedisTokenStorageOptions } from "./redis-token-storage.ts";
 export { RedisTokenStorage } from "./redis-token-storage.ts";
 export {
   isSessionCookieError,
