@@ -19,6 +19,8 @@ import process from "node:process";
 import { isTokenStorageError, type TokenStorageData } from "@globus-app/core";
 import { describeTokenStorageConformance, sampleTokenData } from "@globus-app/core/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { expectEveryCallRefused } from "../test-support/expect-refused.ts";
+import { PYTHON_TOKEN_RECORD_KEYS } from "../test-support/python-token-record-keys.ts";
 import { JSONTokenStorage } from "./json-token-storage.ts";
 import { WRITER_VERSION } from "./writer-version.ts";
 
@@ -108,14 +110,10 @@ describe("JSONTokenStorage", () => {
       // Byte-exact: compact and in the Python SDK's key order (toEqual ignores order).
       expect(text).toBe(JSON.stringify(expected));
       expect(Object.keys(JSON.parse(text))).toEqual(["data", "format_version", "globus-sdk.version"]);
-      expect(Object.keys(JSON.parse(text).data.foo["transfer.api.globus.org"])).toEqual([
-        "resource_server",
-        "identity_id",
-        "scope",
-        "access_token",
-        "refresh_token",
-        "expires_at_seconds",
-      ]);
+      // No token_type: the record has none, and null values are left out.
+      expect(Object.keys(JSON.parse(text).data.foo["transfer.api.globus.org"])).toEqual(
+        PYTHON_TOKEN_RECORD_KEYS.filter((key) => key !== "token_type"),
+      );
     });
 
     it("writes expiries as whole seconds, which the Python SDK requires", async () => {
@@ -517,20 +515,13 @@ describe("JSONTokenStorage refuses token files another user could plant or read"
 
   /** Every operation of `storage` fails with a TokenStorageError for `location` matching `pattern`. */
   async function expectAllRefused(storage: JSONTokenStorage, pattern: RegExp): Promise<void> {
-    for (const call of [
+    const calls = [
       () => storage.getTokenDataByResourceServer(),
       () => storage.storeTokenDataByResourceServer({ b: sampleTokenData("b") }),
       () => storage.removeTokenData("a"),
       () => storage.withLock("refresh:a", async () => "ran"),
-    ]) {
-      const error = await call().then(
-        (value) => value,
-        (e: unknown) => e,
-      );
-      expect(isTokenStorageError(error), String(error)).toBe(true);
-      expect((error as Error).message).toMatch(pattern);
-      expect((error as { location?: string }).location).toBe(storage.filePath);
-    }
+    ];
+    await expectEveryCallRefused(calls, pattern, storage.filePath);
   }
 
   it.skipIf(process.platform === "win32")(

@@ -1,6 +1,7 @@
 import { connect, createServer as createNetServer, type Socket } from "node:net";
 import { PassThrough } from "node:stream";
 import {
+  type AuthLoginClient,
   ConfidentialAppAuthClient,
   isGlobusSDKUsageError,
   isLocalServerError,
@@ -24,6 +25,7 @@ import {
   browserUnavailableReason,
   type LocalServerLandingPage,
   LocalServerLoginFlowManager,
+  type LocalServerLoginFlowManagerOptions,
 } from "./local-server-login-flow-manager.ts";
 import { UserApp } from "./user-app.ts";
 
@@ -84,6 +86,19 @@ function capturingOpener() {
   };
 }
 
+/** A flow that hands its URL to `opener` and writes its progress nowhere. */
+function quietFlow(
+  opener: { openBrowser: (url: string) => Promise<boolean> },
+  options: LocalServerLoginFlowManagerOptions = {},
+  client: AuthLoginClient = nativeClient(),
+): LocalServerLoginFlowManager {
+  return new LocalServerLoginFlowManager(client, {
+    openBrowser: opener.openBrowser,
+    output: new PassThrough(),
+    ...options,
+  });
+}
+
 describe("LocalServerLoginFlowManager against the emulator", () => {
   it("receives the code on 127.0.0.1, exchanges it, shows the landing page and closes the port", async () => {
     const browser = autoBrowser();
@@ -137,10 +152,7 @@ describe("LocalServerLoginFlowManager against the emulator", () => {
 
   it("answers 400 to a callback with a wrong or missing state, 404 elsewhere, 405 to POST, and keeps waiting", async () => {
     const opener = capturingOpener();
-    const flow = new LocalServerLoginFlowManager(nativeClient(), {
-      openBrowser: opener.openBrowser,
-      output: new PassThrough(),
-    });
+    const flow = quietFlow(opener);
     const result = flow.runLoginFlow(AUTH_PARAMS);
     const url = await opener.url;
     const callback = redirectOf(url).href;
@@ -172,10 +184,7 @@ describe("LocalServerLoginFlowManager against the emulator", () => {
 
   it("answers only requests addressed to its own loopback Host (no DNS rebinding)", async () => {
     const opener = capturingOpener();
-    const flow = new LocalServerLoginFlowManager(nativeClient(), {
-      openBrowser: opener.openBrowser,
-      output: new PassThrough(),
-    });
+    const flow = quietFlow(opener);
     const result = flow.runLoginFlow(AUTH_PARAMS);
     const url = await opener.url;
     const callback = new URL(await simulateBrowserLogin(url));
@@ -230,10 +239,7 @@ describe("LocalServerLoginFlowManager against the emulator", () => {
 
   it("HTML-escapes every reflected value on the landing page", async () => {
     const opener = capturingOpener();
-    const flow = new LocalServerLoginFlowManager(nativeClient(), {
-      openBrowser: opener.openBrowser,
-      output: new PassThrough(),
-    });
+    const flow = quietFlow(opener);
     const result = flow.runLoginFlow(AUTH_PARAMS).catch((e: unknown) => e);
     const url = new URL(await opener.url);
     const callback = new URL(redirectOf(url.href));
@@ -249,11 +255,7 @@ describe("LocalServerLoginFlowManager against the emulator", () => {
 
   it("times out with LoginTimeoutError and leaves no socket open", async () => {
     const opener = capturingOpener();
-    const flow = new LocalServerLoginFlowManager(nativeClient(), {
-      openBrowser: opener.openBrowser,
-      output: new PassThrough(),
-      timeoutMs: 300,
-    });
+    const flow = quietFlow(opener, { timeoutMs: 300 });
     const result = flow.runLoginFlow(AUTH_PARAMS).catch((e: unknown) => e);
     const port = redirectOf(await opener.url).port;
     // An idle connection, as a browser's preconnect leaves: it must not keep the server alive.
@@ -270,10 +272,7 @@ describe("LocalServerLoginFlowManager against the emulator", () => {
   it("rejects with LoginCancelledError on abort (per call or per manager) and closes the port", async () => {
     const opener = capturingOpener();
     const controller = new AbortController();
-    const flow = new LocalServerLoginFlowManager(nativeClient(), {
-      openBrowser: opener.openBrowser,
-      output: new PassThrough(),
-    });
+    const flow = quietFlow(opener);
     const result = flow.runLoginFlow(AUTH_PARAMS, { signal: controller.signal }).catch((e: unknown) => e);
     const port = redirectOf(await opener.url).port;
     controller.abort();
@@ -282,11 +281,7 @@ describe("LocalServerLoginFlowManager against the emulator", () => {
 
     const managerController = new AbortController();
     const second = capturingOpener();
-    const flow2 = new LocalServerLoginFlowManager(nativeClient(), {
-      openBrowser: second.openBrowser,
-      output: new PassThrough(),
-      signal: managerController.signal,
-    });
+    const flow2 = quietFlow(second, { signal: managerController.signal });
     const result2 = flow2.runLoginFlow(AUTH_PARAMS).catch((e: unknown) => e);
     const port2 = redirectOf(await second.url).port;
     managerController.abort(new Error("user pressed Ctrl-C"));
