@@ -486,6 +486,32 @@ describe("JSONTokenStorage", () => {
     expect(path.basename(production.filePath)).toBe("tokens.json");
   });
 
+  it("fileExists(): false before the first write, true once a file is there, false when it is gone", async () => {
+    const storage = new JSONTokenStorage(path.join(dir, "new", "tokens.json"));
+    expect(await storage.fileExists()).toBe(false);
+    // Reads (and removals from nothing) create nothing.
+    expect(await storage.getTokenDataByResourceServer()).toEqual({});
+    expect(await storage.removeTokenData("a")).toBe(false);
+    expect(await storage.fileExists()).toBe(false);
+    expect(existsSync(path.dirname(storage.filePath))).toBe(false);
+
+    await storage.storeTokenDataByResourceServer({ a: sampleTokenData("a") });
+    expect(await storage.fileExists()).toBe(true);
+    // Removing the last record keeps the file, as the Python SDK does.
+    expect(await storage.removeTokenData("a")).toBe(true);
+    expect(await storage.fileExists()).toBe(true);
+    await rm(storage.filePath);
+    expect(await storage.fileExists()).toBe(false);
+
+    // The Python SDK's check: true after a touch, though an empty file is not a readable token file.
+    await writeFile(file, "", { mode: 0o600 });
+    const touched = new JSONTokenStorage(file);
+    expect(await touched.fileExists()).toBe(true);
+    // Moved aside by logout({ removeUnreadable: true }): nothing is at the path any more.
+    await touched.removeUnreadable();
+    expect(await touched.fileExists()).toBe(false);
+  });
+
   it("keeps what callers pass from what it stores", async () => {
     const storage = new JSONTokenStorage(file);
     const record: TokenStorageData = sampleTokenData("a", { extra: { nested: { n: 1 } } });
@@ -520,6 +546,7 @@ describe("JSONTokenStorage refuses token files another user could plant or read"
       () => storage.storeTokenDataByResourceServer({ b: sampleTokenData("b") }),
       () => storage.removeTokenData("a"),
       () => storage.withLock("refresh:a", async () => "ran"),
+      () => storage.fileExists(),
     ];
     await expectEveryCallRefused(calls, pattern, storage.filePath);
   }

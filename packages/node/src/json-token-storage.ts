@@ -200,6 +200,23 @@ export class JSONTokenStorage extends BaseTokenStorage {
     );
   }
 
+  /**
+   * Whether the token file is there, as the Python SDK's `file_exists()`: false before the first
+   * write (nothing is created until then) and after the file is deleted or moved aside, true once a
+   * file is at the path, even one that cannot be read. The path is checked as for every other
+   * operation first.
+   *
+   * @throws TokenStorageError when the path is unsafe (a symbolic link, not a regular file, another
+   *   user's file, in a folder others can write): the storage would refuse to use it.
+   * @example
+   * ```ts
+   * if (!(await storage.fileExists())) console.log(`No tokens yet at ${storage.filePath}; logging in.`);
+   * ```
+   */
+  fileExists(): Promise<boolean> {
+    return this.#exists();
+  }
+
   /** Nothing to release: the file is opened only while reading or writing. Idempotent. */
   override async close(): Promise<void> {}
 

@@ -3,6 +3,7 @@ import { PassThrough } from "node:stream";
 import {
   type AuthLoginClient,
   ConfidentialAppAuthClient,
+  isGlobusAPIError,
   isGlobusSDKUsageError,
   isLocalServerError,
   isLoginCancelledError,
@@ -397,6 +398,84 @@ describe("LocalServerLoginFlowManager against the emulator", () => {
     }).runLoginFlow(AUTH_PARAMS);
     expect(tokens.identityId).toBe(ADA.id);
     expect(await (await second.pages[0])?.text()).toContain("Login successful");
+  });
+});
+
+describe("LocalServerLoginFlowManager with a confidential client", () => {
+  /**
+   * A confidential client registered for one fixed loopback redirect (Globus, and the emulator,
+   * accept only the exact registered URI from a confidential client: no "any loopback port").
+   */
+  async function registerLoopbackClient(): Promise<{ id: string; secret: string; port: number }> {
+    const probe = createNetServer();
+    await new Promise<void>((r) => probe.listen(0, "127.0.0.1", () => r()));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const id = crypto.randomUUID();
+    const secret = `loopback-secret-${crypto.randomUUID()}`;
+    emu.control.registerClient({
+      id,
+      secret,
+      name: "Loopback confidential app",
+      redirectUris: [`http://127.0.0.1:${port}/callback`],
+    });
+    return { id, secret, port };
+  }
+
+  it("logs a UserApp in: the code exchange authenticates with the secret, and the tokens are stored", async () => {
+    const { id, secret, port } = await registerLoopbackClient();
+    const loginClient = new ConfidentialAppAuthClient({
+      clientId: id,
+      clientSecret: secret,
+      baseUrl: emu.url,
+    });
+    const browser = autoBrowser();
+    await using app = new UserApp("confidential-loopback", {
+      loginClient,
+      config: { tokenStorage: "memory", loginFlowManager: quietFlow(browser, { port }, loginClient) },
+    });
+    emu.control.resetCounts();
+    expect(await app.loginRequired()).toBe(true);
+    await app.login();
+
+    const authorize = new URL(browser.urls[0] ?? "");
+    expect(authorize.searchParams.get("client_id")).toBe(id);
+    expect(authorize.searchParams.get("redirect_uri")).toBe(`http://127.0.0.1:${port}/callback`);
+    // No PKCE for a confidential client (Globus documents it for native apps only): the secret binds the exchange.
+    expect(authorize.searchParams.has("code_challenge")).toBe(false);
+    expect(await (await browser.pages[0])?.text()).toContain("Login successful");
+    const exchange = emu.control.requestLog().filter((r) => r.detail === "token:authorization_code");
+    expect(exchange).toHaveLength(1);
+    expect(exchange[0]?.status).toBe(200);
+    // HTTP Basic with the client id and secret (the emulator refuses a confidential client without it).
+    expect(exchange[0]?.headers.authorization).toBe("[redacted]");
+    expect(exchange[0]?.params.code_verifier).toBeUndefined();
+
+    expect(await app.loginRequired()).toBe(false);
+    expect(await app.tokenStorage.getIdentityId()).toBe(ADA.id);
+    const stored = await app.tokenStorage.getTokenData("auth.globus.org");
+    expect(stored).toMatchObject({ resource_server: "auth.globus.org", identity_id: ADA.id });
+    expect(stored?.access_token).toEqual(expect.any(String));
+    await expectPortClosed(port);
+  });
+
+  it("fails the exchange when the secret is wrong, and stores nothing", async () => {
+    const { id, port } = await registerLoopbackClient();
+    const loginClient = new ConfidentialAppAuthClient({
+      clientId: id,
+      clientSecret: "not-the-secret",
+      baseUrl: emu.url,
+    });
+    const browser = autoBrowser();
+    await using app = new UserApp("confidential-loopback-bad-secret", {
+      loginClient,
+      config: { tokenStorage: "memory", loginFlowManager: quietFlow(browser, { port }, loginClient) },
+    });
+    const error = await app.login().catch((e: unknown) => e);
+    expect(isGlobusAPIError(error)).toBe(true);
+    expect(error).toMatchObject({ status: 401, errorCode: "invalid_client" });
+    expect(await app.tokenStorage.getTokenDataByResourceServer()).toEqual({});
+    await expectPortClosed(port);
   });
 });
 
