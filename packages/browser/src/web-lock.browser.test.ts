@@ -29,6 +29,16 @@ function nextMessage(worker: Worker): Promise<unknown> {
   });
 }
 
+/** Runs `fn` as in an engine without Web Locks (`navigator.locks` hidden), then puts them back. */
+async function withoutWebLocks(fn: () => Promise<void>): Promise<void> {
+  Object.defineProperty(navigator, "locks", { configurable: true, value: undefined });
+  try {
+    await fn();
+  } finally {
+    Reflect.deleteProperty(navigator, "locks");
+  }
+}
+
 const workers: Worker[] = [];
 afterEach(() => {
   for (const worker of workers.splice(0)) worker.terminate();
@@ -91,8 +101,7 @@ describe("withWebLock", () => {
   });
 
   it("falls back to a per-page lock where Web Locks are missing", async () => {
-    Object.defineProperty(navigator, "locks", { configurable: true, value: undefined });
-    try {
+    await withoutWebLocks(async () => {
       expect(isWebLocksAvailable()).toBe(false);
       const events: string[] = [];
       const held = gate();
@@ -108,15 +117,12 @@ describe("withWebLock", () => {
       held.open();
       await Promise.all([first, second]);
       expect(events).toEqual(["first", "second"]);
-    } finally {
-      Reflect.deleteProperty(navigator, "locks");
-    }
+    });
     expect(isWebLocksAvailable()).toBe(true);
   });
 
   it("stops waiting in the per-page fallback when the signal aborts, and the queue goes on", async () => {
-    Object.defineProperty(navigator, "locks", { configurable: true, value: undefined });
-    try {
+    await withoutWebLocks(async () => {
       const events: string[] = [];
       const held = gate();
       const holder = withWebLock("test:fallback-abort", async () => {
@@ -135,9 +141,7 @@ describe("withWebLock", () => {
       held.open();
       await Promise.all([holder, last]);
       expect(events).toEqual(["holder", "last"]);
-    } finally {
-      Reflect.deleteProperty(navigator, "locks");
-    }
+    });
   });
 });
 
