@@ -1,6 +1,6 @@
+import type { BrowserTokenStorageContext } from "./browser-token-storage-context.ts";
 import { encodeNameComponent, PRODUCTION } from "./internal/names.ts";
 import { reportError } from "./internal/report-error.ts";
-import type { TokenStorageContext } from "./token-storage-context.ts";
 
 /** The kinds of event tabs of one app tell each other about. */
 export type CrossTabMessageType = "login" | "logout" | "tokensChanged" | "identityChanged";
@@ -111,7 +111,10 @@ export class CrossTabChannel {
    * The channel of one app: named `globus-app:<clientId>:<environment>:<namespace>` (each part
    * percent-encoded), so only tabs of the same app, environment and namespace hear each other.
    */
-  static forGlobusApp(context: TokenStorageContext, options: CrossTabChannelOptions = {}): CrossTabChannel {
+  static forGlobusApp(
+    context: BrowserTokenStorageContext,
+    options: CrossTabChannelOptions = {},
+  ): CrossTabChannel {
     const parts = [context.clientId, context.config?.environment ?? PRODUCTION, context.namespace];
     return new CrossTabChannel(`globus-app:${parts.map(encodeNameComponent).join(":")}`, options);
   }

@@ -11,9 +11,9 @@ import {
   type TokenStorageData,
   TokenStorageError,
 } from "@globus-app/core";
+import type { BrowserTokenStorageContext } from "./browser-token-storage-context.ts";
 import { IndexedDBTokenStorage } from "./indexed-db-token-storage.ts";
 import { reportError } from "./internal/report-error.ts";
-import type { TokenStorageContext } from "./token-storage-context.ts";
 
 /** Told, once, why a {@link FallbackTokenStorage} gave up its primary storage. */
 export type FallbackListener = (error: TokenStorageError) => void;
@@ -76,7 +76,7 @@ export class FallbackTokenStorage extends BaseTokenStorage {
    * memory. Subscribe with {@link FallbackTokenStorage.onFallback} before the first operation, or
    * read {@link FallbackTokenStorage.fallbackError} after it.
    */
-  static forGlobusApp(context: TokenStorageContext): FallbackTokenStorage {
+  static forGlobusApp(context: BrowserTokenStorageContext): FallbackTokenStorage {
     return new FallbackTokenStorage({
       namespace: context.namespace,
       primary: () => IndexedDBTokenStorage.forGlobusApp(context),

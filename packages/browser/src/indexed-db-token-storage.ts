@@ -11,8 +11,8 @@ import {
   userRecordNamespace,
 } from "@globus-app/core";
 import { del, get, promisifyRequest, setMany, type UseStore } from "idb-keyval";
+import type { BrowserTokenStorageContext } from "./browser-token-storage-context.ts";
 import { defaultDatabaseName, encodeNameComponent, PRODUCTION, requireNonEmpty } from "./internal/names.ts";
-import type { TokenStorageContext } from "./token-storage-context.ts";
 import { withWebLock } from "./web-lock.ts";
 
 /** The one object store of every token database. */
@@ -123,7 +123,7 @@ export class IndexedDBTokenStorage extends BaseTokenStorage {
    * Provider form: `config: { tokenStorage: IndexedDBTokenStorage }` builds one per app from the
    * app's client id, environment and namespace.
    */
-  static forGlobusApp(context: TokenStorageContext): IndexedDBTokenStorage {
+  static forGlobusApp(context: BrowserTokenStorageContext): IndexedDBTokenStorage {
     return new IndexedDBTokenStorage({
       clientId: context.clientId,
       namespace: context.namespace,

@@ -10,8 +10,8 @@ import {
   tokenStorageDataToJSON,
   userRecordNamespace,
 } from "@globus-app/core";
+import type { BrowserTokenStorageContext } from "./browser-token-storage-context.ts";
 import { encodeNameComponent, PRODUCTION, requireNonEmpty, scopePrefix } from "./internal/names.ts";
-import type { TokenStorageContext } from "./token-storage-context.ts";
 import { withWebLock } from "./web-lock.ts";
 
 /** Options of {@link LocalStorageTokenStorage}. */
@@ -80,7 +80,7 @@ export class LocalStorageTokenStorage extends BaseTokenStorage {
    * Provider form: `config: { tokenStorage: LocalStorageTokenStorage }` builds one per app from the
    * app's client id, environment and namespace.
    */
-  static forGlobusApp(context: TokenStorageContext): LocalStorageTokenStorage {
+  static forGlobusApp(context: BrowserTokenStorageContext): LocalStorageTokenStorage {
     return new LocalStorageTokenStorage({
       clientId: context.clientId,
       namespace: context.namespace,

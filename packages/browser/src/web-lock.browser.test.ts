@@ -29,6 +29,16 @@ function nextMessage(worker: Worker): Promise<unknown> {
   });
 }
 
+/** Runs `fn` as in an engine without Web Locks (`navigator.locks` hidden), then puts them back. */
+async function withoutWebLocks(fn: () => Promise<void>): Promise<void> {
+  Object.defineProperty(navigator, "locks", { configurable: true, value: undefined });
+  try {
+    await fn();
+  } finally {
+    Reflect.deleteProperty(navigator, "locks");
+  }
+}
+
 const workers: Worker[] = [];
 afterEach(() => {
   for (const worker of workers.splice(0)) worker.terminate();
@@ -91,8 +101,7 @@ describe("withWebLock", () => {
   });
 
   it("falls back to a per-page lock where Web Locks are missing", async () => {
-    Object.defineProperty(navigator, "locks", { configurable: true, value: undefined });
-    try {
+    await withoutWebLocks(async () => {
       expect(isWebLocksAvailable()).toBe(false);
       const events: string[] = [];
       const held = gate();
@@ -108,10 +117,31 @@ describe("withWebLock", () => {
       held.open();
       await Promise.all([first, second]);
       expect(events).toEqual(["first", "second"]);
-    } finally {
-      Reflect.deleteProperty(navigator, "locks");
-    }
+    });
     expect(isWebLocksAvailable()).toBe(true);
+  });
+
+  it("stops waiting in the per-page fallback when the signal aborts, and the queue goes on", async () => {
+    await withoutWebLocks(async () => {
+      const events: string[] = [];
+      const held = gate();
+      const holder = withWebLock("test:fallback-abort", async () => {
+        await held.opened;
+        events.push("holder");
+      });
+      const controller = new AbortController();
+      const waiter = withWebLock("test:fallback-abort", async () => events.push("waiter"), {
+        signal: controller.signal,
+      });
+      const last = withWebLock("test:fallback-abort", async () => events.push("last"));
+      controller.abort(new Error("gave up"));
+      await expect(waiter).rejects.toThrow("gave up");
+      await sleep(20);
+      expect(events).toEqual([]);
+      held.open();
+      await Promise.all([holder, last]);
+      expect(events).toEqual(["holder", "last"]);
+    });
   });
 });
 

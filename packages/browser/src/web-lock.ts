@@ -1,3 +1,5 @@
+import { KeyedMutex } from "@globus-app/core";
+
 /** Options of {@link withWebLock}. */
 export interface WebLockOptions {
   /**
@@ -29,43 +31,7 @@ export function isWebLocksAvailable(): boolean {
 }
 
 // Per-realm queue for engines without Web Locks, created on first use (nothing runs at import).
-let fallbackTails: Map<string, Promise<void>> | undefined;
-
-function withRealmLock<T>(name: string, fn: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  fallbackTails ??= new Map();
-  const tails = fallbackTails;
-  const previous = tails.get(name) ?? Promise.resolve();
-  let release!: () => void;
-  const held = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  // The next waiter starts only after both the previous holder and this one are done; an aborted
-  // waiter releases early, but the chain still waits for `previous`.
-  const tail = previous.then(() => held);
-  tails.set(name, tail);
-  void tail.then(() => {
-    if (tails.get(name) === tail) tails.delete(name);
-  });
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => {
-      release();
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-    void previous.then(async () => {
-      if (signal?.aborted) return;
-      signal?.removeEventListener("abort", onAbort);
-      try {
-        resolve(await fn());
-      } catch (error) {
-        reject(error);
-      } finally {
-        release();
-      }
-    });
-  });
-}
+let realmQueue: KeyedMutex | undefined;
 
 /**
  * Runs `fn` while holding the exclusive lock `name`, and resolves (or rejects) with what `fn` does.
@@ -90,7 +56,10 @@ function withRealmLock<T>(name: string, fn: () => Promise<T>, signal: AbortSigna
  */
 export function withWebLock<T>(name: string, fn: () => Promise<T>, options: WebLockOptions = {}): Promise<T> {
   const locks = lockManager();
-  if (!locks) return withRealmLock(name, fn, options.signal);
+  if (!locks) {
+    realmQueue ??= new KeyedMutex();
+    return realmQueue.run(name, fn, { signal: options.signal });
+  }
   const request: LockOptions = { mode: "exclusive" };
   if (options.signal) request.signal = options.signal;
   // lib.dom types the result as a promise of the callback's return value; the API awaits it.

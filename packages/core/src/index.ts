@@ -120,6 +120,7 @@ export type { GlobusIdentity } from "./http/auth-client.ts";
 export { AuthClient } from "./http/auth-client.ts";
 export type { GlobusClientOptions, GlobusRequestOptions, GlobusServiceInfo } from "./http/globus-client.ts";
 export { GlobusClient } from "./http/globus-client.ts";
+export type { KeyedMutexRunOptions } from "./internal/keyed-mutex.ts";
 export { KeyedMutex } from "./internal/keyed-mutex.ts";
 export type { BaseLoginFlowManagerOptions } from "./login/base-login-flow-manager.ts";
 export { BaseLoginFlowManager } from "./login/base-login-flow-manager.ts";

@@ -19,12 +19,9 @@ import {
 } from "@globus-app/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { capturedOutput } from "../test-support/captured-output.ts";
-import {
-  CommandLineLoginFlowManager,
-  defaultLoginOutput,
-  defaultNamedGrant,
-  formatAuthorizeUrlBanner,
-} from "./command-line-login-flow-manager.ts";
+import { CommandLineLoginFlowManager, defaultLoginOutput } from "./command-line-login-flow-manager.ts";
+import { defaultNamedGrant } from "./default-named-grant.ts";
+import { formatAuthorizeUrlBanner } from "./format-authorize-url-banner.ts";
 import { UserApp } from "./user-app.ts";
 
 const [ADA] = SAMPLE_IDENTITIES as unknown as [{ id: string }];

@@ -1,4 +1,3 @@
-import os from "node:os";
 import { createInterface } from "node:readline";
 import {
   type AuthLoginClient,
@@ -13,48 +12,11 @@ import {
   type LoginFlowOptions,
   type TokenResponse,
 } from "@globus-app/core";
-
-/**
- * @internal What `runLoginFlow` receives (`GlobusAuthorizationParameters`), taken from the contract
- * so this file does not depend on where core exports the GARE types from.
- */
-export type LoginAuthParams = Parameters<BaseLoginFlowManager["runLoginFlow"]>[0];
-
-const RULE = "-".repeat(37);
-
-/**
- * The banner both Node login flows print around an authorize URL, as the Python SDK prints it: a
- * blank line, `Please authenticate with Globus here:`, 37 dashes, the URL, 37 dashes, a blank line.
- *
- * @example
- * ```ts
- * process.stderr.write(formatAuthorizeUrlBanner("https://auth.globus.org/v2/oauth2/authorize?…"));
- * ```
- */
-export function formatAuthorizeUrlBanner(url: string): string {
-  return `\nPlease authenticate with Globus here:\n${RULE}\n${url}\n${RULE}\n\n`;
-}
-
-/**
- * The grant name Globus shows on its consent page (and in the person's list of apps) for a login
- * from this machine: `"<appName> on <hostname>"`, with a trailing `.local` (macOS) dropped, or just
- * `appName` when the host has no name. Matches the Python SDK, so both name their grants alike.
- *
- * @example
- * ```ts
- * defaultNamedGrant("my-app"); // "my-app on my-laptop"
- * ```
- */
-export function defaultNamedGrant(appName: string): string {
-  let host = "";
-  try {
-    host = os.hostname();
-  } catch {
-    // Sandboxed runtimes (Deno without --allow-sys) refuse; the app name alone is still a fine label.
-  }
-  host = host.replace(/\.local$/, "");
-  return host ? `${appName} on ${host}` : appName;
-}
+import { defaultNamedGrant } from "./default-named-grant.ts";
+import { formatAuthorizeUrlBanner } from "./format-authorize-url-banner.ts";
+import type { LoginAuthParams } from "./internal/login-auth-params.ts";
+import { raceAbort } from "./internal/race-abort.ts";
+import { throwIfAborted } from "./internal/throw-if-aborted.ts";
 
 /**
  * Where the Node login flows write to the person when no stream is injected: stdout when it is a
@@ -68,45 +30,6 @@ export function defaultNamedGrant(appName: string): string {
  */
 export function defaultLoginOutput(): NodeJS.WritableStream {
   return process.stdout.isTTY ? process.stdout : process.stderr;
-}
-
-/** @internal Settles `promise`, or rejects with a LoginCancelledError as soon as a signal aborts. */
-export function raceAbort<T>(promise: Promise<T>, signals: readonly (AbortSignal | undefined)[]): Promise<T> {
-  const active = signals.filter((s): s is AbortSignal => s !== undefined);
-  if (active.length === 0) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (event?: Event): void => {
-      cleanup();
-      const signal = event?.target instanceof AbortSignal ? event.target : active.find((s) => s.aborted);
-      reject(new LoginCancelledError(undefined, { cause: signal?.reason }));
-    };
-    const cleanup = (): void => {
-      for (const s of active) s.removeEventListener("abort", onAbort);
-    };
-    if (active.some((s) => s.aborted)) {
-      onAbort();
-      // The work was already started; its outcome no longer matters but must not go unhandled.
-      promise.catch(() => {});
-      return;
-    }
-    for (const s of active) s.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        cleanup();
-        resolve(value);
-      },
-      (error: unknown) => {
-        cleanup();
-        reject(error);
-      },
-    );
-  });
-}
-
-/** @internal Throws a LoginCancelledError when any signal has already aborted. */
-export function throwIfAborted(signals: readonly (AbortSignal | undefined)[]): void {
-  const aborted = signals.find((s) => s?.aborted);
-  if (aborted) throw new LoginCancelledError(undefined, { cause: aborted.reason });
 }
 
 /** Options of {@link CommandLineLoginFlowManager}. */

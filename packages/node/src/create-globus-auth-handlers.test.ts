@@ -12,7 +12,8 @@ import {
   startEmulator,
 } from "@globus-app/emulator";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createGlobusAuthHandlers, type GlobusAuthHandlersOptions } from "./create-globus-auth-handlers.ts";
+import { createGlobusAuthHandlers } from "./create-globus-auth-handlers.ts";
+import type { GlobusAuthHandlersOptions } from "./globus-auth-handlers.ts";
 import {
   isSessionCookieError,
   isSessionRequiredError,

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import path from "node:path";
 import process from "node:process";
@@ -11,11 +11,10 @@ import {
   SAMPLE_IDENTITIES,
   startEmulator,
 } from "@globus-app/emulator";
-import { Redis } from "ioredis";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildNodePackage } from "../test-support/build-node-package.ts";
 import { storeExpiredTokens as storeExpired } from "../test-support/store-expired-tokens.ts";
-import { testPostgres, testRedis, uniqueName } from "../test-support/test-servers.ts";
+import { dropTestData, testPostgres, testRedis, uniqueName } from "../test-support/test-servers.ts";
 import { PostgresTokenStorage } from "./postgres-token-storage.ts";
 import { RedisTokenStorage } from "./redis-token-storage.ts";
 
@@ -23,7 +22,6 @@ import { RedisTokenStorage } from "./redis-token-storage.ts";
 // token: a refresh must be single-flight across them, and survive a replica killed mid-refresh.
 // Node 20 cannot import TypeScript, so the package is built first and the children run dist/.
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, "..", "..", "..");
 const childScript = path.join(here, "test-fixtures", "database-refresh-child.mjs");
 const TRANSFER = "transfer.api.globus.org";
 const TRANSFER_ALL = "urn:globus:auth:scope:transfer.api.globus.org:all";
@@ -38,12 +36,7 @@ const kinds = [
 let emu: Emulator | undefined;
 beforeAll(async () => {
   if (postgres.skip && redis.skip) return;
-  const build = spawnSync(
-    process.execPath,
-    [path.join(repoRoot, "node_modules", "typescript", "bin", "tsc"), "-b", "packages/node"],
-    { cwd: repoRoot, encoding: "utf8" },
-  );
-  if (build.status !== 0) throw new Error(`tsc -b packages/node failed:\n${build.stdout}${build.stderr}`);
+  buildNodePackage();
   emu = await startEmulator({ port: 0 });
 }, 120_000);
 afterAll(async () => {
@@ -92,17 +85,7 @@ for (const { kind, server } of kinds) {
     });
     afterAll(async () => {
       await root.close();
-      if (kind === "postgres") {
-        const admin = new pg.Client({ connectionString: url });
-        await admin.connect();
-        await admin.query(`DROP TABLE IF EXISTS "${where}"`);
-        await admin.end();
-      } else {
-        const admin = new Redis(url);
-        const keys = await admin.keys(`${where}*`);
-        if (keys.length > 0) await admin.del(...keys);
-        await admin.quit();
-      }
+      await dropTestData(kind, url, where);
     });
     const childArgs = (namespace: string) => [
       kind,

@@ -3,12 +3,13 @@ export type {
   CommandLineLoginFlowManagerOptions,
   PromptForCodeOptions,
 } from "./command-line-login-flow-manager.ts";
-export {
-  CommandLineLoginFlowManager,
-  defaultLoginOutput,
-  defaultNamedGrant,
-  formatAuthorizeUrlBanner,
-} from "./command-line-login-flow-manager.ts";
+export { CommandLineLoginFlowManager, defaultLoginOutput } from "./command-line-login-flow-manager.ts";
+export { createGlobusAuthHandlers } from "./create-globus-auth-handlers.ts";
+export { defaultNamedGrant } from "./default-named-grant.ts";
+export type { DefaultTokenFilePathOptions, TokenFileFormat } from "./default-token-path.ts";
+export { defaultTokenFilePath, slugifyAppName } from "./default-token-path.ts";
+export type { FileTokenStorageContext } from "./file-token-storage-context.ts";
+export { formatAuthorizeUrlBanner } from "./format-authorize-url-banner.ts";
 export type {
   GlobusAuthHandlers,
   GlobusAuthHandlersOptions,
@@ -16,11 +17,8 @@ export type {
   PerPersonTokenStorage,
   PortalLoginOptions,
   SessionCookieOptions,
-} from "./create-globus-auth-handlers.ts";
-export { createGlobusAuthHandlers } from "./create-globus-auth-handlers.ts";
-export type { DefaultTokenFilePathOptions, TokenFileFormat } from "./default-token-path.ts";
-export { defaultTokenFilePath, slugifyAppName } from "./default-token-path.ts";
-export type { FileTokenStorageContext, JSONTokenStorageOptions } from "./json-token-storage.ts";
+} from "./globus-auth-handlers.ts";
+export type { JSONTokenStorageOptions } from "./json-token-storage.ts";
 export { JSONTokenStorage } from "./json-token-storage.ts";
 export type {
   LocalServerLandingPage,
@@ -29,14 +27,11 @@ export type {
 export { browserUnavailableReason, LocalServerLoginFlowManager } from "./local-server-login-flow-manager.ts";
 export type { NodeLoginFlowName, NodeTokenStorageName } from "./node-platform.ts";
 export { nodePlatform } from "./node-platform.ts";
-export type {
-  PostgresPool,
-  PostgresPoolClient,
-  PostgresQueryResult,
-  PostgresTokenStorageOptions,
-} from "./postgres-token-storage.ts";
+export type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from "./postgres-pool.ts";
+export type { PostgresTokenStorageOptions } from "./postgres-token-storage.ts";
 export { PostgresTokenStorage } from "./postgres-token-storage.ts";
-export type { RedisClient, RedisTokenStorageOptions } from "./redis-token-storage.ts";
+export type { RedisClient } from "./redis-client.ts";
+export type { RedisTokenStorageOptions } from "./redis-token-storage.ts";
 export { RedisTokenStorage } from "./redis-token-storage.ts";
 export {
   isSessionCookieError,

@@ -19,6 +19,8 @@ import process from "node:process";
 import { isTokenStorageError, type TokenStorageData } from "@globus-app/core";
 import { describeTokenStorageConformance, sampleTokenData } from "@globus-app/core/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { expectEveryCallRefused } from "../test-support/expect-refused.ts";
+import { PYTHON_TOKEN_RECORD_KEYS } from "../test-support/python-token-record-keys.ts";
 import { JSONTokenStorage } from "./json-token-storage.ts";
 import { WRITER_VERSION } from "./writer-version.ts";
 
@@ -108,14 +110,10 @@ describe("JSONTokenStorage", () => {
       // Byte-exact: compact and in the Python SDK's key order (toEqual ignores order).
       expect(text).toBe(JSON.stringify(expected));
       expect(Object.keys(JSON.parse(text))).toEqual(["data", "format_version", "globus-sdk.version"]);
-      expect(Object.keys(JSON.parse(text).data.foo["transfer.api.globus.org"])).toEqual([
-        "resource_server",
-        "identity_id",
-        "scope",
-        "access_token",
-        "refresh_token",
-        "expires_at_seconds",
-      ]);
+      // No token_type: the record has none, and null values are left out.
+      expect(Object.keys(JSON.parse(text).data.foo["transfer.api.globus.org"])).toEqual(
+        PYTHON_TOKEN_RECORD_KEYS.filter((key) => key !== "token_type"),
+      );
     });
 
     it("writes expiries as whole seconds, which the Python SDK requires", async () => {
@@ -488,6 +486,32 @@ describe("JSONTokenStorage", () => {
     expect(path.basename(production.filePath)).toBe("tokens.json");
   });
 
+  it("fileExists(): false before the first write, true once a file is there, false when it is gone", async () => {
+    const storage = new JSONTokenStorage(path.join(dir, "new", "tokens.json"));
+    expect(await storage.fileExists()).toBe(false);
+    // Reads (and removals from nothing) create nothing.
+    expect(await storage.getTokenDataByResourceServer()).toEqual({});
+    expect(await storage.removeTokenData("a")).toBe(false);
+    expect(await storage.fileExists()).toBe(false);
+    expect(existsSync(path.dirname(storage.filePath))).toBe(false);
+
+    await storage.storeTokenDataByResourceServer({ a: sampleTokenData("a") });
+    expect(await storage.fileExists()).toBe(true);
+    // Removing the last record keeps the file, as the Python SDK does.
+    expect(await storage.removeTokenData("a")).toBe(true);
+    expect(await storage.fileExists()).toBe(true);
+    await rm(storage.filePath);
+    expect(await storage.fileExists()).toBe(false);
+
+    // The Python SDK's check: true after a touch, though an empty file is not a readable token file.
+    await writeFile(file, "", { mode: 0o600 });
+    const touched = new JSONTokenStorage(file);
+    expect(await touched.fileExists()).toBe(true);
+    // Moved aside by logout({ removeUnreadable: true }): nothing is at the path any more.
+    await touched.removeUnreadable();
+    expect(await touched.fileExists()).toBe(false);
+  });
+
   it("keeps what callers pass from what it stores", async () => {
     const storage = new JSONTokenStorage(file);
     const record: TokenStorageData = sampleTokenData("a", { extra: { nested: { n: 1 } } });
@@ -517,20 +541,14 @@ describe("JSONTokenStorage refuses token files another user could plant or read"
 
   /** Every operation of `storage` fails with a TokenStorageError for `location` matching `pattern`. */
   async function expectAllRefused(storage: JSONTokenStorage, pattern: RegExp): Promise<void> {
-    for (const call of [
+    const calls = [
       () => storage.getTokenDataByResourceServer(),
       () => storage.storeTokenDataByResourceServer({ b: sampleTokenData("b") }),
       () => storage.removeTokenData("a"),
       () => storage.withLock("refresh:a", async () => "ran"),
-    ]) {
-      const error = await call().then(
-        (value) => value,
-        (e: unknown) => e,
-      );
-      expect(isTokenStorageError(error), String(error)).toBe(true);
-      expect((error as Error).message).toMatch(pattern);
-      expect((error as { location?: string }).location).toBe(storage.filePath);
-    }
+      () => storage.fileExists(),
+    ];
+    await expectEveryCallRefused(calls, pattern, storage.filePath);
   }
 
   it.skipIf(process.platform === "win32")(

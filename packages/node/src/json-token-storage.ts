@@ -1,5 +1,5 @@
 import { constants } from "node:fs";
-import { lstat, open, readdir, rename, unlink } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
@@ -15,12 +15,19 @@ import {
 } from "@globus-app/core";
 import { defaultTokenFilePath } from "./default-token-path.ts";
 import { DEFAULT_LOCK_TIMEOUT_MS, withFileLock, withNamedFileLock } from "./file-lock.ts";
+import type { FileTokenStorageContext } from "./file-token-storage-context.ts";
+import {
+  formatTokenFile,
+  isUnparsable,
+  parseTokenFile,
+  type TokenFileNamespaces,
+} from "./json-token-file.ts";
 import { errorCode, PRIVATE_FILE_MODE } from "./private-files.ts";
-import { assertOwnEntry, assertSafeTokenPath, currentUid } from "./safe-token-path.ts";
+import { removeStaleTempFiles } from "./remove-stale-temp-files.ts";
+import { assertOwnEntry, assertSafeTokenPath } from "./safe-token-path.ts";
 import { tokenRecordToJSON } from "./token-record-json.ts";
-import { corruptCopyPath, unreadableHint } from "./unreadable-token-storage.ts";
-import { isTemporaryFileName, writeFileAtomically } from "./write-file-atomically.ts";
-import { WRITER_VERSION } from "./writer-version.ts";
+import { moveUnreadableAside, saveUnreadableCopy, unreadableHint } from "./unreadable-token-storage.ts";
+import { writeFileAtomically } from "./write-file-atomically.ts";
 
 /** Options of {@link JSONTokenStorage}. */
 export interface JSONTokenStorageOptions {
@@ -33,31 +40,10 @@ export interface JSONTokenStorageOptions {
   lockTimeoutMs?: number | undefined;
 }
 
-/**
- * What a file storage's `forGlobusApp` provider needs from the app that builds it. A `GlobusApp`
- * passes it when `config.tokenStorage` is a provider class such as `JSONTokenStorage`.
- */
-export interface FileTokenStorageContext {
-  /** The app name; its slug names the app's directory. */
-  appName: string;
-  /** The app's OAuth client id; it names a directory. */
-  clientId: string;
-  /** The app's storage namespace (`DEFAULT` unless configured). */
-  namespace: string;
-  /** The app's config; only `environment` is read (`"production"` when absent). */
-  config?: { environment?: string | undefined } | undefined;
-}
-
-/** A parsed file: namespace → resource server → the record's JSON object, as read. */
-type Namespaces = Map<string, Map<string, unknown>>;
-
-const FORMAT_VERSION = "2.0";
 // A writer that rewrites the file in place (the Python SDK does) can be caught half way; a few
 // re-reads tell such a moment from a file that is really broken.
 const PARSE_RETRIES = 3;
 const PARSE_RETRY_DELAY_MS = 30;
-// Versions before 0.2 wrote through write-file-atomic, whose temporary files are `<file>.<32-bit number>`.
-const LEGACY_TEMP_FILE_SUFFIX = /^\.\d{1,10}$/;
 
 /**
  * Keeps tokens in a JSON file in the Python SDK's format (v2), so a Python script and a Node script
@@ -189,12 +175,12 @@ export class JSONTokenStorage extends BaseTokenStorage {
     await withFileLock(
       this.filePath,
       async () => {
-        let namespaces: Namespaces;
+        let namespaces: TokenFileNamespaces;
         try {
           namespaces = await this.#read();
         } catch (error) {
           if (!isTokenStorageError(error) || !(await this.#exists())) throw error;
-          await this.#moveAside();
+          await moveUnreadableAside(this.filePath, "token storage file");
           return;
         }
         const records = namespaces.get(this.namespace);
@@ -202,12 +188,33 @@ export class JSONTokenStorage extends BaseTokenStorage {
         if (!records || bad.length === 0) return;
         const text = await this.#readText();
         if (text === undefined) return;
-        await this.#writeAside(text);
+        await saveUnreadableCopy(
+          this.filePath,
+          text,
+          `Could not copy unreadable token storage file '${this.filePath}'`,
+        );
         for (const resourceServer of bad) records.delete(resourceServer);
         await this.#write(namespaces);
       },
       { timeoutMs: this.#lockTimeoutMs, location: this.filePath },
     );
+  }
+
+  /**
+   * Whether the token file is there, as the Python SDK's `file_exists()`: false before the first
+   * write (nothing is created until then) and after the file is deleted or moved aside, true once a
+   * file is at the path, even one that cannot be read. The path is checked as for every other
+   * operation first.
+   *
+   * @throws TokenStorageError when the path is unsafe (a symbolic link, not a regular file, another
+   *   user's file, in a folder others can write): the storage would refuse to use it.
+   * @example
+   * ```ts
+   * if (!(await storage.fileExists())) console.log(`No tokens yet at ${storage.filePath}; logging in.`);
+   * ```
+   */
+  fileExists(): Promise<boolean> {
+    return this.#exists();
   }
 
   /** Nothing to release: the file is opened only while reading or writing. Idempotent. */
@@ -218,7 +225,7 @@ export class JSONTokenStorage extends BaseTokenStorage {
   }
 
   /** Read, change and write back under the file lock, re-reading inside it. */
-  async #update<T>(change: (namespaces: Namespaces) => { write: boolean; result: T }): Promise<T> {
+  async #update<T>(change: (namespaces: TokenFileNamespaces) => { write: boolean; result: T }): Promise<T> {
     // Before the lock: its directory is made next to the file, which must not be in a folder others control.
     await assertSafeTokenPath(this.filePath);
     return withFileLock(
@@ -271,7 +278,7 @@ export class JSONTokenStorage extends BaseTokenStorage {
     }
   }
 
-  async #read(): Promise<Namespaces> {
+  async #read(): Promise<TokenFileNamespaces> {
     let previous: string | undefined;
     for (let attempt = 0; ; attempt++) {
       const text = await this.#readText();
@@ -287,7 +294,7 @@ export class JSONTokenStorage extends BaseTokenStorage {
     }
   }
 
-  #parseRecords(namespaces: Namespaces): Map<string, TokenStorageData> {
+  #parseRecords(namespaces: TokenFileNamespaces): Map<string, TokenStorageData> {
     const out = new Map<string, TokenStorageData>();
     for (const [resourceServer, value] of namespaces.get(this.namespace) ?? []) {
       const where = `'${this.filePath}' at data.${this.namespace}.${resourceServer}`;
@@ -316,78 +323,17 @@ export class JSONTokenStorage extends BaseTokenStorage {
     return bad;
   }
 
-  /** Renames the file to `<file>.corrupt-<time>`, keeping it whole for whoever wants to look. */
-  async #moveAside(): Promise<void> {
-    let aside = `${this.filePath}.corrupt-<time>`;
-    try {
-      aside = await corruptCopyPath(this.filePath);
-      await rename(this.filePath, aside);
-    } catch (error) {
-      throw this.#error(
-        `Could not move unreadable token storage file '${this.filePath}' aside to '${aside}' (${errorCode(error) ?? "error"})`,
-        error,
-      );
-    }
-  }
-
-  /** Copies `text` (the file as it was) to `<file>.corrupt-<time>`, 0600, never over anything. */
-  async #writeAside(text: string): Promise<void> {
-    let aside = `${this.filePath}.corrupt-<time>`;
-    try {
-      aside = await corruptCopyPath(this.filePath);
-      await writeFileAtomically(aside, text, { mode: PRIVATE_FILE_MODE });
-    } catch (error) {
-      throw this.#error(
-        `Could not copy unreadable token storage file '${this.filePath}' to '${aside}' (${errorCode(error) ?? "error"})`,
-        error,
-      );
-    }
-  }
-
-  async #write(namespaces: Namespaces): Promise<void> {
-    const document = {
-      data: Object.fromEntries(
-        [...namespaces].map(([namespace, records]) => [namespace, Object.fromEntries(records)]),
-      ),
-      format_version: FORMAT_VERSION,
-      "globus-sdk.version": WRITER_VERSION,
-    };
+  async #write(namespaces: TokenFileNamespaces): Promise<void> {
     try {
       // Random temporary name opened O_EXCL | O_NOFOLLOW, 0600 whatever the umask, fsync, rename.
-      await writeFileAtomically(this.filePath, JSON.stringify(document), { mode: PRIVATE_FILE_MODE });
+      await writeFileAtomically(this.filePath, formatTokenFile(namespaces), { mode: PRIVATE_FILE_MODE });
     } catch (error) {
       throw this.#error(
         `Could not write token storage file '${this.filePath}' (${errorCode(error) ?? "error"})`,
         error,
       );
     }
-    await this.#removeStaleTempFiles(path.dirname(this.filePath));
-  }
-
-  /**
-   * A writer killed mid-write (SIGKILL, power loss) leaves its temporary file behind, holding tokens
-   * that logout would never remove. Every writer holds the lock, so none is in progress now: our own
-   * `<file>.tmp-<random>` files are all leftovers. Of the `<file>.<digits>` files that older versions
-   * (write-file-atomic) left, only torn ones (not valid JSON) are removed: a complete one may as well
-   * be someone's backup. Only this user's regular files are touched, and nothing is followed.
-   */
-  async #removeStaleTempFiles(directory: string): Promise<void> {
-    const base = path.basename(this.filePath);
-    const uid = currentUid();
-    try {
-      const entries = await readdir(directory, { withFileTypes: true });
-      for (const entry of entries) {
-        if (!entry.isFile() || !entry.name.startsWith(base)) continue;
-        const ours = isTemporaryFileName(entry.name, base);
-        if (!ours && !LEGACY_TEMP_FILE_SUFFIX.test(entry.name.slice(base.length))) continue;
-        const candidate = path.join(directory, entry.name);
-        const stats = await lstat(candidate);
-        if (!stats.isFile() || (uid !== undefined && stats.uid !== uid)) continue;
-        if (ours || isUnparsable(await readOwnFile(candidate))) await unlink(candidate);
-      }
-    } catch {
-      // Tidying up is best effort.
-    }
+    await removeStaleTempFiles(this.filePath);
   }
 
   #error(message: string, cause?: unknown): TokenStorageError {
@@ -396,76 +342,4 @@ export class JSONTokenStorage extends BaseTokenStorage {
       cause === undefined ? { location: this.filePath } : { location: this.filePath, cause },
     );
   }
-}
-
-/** Reads a file without following a link or blocking on a FIFO swapped in meanwhile. */
-async function readOwnFile(filePath: string): Promise<string> {
-  const handle = await open(
-    filePath,
-    constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0),
-  );
-  try {
-    if (!(await handle.stat()).isFile()) throw new Error(`'${filePath}' is not a regular file`);
-    return await handle.readFile("utf8");
-  } finally {
-    await handle.close();
-  }
-}
-
-function isUnparsable(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return false;
-  } catch {
-    return true;
-  }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/**
- * Parses and checks the whole file except the records themselves (which are checked per namespace),
- * with the Python SDK's rules. Messages name the file and the problem, never a file's content.
- */
-function parseTokenFile(text: string, filePath: string): Namespaces {
-  const fail = (problem: string) =>
-    new TokenStorageError(`Token storage file '${filePath}' ${problem}. ${unreadableHint(filePath)}`, {
-      location: filePath,
-    });
-  if (text.trim() === "") throw fail("is empty, which is not valid JSON");
-  let root: unknown;
-  try {
-    root = JSON.parse(text);
-  } catch {
-    // The parser's message quotes the text around the error, which may be a token: leave it out.
-    throw fail("is not valid JSON");
-  }
-  if (!isPlainObject(root)) throw fail("does not hold a JSON object at its root");
-  const version = root["globus-sdk.version"];
-  if (version !== undefined && typeof version !== "string")
-    throw fail("is malformed: 'globus-sdk.version' must be a string");
-  const formatVersion = root.format_version;
-  if (formatVersion === undefined) throw fail("is malformed: 'format_version' is missing");
-  if (typeof formatVersion !== "string") throw fail("is malformed: 'format_version' must be a string");
-
-  if (formatVersion === "1.0") {
-    const byResourceServer = root.by_rs;
-    if (byResourceServer === undefined) throw fail("holds invalid v1.0 data (missing 'by_rs')");
-    if (!isPlainObject(byResourceServer)) throw fail("holds invalid v1.0 data ('by_rs' must be an object)");
-    return new Map([[DEFAULT_NAMESPACE, new Map(Object.entries(byResourceServer))]]);
-  }
-  if (formatVersion !== FORMAT_VERSION) {
-    throw fail(`is in an unknown format (format_version=${JSON.stringify(formatVersion.slice(0, 40))})`);
-  }
-  const data = root.data;
-  if (data === undefined) throw fail("is malformed: 'data' is missing");
-  if (!isPlainObject(data)) throw fail("is malformed: 'data' must be an object");
-  const namespaces: Namespaces = new Map();
-  for (const [namespace, records] of Object.entries(data)) {
-    if (!isPlainObject(records)) throw fail(`is malformed: 'data.${namespace}' must be an object`);
-    namespaces.set(namespace, new Map(Object.entries(records)));
-  }
-  return namespaces;
 }

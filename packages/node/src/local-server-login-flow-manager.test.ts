@@ -1,7 +1,9 @@
 import { connect, createServer as createNetServer, type Socket } from "node:net";
 import { PassThrough } from "node:stream";
 import {
+  type AuthLoginClient,
   ConfidentialAppAuthClient,
+  isGlobusAPIError,
   isGlobusSDKUsageError,
   isLocalServerError,
   isLoginCancelledError,
@@ -24,6 +26,7 @@ import {
   browserUnavailableReason,
   type LocalServerLandingPage,
   LocalServerLoginFlowManager,
+  type LocalServerLoginFlowManagerOptions,
 } from "./local-server-login-flow-manager.ts";
 import { UserApp } from "./user-app.ts";
 
@@ -84,6 +87,19 @@ function capturingOpener() {
   };
 }
 
+/** A flow that hands its URL to `opener` and writes its progress nowhere. */
+function quietFlow(
+  opener: { openBrowser: (url: string) => Promise<boolean> },
+  options: LocalServerLoginFlowManagerOptions = {},
+  client: AuthLoginClient = nativeClient(),
+): LocalServerLoginFlowManager {
+  return new LocalServerLoginFlowManager(client, {
+    openBrowser: opener.openBrowser,
+    output: new PassThrough(),
+    ...options,
+  });
+}
+
 describe("LocalServerLoginFlowManager against the emulator", () => {
   it("receives the code on 127.0.0.1, exchanges it, shows the landing page and closes the port", async () => {
     const browser = autoBrowser();
@@ -137,10 +153,7 @@ describe("LocalServerLoginFlowManager against the emulator", () => {
 
   it("answers 400 to a callback with a wrong or missing state, 404 elsewhere, 405 to POST, and keeps waiting", async () => {
     const opener = capturingOpener();
-    const flow = new LocalServerLoginFlowManager(nativeClient(), {
-      openBrowser: opener.openBrowser,
-      output: new PassThrough(),
-    });
+    const flow = quietFlow(opener);
     const result = flow.runLoginFlow(AUTH_PARAMS);
     const url = await opener.url;
     const callback = redirectOf(url).href;
@@ -172,10 +185,7 @@ describe("LocalServerLoginFlowManager against the emulator", () => {
 
   it("answers only requests addressed to its own loopback Host (no DNS rebinding)", async () => {
     const opener = capturingOpener();
-    const flow = new LocalServerLoginFlowManager(nativeClient(), {
-      openBrowser: opener.openBrowser,
-      output: new PassThrough(),
-    });
+    const flow = quietFlow(opener);
     const result = flow.runLoginFlow(AUTH_PARAMS);
     const url = await opener.url;
     const callback = new URL(await simulateBrowserLogin(url));
@@ -230,10 +240,7 @@ describe("LocalServerLoginFlowManager against the emulator", () => {
 
   it("HTML-escapes every reflected value on the landing page", async () => {
     const opener = capturingOpener();
-    const flow = new LocalServerLoginFlowManager(nativeClient(), {
-      openBrowser: opener.openBrowser,
-      output: new PassThrough(),
-    });
+    const flow = quietFlow(opener);
     const result = flow.runLoginFlow(AUTH_PARAMS).catch((e: unknown) => e);
     const url = new URL(await opener.url);
     const callback = new URL(redirectOf(url.href));
@@ -249,11 +256,7 @@ describe("LocalServerLoginFlowManager against the emulator", () => {
 
   it("times out with LoginTimeoutError and leaves no socket open", async () => {
     const opener = capturingOpener();
-    const flow = new LocalServerLoginFlowManager(nativeClient(), {
-      openBrowser: opener.openBrowser,
-      output: new PassThrough(),
-      timeoutMs: 300,
-    });
+    const flow = quietFlow(opener, { timeoutMs: 300 });
     const result = flow.runLoginFlow(AUTH_PARAMS).catch((e: unknown) => e);
     const port = redirectOf(await opener.url).port;
     // An idle connection, as a browser's preconnect leaves: it must not keep the server alive.
@@ -270,10 +273,7 @@ describe("LocalServerLoginFlowManager against the emulator", () => {
   it("rejects with LoginCancelledError on abort (per call or per manager) and closes the port", async () => {
     const opener = capturingOpener();
     const controller = new AbortController();
-    const flow = new LocalServerLoginFlowManager(nativeClient(), {
-      openBrowser: opener.openBrowser,
-      output: new PassThrough(),
-    });
+    const flow = quietFlow(opener);
     const result = flow.runLoginFlow(AUTH_PARAMS, { signal: controller.signal }).catch((e: unknown) => e);
     const port = redirectOf(await opener.url).port;
     controller.abort();
@@ -282,11 +282,7 @@ describe("LocalServerLoginFlowManager against the emulator", () => {
 
     const managerController = new AbortController();
     const second = capturingOpener();
-    const flow2 = new LocalServerLoginFlowManager(nativeClient(), {
-      openBrowser: second.openBrowser,
-      output: new PassThrough(),
-      signal: managerController.signal,
-    });
+    const flow2 = quietFlow(second, { signal: managerController.signal });
     const result2 = flow2.runLoginFlow(AUTH_PARAMS).catch((e: unknown) => e);
     const port2 = redirectOf(await second.url).port;
     managerController.abort(new Error("user pressed Ctrl-C"));
@@ -402,6 +398,84 @@ describe("LocalServerLoginFlowManager against the emulator", () => {
     }).runLoginFlow(AUTH_PARAMS);
     expect(tokens.identityId).toBe(ADA.id);
     expect(await (await second.pages[0])?.text()).toContain("Login successful");
+  });
+});
+
+describe("LocalServerLoginFlowManager with a confidential client", () => {
+  /**
+   * A confidential client registered for one fixed loopback redirect (Globus, and the emulator,
+   * accept only the exact registered URI from a confidential client: no "any loopback port").
+   */
+  async function registerLoopbackClient(): Promise<{ id: string; secret: string; port: number }> {
+    const probe = createNetServer();
+    await new Promise<void>((r) => probe.listen(0, "127.0.0.1", () => r()));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const id = crypto.randomUUID();
+    const secret = `loopback-secret-${crypto.randomUUID()}`;
+    emu.control.registerClient({
+      id,
+      secret,
+      name: "Loopback confidential app",
+      redirectUris: [`http://127.0.0.1:${port}/callback`],
+    });
+    return { id, secret, port };
+  }
+
+  it("logs a UserApp in: the code exchange authenticates with the secret, and the tokens are stored", async () => {
+    const { id, secret, port } = await registerLoopbackClient();
+    const loginClient = new ConfidentialAppAuthClient({
+      clientId: id,
+      clientSecret: secret,
+      baseUrl: emu.url,
+    });
+    const browser = autoBrowser();
+    await using app = new UserApp("confidential-loopback", {
+      loginClient,
+      config: { tokenStorage: "memory", loginFlowManager: quietFlow(browser, { port }, loginClient) },
+    });
+    emu.control.resetCounts();
+    expect(await app.loginRequired()).toBe(true);
+    await app.login();
+
+    const authorize = new URL(browser.urls[0] ?? "");
+    expect(authorize.searchParams.get("client_id")).toBe(id);
+    expect(authorize.searchParams.get("redirect_uri")).toBe(`http://127.0.0.1:${port}/callback`);
+    // No PKCE for a confidential client (Globus documents it for native apps only): the secret binds the exchange.
+    expect(authorize.searchParams.has("code_challenge")).toBe(false);
+    expect(await (await browser.pages[0])?.text()).toContain("Login successful");
+    const exchange = emu.control.requestLog().filter((r) => r.detail === "token:authorization_code");
+    expect(exchange).toHaveLength(1);
+    expect(exchange[0]?.status).toBe(200);
+    // HTTP Basic with the client id and secret (the emulator refuses a confidential client without it).
+    expect(exchange[0]?.headers.authorization).toBe("[redacted]");
+    expect(exchange[0]?.params.code_verifier).toBeUndefined();
+
+    expect(await app.loginRequired()).toBe(false);
+    expect(await app.tokenStorage.getIdentityId()).toBe(ADA.id);
+    const stored = await app.tokenStorage.getTokenData("auth.globus.org");
+    expect(stored).toMatchObject({ resource_server: "auth.globus.org", identity_id: ADA.id });
+    expect(stored?.access_token).toEqual(expect.any(String));
+    await expectPortClosed(port);
+  });
+
+  it("fails the exchange when the secret is wrong, and stores nothing", async () => {
+    const { id, port } = await registerLoopbackClient();
+    const loginClient = new ConfidentialAppAuthClient({
+      clientId: id,
+      clientSecret: "not-the-secret",
+      baseUrl: emu.url,
+    });
+    const browser = autoBrowser();
+    await using app = new UserApp("confidential-loopback-bad-secret", {
+      loginClient,
+      config: { tokenStorage: "memory", loginFlowManager: quietFlow(browser, { port }, loginClient) },
+    });
+    const error = await app.login().catch((e: unknown) => e);
+    expect(isGlobusAPIError(error)).toBe(true);
+    expect(error).toMatchObject({ status: 401, errorCode: "invalid_client" });
+    expect(await app.tokenStorage.getTokenDataByResourceServer()).toEqual({});
+    await expectPortClosed(port);
   });
 });
 

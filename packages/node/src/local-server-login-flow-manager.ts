@@ -11,13 +11,11 @@ import {
   type TokenResponse,
 } from "@globus-app/core";
 import { CALLBACK_HOST, CallbackServer, htmlPage, type LocalServerLandingPage } from "./callback-server.ts";
-import {
-  defaultNamedGrant,
-  formatAuthorizeUrlBanner,
-  type LoginAuthParams,
-  raceAbort,
-  throwIfAborted,
-} from "./command-line-login-flow-manager.ts";
+import { defaultNamedGrant } from "./default-named-grant.ts";
+import { formatAuthorizeUrlBanner } from "./format-authorize-url-banner.ts";
+import type { LoginAuthParams } from "./internal/login-auth-params.ts";
+import { raceAbort } from "./internal/race-abort.ts";
+import { throwIfAborted } from "./internal/throw-if-aborted.ts";
 
 export type { LocalServerLandingPage } from "./callback-server.ts";
 

@@ -5,25 +5,32 @@ import {
   TokenStorageError,
 } from "@globus-app/core";
 
+/** How to recover from an unreadable record of a database storage, appended to the error. */
+const HINT =
+  "To recover, call app.logout({ removeUnreadable: true }), which deletes this namespace's unreadable records.";
+
 /**
  * Parses one record kept as JSON text by a database storage (PostgreSQL, Redis), the same way the
- * SQLite storage reads its rows.
+ * SQLite storage reads its rows. The error names the store, namespace and resource server, and
+ * says how to recover.
  *
- * @param where - names the store, namespace and resource server in the error message.
- * @param location - the store's credential-free address, kept on the error.
- * @param hint - how to recover, appended to the message.
+ * @param location - the store's credential-free address, named in the message and kept on the error.
  * @throws TokenStorageError when the text is not JSON or not a valid record (never quoting it: it
  *   may hold a token).
+ * @example
+ * ```ts
+ * parseStoredRecord(row.token_data_json, "auth.globus.org", "postgres://db:5432/portal#token_storage", identityId);
+ * ```
  */
 export function parseStoredRecord(
   json: unknown,
   resourceServer: string,
-  where: string,
   location: string,
-  hint: string,
+  namespace: string,
 ): TokenStorageData {
+  const where = `'${location}' (namespace '${namespace}', resource server '${resourceServer}')`;
   if (typeof json !== "string") {
-    throw new TokenStorageError(`Invalid token data in ${where}: the record must be text. ${hint}`, {
+    throw new TokenStorageError(`Invalid token data in ${where}: the record must be text. ${HINT}`, {
       location,
     });
   }
@@ -31,12 +38,12 @@ export function parseStoredRecord(
   try {
     value = JSON.parse(json);
   } catch {
-    throw new TokenStorageError(`Invalid token data in ${where}: not valid JSON. ${hint}`, { location });
+    throw new TokenStorageError(`Invalid token data in ${where}: not valid JSON. ${HINT}`, { location });
   }
   try {
     return parseTokenStorageData(value, where, resourceServer);
   } catch (error) {
-    if (isTokenStorageError(error)) throw new TokenStorageError(`${error.message}. ${hint}`, { location });
+    if (isTokenStorageError(error)) throw new TokenStorageError(`${error.message}. ${HINT}`, { location });
     throw error;
   }
 }

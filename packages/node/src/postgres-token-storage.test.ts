@@ -2,6 +2,7 @@ import { isGlobusSDKUsageError, isTokenStorageError } from "@globus-app/core";
 import { describeTokenStorageConformance, sampleTokenData } from "@globus-app/core/testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectLockTimeout, expectOneHolderAtATime } from "../test-support/lock-checks.ts";
 import { testPostgres, uniqueName } from "../test-support/test-servers.ts";
 import { PostgresTokenStorage } from "./postgres-token-storage.ts";
 
@@ -97,23 +98,7 @@ if (server.url === undefined) {
       const others = [1, 2, 3].map(
         () => new PostgresTokenStorage({ connectionString: url, table, namespace: "lock-test" }),
       );
-      let inside = 0;
-      let most = 0;
-      await Promise.all(
-        others.flatMap((storage) =>
-          [1, 2].map(() =>
-            storage.withLock("refresh:x", async () => {
-              inside++;
-              most = Math.max(most, inside);
-              // Storage calls inside the lock run on the lock's connection.
-              await storage.storeTokenDataByResourceServer({ x: sampleTokenData("x") });
-              await new Promise((resolve) => setTimeout(resolve, 15));
-              inside--;
-            }),
-          ),
-        ),
-      );
-      expect(most).toBe(1);
+      await expectOneHolderAtATime(others);
       await Promise.all(others.map((s) => s.close()));
     });
 
@@ -140,15 +125,7 @@ if (server.url === undefined) {
         namespace: "busy",
         lockTimeoutMs: 100,
       });
-      let release: () => void = () => undefined;
-      const held = holder.withLock("k", () => new Promise<void>((resolve) => (release = resolve)));
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      const error = await waiter.withLock("k", async () => "ran").catch((e: unknown) => e);
-      expect(isTokenStorageError(error)).toBe(true);
-      expect((error as Error).message).toMatch(/Timed out after 100 ms waiting for the lock 'k'/);
-      release();
-      await held;
-      expect(await waiter.withLock("k", async () => "ran")).toBe("ran");
+      await expectLockTimeout(holder, waiter, 50);
       await Promise.all([holder.close(), waiter.close()]);
     });
 

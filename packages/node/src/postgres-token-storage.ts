@@ -10,32 +10,14 @@ import {
   TokenStorageError,
 } from "@globus-app/core";
 import { parseStoredRecord, redactedUrl } from "./parse-stored-record.ts";
+import {
+  createPostgresPool,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type PostgresQueryResult,
+} from "./postgres-pool.ts";
+import { createPostgresSchema } from "./postgres-schema.ts";
 import { tokenRecordToJSON } from "./token-record-json.ts";
-import { WRITER_VERSION } from "./writer-version.ts";
-
-/** The result of a query, the part of node-postgres's `QueryResult` this storage reads. */
-export interface PostgresQueryResult {
-  rows: Record<string, unknown>[];
-  rowCount: number | null;
-}
-
-/** A connection checked out of a pool: node-postgres's `PoolClient`, structurally. */
-export interface PostgresPoolClient {
-  /** Runs one parameterised statement on this connection. */
-  query(text: string, values?: unknown[]): Promise<PostgresQueryResult>;
-  /** Returns the connection; `true` or an error closes it instead (its session locks go with it). */
-  release(destroy?: boolean | Error): void;
-}
-
-/** A connection pool: node-postgres's `Pool`, structurally (so `pg` stays an optional dependency). */
-export interface PostgresPool {
-  /** Runs one parameterised statement on any free connection. */
-  query(text: string, values?: unknown[]): Promise<PostgresQueryResult>;
-  /** Takes one connection out of the pool (for a lock and what runs under it). */
-  connect(): Promise<PostgresPoolClient>;
-  /** Closes every connection. */
-  end(): Promise<void>;
-}
 
 /** Options of {@link PostgresTokenStorage}: give `connectionString` or `pool`. */
 export interface PostgresTokenStorageOptions {
@@ -77,8 +59,6 @@ let siblingOf: SharedPostgres | undefined;
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 /** PostgreSQL's SQLSTATE for a lock wait that ran past `lock_timeout`. */
 const LOCK_NOT_AVAILABLE = "55P03";
-/** Schema version 2, as the SQLite storage's: one row per namespace and resource server, JSON text. */
-const DATABASE_SCHEMA_VERSION = "2";
 
 /**
  * Keeps tokens in PostgreSQL, so several server processes and machines (replicas of a portal behind
@@ -138,7 +118,7 @@ export class PostgresTokenStorage extends BaseTokenStorage {
       table,
       lockTimeoutMs: options.lockTimeoutMs ?? 30_000,
       ownsPool: pool === undefined,
-      makePool: pool ? async () => pool : () => createPool(connectionString as string, max),
+      makePool: pool ? async () => pool : () => createPostgresPool(connectionString as string, max),
       queue: new KeyedMutex(),
       lockContext: new AsyncLocalStorage(),
       pool: undefined,
@@ -342,7 +322,7 @@ export class PostgresTokenStorage extends BaseTokenStorage {
 
   #ready(): Promise<void> {
     if (!this.#shared.schema) {
-      const made = this.#run(async () => createSchema(await this.#pool(), this.#shared.table));
+      const made = this.#run(async () => createPostgresSchema(await this.#pool(), this.#shared.table));
       this.#shared.schema = made;
       made.catch(() => {
         if (this.#shared.schema === made) this.#shared.schema = undefined;
@@ -379,67 +359,6 @@ export class PostgresTokenStorage extends BaseTokenStorage {
   }
 
   #parse(resourceServer: string, json: unknown): TokenStorageData {
-    return parseStoredRecord(
-      json,
-      resourceServer,
-      `'${this.location}' (namespace '${this.namespace}', resource server '${resourceServer}')`,
-      this.location,
-      "To recover, call app.logout({ removeUnreadable: true }), which deletes this namespace's unreadable records.",
-    );
-  }
-}
-
-/** Makes a node-postgres pool, importing `pg` on first use. */
-async function createPool(connectionString: string, max: number): Promise<PostgresPool> {
-  let Pool: typeof import("pg").Pool;
-  try {
-    ({ Pool } = (await import("pg")).default);
-  } catch {
-    throw new GlobusSDKUsageError(
-      "PostgresTokenStorage needs the optional package pg: install it with `npm install pg`.",
-    );
-  }
-  const pool = new Pool({ connectionString, max });
-  // An idle connection that the server drops (restart, failover) emits 'error' on the pool; without
-  // a listener that would end the process. The next query reconnects and reports its own failure.
-  pool.on("error", () => undefined);
-  return pool as unknown as PostgresPool;
-}
-
-/**
- * Creates the tables when missing. Several replicas may start at once, and concurrent CREATE TABLE IF
- * NOT EXISTS can still collide in PostgreSQL's catalog, so creation runs under a transaction-level
- * advisory lock.
- */
-async function createSchema(pool: PostgresPool, table: string): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [
-      `globus-app schema ${table}`,
-    ]);
-    await client.query(`CREATE TABLE IF NOT EXISTS "${table}" (
-    namespace VARCHAR NOT NULL,
-    resource_server VARCHAR NOT NULL,
-    token_data_json VARCHAR NOT NULL,
-    PRIMARY KEY (namespace, resource_server)
-)`);
-    await client.query(`CREATE TABLE IF NOT EXISTS sdk_storage_adapter_internal (
-    attribute VARCHAR NOT NULL,
-    value VARCHAR NOT NULL,
-    PRIMARY KEY (attribute)
-)`);
-    await client.query(
-      `INSERT INTO sdk_storage_adapter_internal (attribute, value)
-       VALUES ('globus-sdk.version', $1), ('globus-sdk.database_schema_version', $2)
-       ON CONFLICT (attribute) DO NOTHING`,
-      [WRITER_VERSION, DATABASE_SCHEMA_VERSION],
-    );
-    await client.query("COMMIT");
-    client.release();
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    client.release(true);
-    throw error;
+    return parseStoredRecord(json, resourceServer, this.location, this.namespace);
   }
 }

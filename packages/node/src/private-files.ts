@@ -1,3 +1,4 @@
+import { constants } from "node:fs";
 import { chmod, mkdir, open, stat } from "node:fs/promises";
 import path from "node:path";
 import { TokenStorageError } from "@globus-app/core";
@@ -56,6 +57,33 @@ export async function ensurePrivateDirectory(directory: string, location: string
     } catch (error) {
       throw fail(error);
     }
+  }
+}
+
+/**
+ * Creates `filePath` empty with mode 0600, whatever the umask, for a tool (SQLite) that would
+ * otherwise create it with the umask's mode. Does nothing when anything is there already: O_EXCL
+ * never opens what exists (a link included); O_NOFOLLOW says so twice.
+ *
+ * @throws the `fs` error (callers wrap it in a `TokenStorageError`) for anything but EEXIST.
+ * @example
+ * ```ts
+ * await createPrivateFile("/home/me/.globus/app/cid/my-app/tokens.db");
+ * ```
+ */
+export async function createPrivateFile(filePath: string): Promise<void> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
+    handle = await open(filePath, flags, PRIVATE_FILE_MODE);
+  } catch (error) {
+    if (errorCode(error) === "EEXIST") return;
+    throw error;
+  }
+  try {
+    await handle.chmod(PRIVATE_FILE_MODE).catch(() => undefined);
+  } finally {
+    await handle.close();
   }
 }
 

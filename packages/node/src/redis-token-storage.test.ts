@@ -2,6 +2,7 @@ import { isGlobusSDKUsageError, isTokenStorageError } from "@globus-app/core";
 import { describeTokenStorageConformance, sampleTokenData } from "@globus-app/core/testing";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectLockTimeout, expectOneHolderAtATime } from "../test-support/lock-checks.ts";
 import { testRedis, uniqueName } from "../test-support/test-servers.ts";
 import { RedisTokenStorage } from "./redis-token-storage.ts";
 
@@ -69,22 +70,7 @@ if (server.url === undefined) {
 
     it("excludes holders of one lock across separate connections (as across machines)", async () => {
       const others = [1, 2, 3].map(() => new RedisTokenStorage({ url, keyPrefix, namespace: "lock-test" }));
-      let inside = 0;
-      let most = 0;
-      await Promise.all(
-        others.flatMap((storage) =>
-          [1, 2].map(() =>
-            storage.withLock("refresh:x", async () => {
-              inside++;
-              most = Math.max(most, inside);
-              await storage.storeTokenDataByResourceServer({ x: sampleTokenData("x") });
-              await new Promise((resolve) => setTimeout(resolve, 15));
-              inside--;
-            }),
-          ),
-        ),
-      );
-      expect(most).toBe(1);
+      await expectOneHolderAtATime(others);
       await Promise.all(others.map((s) => s.close()));
     });
 
@@ -132,15 +118,7 @@ if (server.url === undefined) {
     it("times out waiting for a lock held elsewhere, with a TokenStorageError", async () => {
       const holder = new RedisTokenStorage({ url, keyPrefix, namespace: "busy" });
       const waiter = new RedisTokenStorage({ url, keyPrefix, namespace: "busy", lockTimeoutMs: 100 });
-      let release: () => void = () => undefined;
-      const held = holder.withLock("k", () => new Promise<void>((resolve) => (release = resolve)));
-      await new Promise((resolve) => setTimeout(resolve, 30));
-      const error = await waiter.withLock("k", async () => "ran").catch((e: unknown) => e);
-      expect(isTokenStorageError(error)).toBe(true);
-      expect((error as Error).message).toMatch(/Timed out after 100 ms waiting for the lock 'k'/);
-      release();
-      await held;
-      expect(await waiter.withLock("k", async () => "ran")).toBe("ran");
+      await expectLockTimeout(holder, waiter, 30);
       await Promise.all([holder.close(), waiter.close()]);
     });
 

@@ -11,22 +11,9 @@ import {
   TokenStorageError,
 } from "@globus-app/core";
 import { parseStoredRecord, redactedUrl } from "./parse-stored-record.ts";
+import { createRedisClient, type RedisClient } from "./redis-client.ts";
+import { ACQUIRE, EXTEND, LOCK_LOST, RELEASE, REMOVE, STORE } from "./redis-scripts.ts";
 import { tokenRecordToJSON } from "./token-record-json.ts";
-
-/**
- * A Redis connection: the commands of an ioredis client this storage uses, structurally (so
- * `ioredis` stays an optional dependency, and a compatible client can stand in).
- */
-export interface RedisClient {
-  /** Every field of a hash (`HGETALL`). */
-  hgetall(key: string): Promise<Record<string, string>>;
-  /** One field of a hash (`HGET`), or null. */
-  hget(key: string, field: string): Promise<string | null>;
-  /** Runs a Lua script atomically (`EVAL`): the storage's writes and lock operations. */
-  eval(script: string, numberOfKeys: number, ...args: Array<string | number>): Promise<unknown>;
-  /** Closes the connection politely (`QUIT`). */
-  quit(): Promise<unknown>;
-}
 
 /** Options of {@link RedisTokenStorage}: give `url` or `client`. */
 export interface RedisTokenStorageOptions {
@@ -63,38 +50,6 @@ interface SharedRedis {
 
 /** Handed from forNamespace to the constructor it calls at once, so siblings share without a public parameter. */
 let siblingOf: SharedRedis | undefined;
-
-/** Redis's reply when a write inside a lock finds the lock no longer its own. */
-const LOCK_LOST = "GLOBUS_APP_LOCK_LOST";
-
-// Scripts run atomically in Redis: each either applies whole or not at all.
-// KEYS: tokens hash, namespaces set, lock key (or "") · ARGV: fence (or ""), namespace, field, value…
-const STORE = `
-if ARGV[1] ~= '' and redis.call('GET', KEYS[3]) ~= ARGV[1] then return redis.error_reply('${LOCK_LOST}') end
-redis.call('HSET', KEYS[1], unpack(ARGV, 3))
-redis.call('SADD', KEYS[2], ARGV[2])
-return 1`;
-// KEYS as STORE · ARGV: fence (or ""), namespace, field, expected value (or "" for any)
-const REMOVE = `
-if ARGV[1] ~= '' and redis.call('GET', KEYS[3]) ~= ARGV[1] then return redis.error_reply('${LOCK_LOST}') end
-if ARGV[4] ~= '' and redis.call('HGET', KEYS[1], ARGV[3]) ~= ARGV[4] then return 0 end
-local removed = redis.call('HDEL', KEYS[1], ARGV[3])
-if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('SREM', KEYS[2], ARGV[2]) end
-return removed`;
-// KEYS: lock key, fence counter · ARGV: ttl ms. The fencing token comes from one counter, so a later
-// holder always has a larger token than an earlier one.
-const ACQUIRE = `
-local fence = redis.call('INCR', KEYS[2])
-if redis.call('SET', KEYS[1], fence, 'NX', 'PX', ARGV[1]) then return fence end
-return 0`;
-// KEYS: lock key · ARGV: fence, ttl ms
-const EXTEND = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return 0`;
-// KEYS: lock key · ARGV: fence
-const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
 
 const FIRST_RETRY_MS = 2;
 const MAX_RETRY_MS = 25;
@@ -166,7 +121,7 @@ export class RedisTokenStorage extends BaseTokenStorage {
       lockTimeoutMs,
       lockTtlMs: Math.trunc(lockTtlMs),
       ownsClient: client === undefined,
-      makeClient: client ? async () => client : () => createClient(url as string),
+      makeClient: client ? async () => client : () => createRedisClient(url as string),
       queue: new KeyedMutex(),
       lockContext: new AsyncLocalStorage(),
       client: undefined,
@@ -392,29 +347,6 @@ export class RedisTokenStorage extends BaseTokenStorage {
   }
 
   #parse(resourceServer: string, json: unknown): TokenStorageData {
-    return parseStoredRecord(
-      json,
-      resourceServer,
-      `'${this.location}' (namespace '${this.namespace}', resource server '${resourceServer}')`,
-      this.location,
-      "To recover, call app.logout({ removeUnreadable: true }), which deletes this namespace's unreadable records.",
-    );
+    return parseStoredRecord(json, resourceServer, this.location, this.namespace);
   }
-}
-
-/** Connects with ioredis, imported on first use. */
-async function createClient(url: string): Promise<RedisClient> {
-  let Redis: typeof import("ioredis").Redis;
-  try {
-    ({ Redis } = await import("ioredis"));
-  } catch {
-    throw new GlobusSDKUsageError(
-      "RedisTokenStorage needs the optional package ioredis: install it with `npm install ioredis`.",
-    );
-  }
-  const client = new Redis(url, { maxRetriesPerRequest: 3 });
-  // ioredis reports connection trouble as 'error' events and logs them when nobody listens; the
-  // commands that fail meanwhile reject with their own errors, which reach the caller.
-  client.on("error", () => undefined);
-  return client as unknown as RedisClient;
 }

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
@@ -7,12 +7,12 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { type Emulator, SAMPLE_IDENTITIES, SAMPLE_NATIVE_CLIENT, startEmulator } from "@globus-app/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildNodePackage } from "../test-support/build-node-package.ts";
 import { JSONTokenStorage } from "./json-token-storage.ts";
 
 // Several real Node processes share one JSON token file with an expired access token. Node 20 cannot
 // import TypeScript, so the package is built first and the children run dist/.
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, "..", "..", "..");
 const child = path.join(here, "test-fixtures", "refresh-child.mjs");
 const TRANSFER = "transfer.api.globus.org";
 const TRANSFER_ALL = "urn:globus:auth:scope:transfer.api.globus.org:all";
@@ -20,8 +20,7 @@ const TRANSFER_ALL = "urn:globus:auth:scope:transfer.api.globus.org:all";
 let emu: Emulator;
 let dir: string;
 beforeAll(async () => {
-  const build = spawnSync("npx", ["tsc", "-b", "packages/node"], { cwd: repoRoot, encoding: "utf8" });
-  if (build.status !== 0) throw new Error(`tsc -b packages/node failed:\n${build.stdout}${build.stderr}`);
+  buildNodePackage();
   emu = await startEmulator({ port: 0 });
   dir = await mkdtemp(path.join(os.tmpdir(), "globus-app-refresh-"));
 }, 120_000);

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { Agent, createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -6,11 +6,10 @@ import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { type Emulator, SAMPLE_CONFIDENTIAL_CLIENT, startEmulator } from "@globus-app/emulator";
-import { Redis } from "ioredis";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildNodePackage } from "../test-support/build-node-package.ts";
 import { storeExpiredTokens } from "../test-support/store-expired-tokens.ts";
-import { testPostgres, testRedis, uniqueName } from "../test-support/test-servers.ts";
+import { dropTestData, testPostgres, testRedis, uniqueName } from "../test-support/test-servers.ts";
 import { CookieSealer } from "./cookie-sealer.ts";
 import { PostgresTokenStorage } from "./postgres-token-storage.ts";
 import { RedisTokenStorage } from "./redis-token-storage.ts";
@@ -20,7 +19,6 @@ import { RedisTokenStorage } from "./redis-token-storage.ts";
 // have all expired. Each person's token must be refreshed exactly once however many replicas and
 // requests want it: 50 refresh requests at the emulator, every request answered with the new token.
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, "..", "..", "..");
 const replicaScript = path.join(here, "test-fixtures", "portal-replica.mjs");
 const TRANSFER = "transfer.api.globus.org";
 const TRANSFER_ALL = "urn:globus:auth:scope:transfer.api.globus.org:all";
@@ -36,12 +34,7 @@ let emu: Emulator | undefined;
 let people: string[] = [];
 beforeAll(async () => {
   if (postgres.skip && redis.skip) return;
-  const build = spawnSync(
-    process.execPath,
-    [path.join(repoRoot, "node_modules", "typescript", "bin", "tsc"), "-b", "packages/node"],
-    { cwd: repoRoot, encoding: "utf8" },
-  );
-  if (build.status !== 0) throw new Error(`tsc -b packages/node failed:\n${build.stdout}${build.stderr}`);
+  buildNodePackage();
   emu = await startEmulator({ port: 0 });
   const control = emu.control;
   people = Array.from(
@@ -126,17 +119,7 @@ for (const [kind, server] of [
   describe(`${kind}: ${REPLICAS} replicas behind a round-robin proxy`, () => {
     const where = kind === "postgres" ? uniqueName("scale").toLowerCase() : `${uniqueName("scale")}:`;
     afterAll(async () => {
-      if (kind === "postgres") {
-        const admin = new pg.Client({ connectionString: url });
-        await admin.connect();
-        await admin.query(`DROP TABLE IF EXISTS "${where}"`);
-        await admin.end();
-      } else {
-        const admin = new Redis(url);
-        const keys = await admin.keys(`${where}*`);
-        if (keys.length > 0) await admin.del(...keys);
-        await admin.quit();
-      }
+      await dropTestData(kind, url, where);
     });
 
     it(`${REQUESTS} concurrent requests for ${PEOPLE} people with expired tokens make exactly ${PEOPLE} refreshes`, async () => {

@@ -5,20 +5,12 @@ import { PassThrough } from "node:stream";
 import { type GlobusAppEventMap, type GlobusLogger, NativeAppAuthClient } from "@globus-app/core";
 import { type Emulator, SAMPLE_IDENTITIES, SAMPLE_NATIVE_CLIENT, startEmulator } from "@globus-app/emulator";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { PYTHON_TOKEN_RECORD_KEYS } from "../test-support/python-token-record-keys.ts";
 import { JSONTokenStorage } from "./json-token-storage.ts";
 import { LocalServerLoginFlowManager } from "./local-server-login-flow-manager.ts";
 import { UserApp } from "./user-app.ts";
 
 const [ADA] = SAMPLE_IDENTITIES as unknown as [{ id: string; username: string; name: string }];
-const TOKEN_KEYS = [
-  "resource_server",
-  "identity_id",
-  "scope",
-  "access_token",
-  "refresh_token",
-  "expires_at_seconds",
-  "token_type",
-];
 
 let emu: Emulator;
 let dir: string;
@@ -125,7 +117,7 @@ describe("the signed-in person", () => {
     expect(Object.keys(document.data).sort()).toEqual(["DEFAULT", "DEFAULT::globus-app:user"]);
     for (const [rs, record] of Object.entries(document.data.DEFAULT as Record<string, object>)) {
       expect(
-        Object.keys(record).every((key) => TOKEN_KEYS.includes(key)),
+        Object.keys(record).every((key) => PYTHON_TOKEN_RECORD_KEYS.includes(key)),
         rs,
       ).toBe(true);
       expect(record).toHaveProperty("access_token");

@@ -115,3 +115,28 @@ export async function openSqliteConnection(filePath: string): Promise<SqliteConn
   }
   return open(filePath);
 }
+
+/**
+ * Runs `fn` in a transaction: commits when it returns, rolls back and rethrows when it throws.
+ * `BEGIN IMMEDIATE` takes the write lock up front, so the busy timeout applies instead of a
+ * deadlock error.
+ *
+ * @example
+ * ```ts
+ * inTransaction(db, () => db.prepare("DELETE FROM token_storage WHERE namespace = ?").run(namespace));
+ * ```
+ */
+export function inTransaction(db: SqliteConnection, fn: () => void): void {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    fn();
+    db.exec("COMMIT");
+  } catch (error) {
+    try {
+      db.exec("ROLLBACK");
+    } catch {
+      // The failed statement may already have rolled back.
+    }
+    throw error;
+  }
+}

@@ -7,6 +7,7 @@ import { isGlobusSDKUsageError, isTokenStorageError } from "@globus-app/core";
 import { describeTokenStorageConformance, sampleTokenData } from "@globus-app/core/testing";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { expectEveryCallRefused } from "../test-support/expect-refused.ts";
 import { SQLiteTokenStorage } from "./sqlite-token-storage.ts";
 import { WRITER_VERSION } from "./writer-version.ts";
 
@@ -379,15 +380,7 @@ describe("SQLiteTokenStorage refuses database files another user could plant or 
       () => storage.storeTokenDataByResourceServer({ a: sampleTokenData("a") }),
     ];
     if (withLock) calls.push(() => storage.withLock("refresh:a", async () => "ran"));
-    for (const call of calls) {
-      const error = await call().then(
-        (value) => value,
-        (e: unknown) => e,
-      );
-      expect(isTokenStorageError(error), String(error)).toBe(true);
-      expect((error as Error).message).toMatch(pattern);
-      expect((error as { location?: string }).location).toBe(storage.filePath);
-    }
+    await expectEveryCallRefused(calls, pattern, storage.filePath);
   }
 
   it.skipIf(process.platform === "win32")(

@@ -1,5 +1,3 @@
-import { constants } from "node:fs";
-import { open, rename } from "node:fs/promises";
 import path from "node:path";
 import {
   assertStorableTokenData,
@@ -14,14 +12,13 @@ import {
 } from "@globus-app/core";
 import { defaultTokenFilePath } from "./default-token-path.ts";
 import { DEFAULT_LOCK_TIMEOUT_MS, withNamedFileLock } from "./file-lock.ts";
-import type { FileTokenStorageContext } from "./json-token-storage.ts";
-import { ensurePrivateDirectory, errorCode, PRIVATE_FILE_MODE } from "./private-files.ts";
+import type { FileTokenStorageContext } from "./file-token-storage-context.ts";
+import { createPrivateFile, ensurePrivateDirectory, errorCode } from "./private-files.ts";
 import { assertSafeEntry, assertSafeTokenPath } from "./safe-token-path.ts";
-import { openSqliteConnection, type SqliteConnection } from "./sqlite-driver.ts";
+import { inTransaction, openSqliteConnection, type SqliteConnection } from "./sqlite-driver.ts";
+import { initializeSqliteSchema } from "./sqlite-schema.ts";
 import { tokenRecordToJSON } from "./token-record-json.ts";
-import { corruptCopyPath, unreadableHint } from "./unreadable-token-storage.ts";
-import { writeFileAtomically } from "./write-file-atomically.ts";
-import { WRITER_VERSION } from "./writer-version.ts";
+import { moveUnreadableAside, saveUnreadableCopy, unreadableHint } from "./unreadable-token-storage.ts";
 
 /** Options of {@link SQLiteTokenStorage}. */
 export interface SQLiteTokenStorageOptions {
@@ -38,21 +35,6 @@ export interface SQLiteTokenStorageOptions {
   wal?: boolean | undefined;
 }
 
-// The Python SDK's schema, statement for statement: sqlite_master keeps this text (minus
-// "IF NOT EXISTS"), so databases created by either SDK are indistinguishable.
-const CREATE_TOKEN_STORAGE = `CREATE TABLE IF NOT EXISTS token_storage (
-    namespace VARCHAR NOT NULL,
-    resource_server VARCHAR NOT NULL,
-    token_data_json VARCHAR NOT NULL,
-    PRIMARY KEY (namespace, resource_server)
-)`;
-const CREATE_INTERNAL = `CREATE TABLE IF NOT EXISTS sdk_storage_adapter_internal (
-    attribute VARCHAR NOT NULL,
-    value VARCHAR NOT NULL,
-    PRIMARY KEY (attribute)
-)`;
-/** Schema version 2 marks a database built by `SQLiteTokenStorage` (1: the legacy `SQLiteAdapter`). */
-const DATABASE_SCHEMA_VERSION = "2";
 // Short: SQLite waits for it synchronously; longer waits are #runRetryingBusy's, between attempts.
 const BUSY_TIMEOUT_MS = 1000;
 /** The files SQLite keeps next to a database; it opens them following links, so they are checked too. */
@@ -169,7 +151,7 @@ export class SQLiteTokenStorage extends BaseTokenStorage {
     if (entries.length === 0) return;
     const db = await this.#db();
     await this.#runRetryingBusy(() =>
-      transaction(db, () => {
+      inTransaction(db, () => {
         const replace = db.prepare(
           "REPLACE INTO token_storage(namespace, resource_server, token_data_json) VALUES(?, ?, ?)",
         );
@@ -256,23 +238,14 @@ export class SQLiteTokenStorage extends BaseTokenStorage {
     }
     const names = Object.keys(bad);
     if (names.length === 0) return;
-    let aside = `${this.filePath}.corrupt-<time>`;
-    try {
-      aside = await corruptCopyPath(this.filePath);
-      await writeFileAtomically(
-        aside,
-        JSON.stringify({ namespace: this.namespace, token_data_json_by_resource_server: bad }),
-        { mode: PRIVATE_FILE_MODE },
-      );
-    } catch (error) {
-      throw this.#error(
-        `Could not save the unreadable rows of SQLite token storage '${this.filePath}' to '${aside}' (${errorCode(error) ?? "error"})`,
-        error,
-      );
-    }
+    await saveUnreadableCopy(
+      this.filePath,
+      JSON.stringify({ namespace: this.namespace, token_data_json_by_resource_server: bad }),
+      `Could not save the unreadable rows of SQLite token storage '${this.filePath}'`,
+    );
     const db = await this.#db();
     await this.#runRetryingBusy(() =>
-      transaction(db, () => {
+      inTransaction(db, () => {
         const remove = db.prepare("DELETE FROM token_storage WHERE namespace = ? AND resource_server = ?");
         for (const resourceServer of names) remove.run(this.namespace, resourceServer);
       }),
@@ -315,7 +288,15 @@ export class SQLiteTokenStorage extends BaseTokenStorage {
     // SQLite follows a link at the path and creates a dangling link's target: check first.
     await assertSafeTokenPath(this.filePath);
     await ensurePrivateDirectory(path.dirname(this.filePath), this.filePath);
-    await this.#createPrivateFile();
+    // SQLite would create the file with the umask's mode.
+    try {
+      await createPrivateFile(this.filePath);
+    } catch (error) {
+      throw this.#error(
+        `Could not create SQLite token storage '${this.filePath}' (${errorCode(error) ?? "error"})`,
+        error,
+      );
+    }
     // Again, now that the file exists: something may have been planted before it was created.
     await assertSafeTokenPath(this.filePath);
     for (const suffix of SIDE_FILE_SUFFIXES) {
@@ -333,7 +314,7 @@ export class SQLiteTokenStorage extends BaseTokenStorage {
         // busy_timeout first: switching to WAL and creating tables may meet another process's lock.
         db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
         if (this.#wal) db.exec("PRAGMA journal_mode = WAL");
-        initializeSchema(db);
+        initializeSqliteSchema(db);
       });
     } catch (error) {
       db.close();
@@ -342,49 +323,12 @@ export class SQLiteTokenStorage extends BaseTokenStorage {
     return db;
   }
 
-  /**
-   * SQLite would create the file with the umask's mode; creating it first makes it 0600. O_EXCL
-   * never opens what exists (a link included); O_NOFOLLOW says so twice.
-   */
-  async #createPrivateFile(): Promise<void> {
-    let handle: Awaited<ReturnType<typeof open>>;
-    try {
-      const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
-      handle = await open(this.filePath, flags, PRIVATE_FILE_MODE);
-    } catch (error) {
-      if (errorCode(error) === "EEXIST") return;
-      throw this.#error(
-        `Could not create SQLite token storage '${this.filePath}' (${errorCode(error) ?? "error"})`,
-        error,
-      );
-    }
-    try {
-      await handle.chmod(PRIVATE_FILE_MODE).catch(() => undefined);
-    } finally {
-      await handle.close();
-    }
-  }
-
   /** Renames the database and its side files to `<file>.corrupt-<time>…`, after closing it. */
   async #moveAside(): Promise<void> {
     const connection = this.#connection;
     this.#connection = undefined;
     await connection?.then((db) => db.close()).catch(() => undefined);
-    let aside = `${this.filePath}.corrupt-<time>`;
-    try {
-      aside = await corruptCopyPath(this.filePath);
-      for (const suffix of SIDE_FILE_SUFFIXES) {
-        await rename(`${this.filePath}${suffix}`, `${aside}${suffix}`).catch((error: unknown) => {
-          if (errorCode(error) !== "ENOENT") throw error;
-        });
-      }
-      await rename(this.filePath, aside);
-    } catch (error) {
-      throw this.#error(
-        `Could not move unreadable SQLite token storage '${this.filePath}' aside to '${aside}' (${errorCode(error) ?? "error"})`,
-        error,
-      );
-    }
+    await moveUnreadableAside(this.filePath, "SQLite token storage", SIDE_FILE_SUFFIXES);
   }
 
   #parseRow(resourceServer: string, json: unknown): TokenStorageData {
@@ -445,40 +389,4 @@ export class SQLiteTokenStorage extends BaseTokenStorage {
       cause === undefined ? { location: this.filePath } : { location: this.filePath, cause },
     );
   }
-}
-
-/** BEGIN IMMEDIATE takes the write lock up front, so the busy timeout applies instead of a deadlock error. */
-function transaction(db: SqliteConnection, fn: () => void): void {
-  db.exec("BEGIN IMMEDIATE");
-  try {
-    fn();
-    db.exec("COMMIT");
-  } catch (error) {
-    try {
-      db.exec("ROLLBACK");
-    } catch {
-      // The failed statement may already have rolled back.
-    }
-    throw error;
-  }
-}
-
-/**
- * Creates the Python SDK's tables and internal rows when the file has none (new, or empty after a
- * crash). Existing databases, the Python SDK's and the legacy adapter's, are left as they are.
- */
-function initializeSchema(db: SqliteConnection): void {
-  const exists = db
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'token_storage'")
-    .get();
-  if (exists) return;
-  transaction(db, () => {
-    db.exec(CREATE_TOKEN_STORAGE);
-    db.exec(CREATE_INTERNAL);
-    const insert = db.prepare(
-      "INSERT OR IGNORE INTO sdk_storage_adapter_internal(attribute, value) VALUES (?, ?)",
-    );
-    insert.run("globus-sdk.version", WRITER_VERSION);
-    insert.run("globus-sdk.database_schema_version", DATABASE_SCHEMA_VERSION);
-  });
 }

@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { isTokenStorageError, type TokenStorageData } from "@globus-app/core";
+import { isTokenStorageError, type TokenStorage, type TokenStorageData } from "@globus-app/core";
 import Database from "better-sqlite3";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -85,6 +85,16 @@ afterAll(async () => {
 
 const isStorageError = (error: unknown) => isTokenStorageError(error);
 
+/** Both reads of `storage` give well-formed records (or none), or a TokenStorageError. */
+async function expectTypedReads(storage: TokenStorage, rs: string): Promise<void> {
+  await expectTypedOutcomeAsync(
+    () => storage.getTokenData(rs),
+    (found) => found === null || isRecord(found, rs),
+    isStorageError,
+  );
+  await expectTypedOutcomeAsync(() => storage.getTokenDataByResourceServer(), isRecordMap, isStorageError);
+}
+
 describe("JSONTokenStorage reads under fuzzing", () => {
   it("any file content gives records or a TokenStorageError, and a read never changes the file", async () => {
     const file = path.join(dir, "tokens.json");
@@ -93,16 +103,7 @@ describe("JSONTokenStorage reads under fuzzing", () => {
         await writeFile(file, text);
         const before = await readFile(file);
         const storage = new JSONTokenStorage(file);
-        await expectTypedOutcomeAsync(
-          () => storage.getTokenData(rs),
-          (found) => found === null || isRecord(found, rs),
-          isStorageError,
-        );
-        await expectTypedOutcomeAsync(
-          () => storage.getTokenDataByResourceServer(),
-          isRecordMap,
-          isStorageError,
-        );
+        await expectTypedReads(storage, rs);
         expect(await readFile(file)).toEqual(before);
         expect(await readdir(dir)).toEqual(["tokens.json"]);
       }),
@@ -136,16 +137,7 @@ describe("SQLiteTokenStorage reads under fuzzing", () => {
         fc.asyncProperty(resourceServer, value, async (rs, json) => {
           db.prepare("DELETE FROM token_storage").run();
           plant.run("DEFAULT", rs, json);
-          await expectTypedOutcomeAsync(
-            () => storage.getTokenData(rs),
-            (found) => found === null || isRecord(found, rs),
-            isStorageError,
-          );
-          await expectTypedOutcomeAsync(
-            () => storage.getTokenDataByResourceServer(),
-            isRecordMap,
-            isStorageError,
-          );
+          await expectTypedReads(storage, rs);
         }),
         fuzzParams(100),
       );

@@ -33,3 +33,23 @@ export function testRedis(): TestServer {
 export function uniqueName(label: string): string {
   return `${label}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
 }
+
+/**
+ * Removes what a test made on a shared server: the PostgreSQL table `where`, or every Redis key
+ * starting with `where`. Imports the drivers only when called.
+ */
+export async function dropTestData(kind: "postgres" | "redis", url: string, where: string): Promise<void> {
+  if (kind === "postgres") {
+    const { default: pg } = await import("pg");
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`DROP TABLE IF EXISTS "${where}"`);
+    await admin.end();
+  } else {
+    const { Redis } = await import("ioredis");
+    const admin = new Redis(url);
+    const keys = await admin.keys(`${where}*`);
+    if (keys.length > 0) await admin.del(...keys);
+    await admin.quit();
+  }
+}

@@ -1,7 +1,8 @@
 /**
- * What a browser storage's `forGlobusApp` provider needs from the app that builds it: the app's
- * client id, namespace and (optional) environment. A `GlobusApp` passes itself-shaped context when
- * `config.tokenStorage` is a provider class such as `IndexedDBTokenStorage`.
+ * What a browser storage's `forGlobusApp` provider (and `CrossTabChannel.forGlobusApp`) needs from
+ * the app that builds it: the app's client id, namespace and (optional) environment. A `GlobusApp`
+ * passes core's `TokenStorageContext`, a wider shape, when `config.tokenStorage` is a provider class
+ * such as `IndexedDBTokenStorage`; this narrower one lets a storage be built without an app.
  *
  * @example
  * ```ts
@@ -10,7 +11,7 @@
  * });
  * ```
  */
-export interface TokenStorageContext {
+export interface BrowserTokenStorageContext {
   /** The app's OAuth client id; storages are scoped to it. */
   clientId: string;
   /** The app's storage namespace (`DEFAULT` unless configured). */
