@@ -1,39 +1,6 @@
 import type { FlowsClient, RunDocument, RunLogEntry } from "globus-app";
 import { h } from "./dom.ts";
-
-/** "2026-11-01 12:00:05" from Flows' ISO times. */
-const shortTime = (value: string | null | undefined): string =>
-  value ? value.slice(0, 19).replace("T", " ") : "—";
-
-const statusWords: Record<string, string> = {
-  ACTIVE: "Running",
-  INACTIVE: "Waiting (needs attention)",
-  SUCCEEDED: "Succeeded",
-  FAILED: "Failed",
-  ENDED: "Cancelled",
-};
-
-/** A status badge: the word Flows uses, plus what it means, so colour is never the only cue. */
-function statusBadge(status: string): HTMLElement {
-  return h(
-    "span",
-    { class: `badge badge-${status.toLowerCase()}`, title: statusWords[status] ?? status },
-    status,
-  );
-}
-
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
+import { shortTime, sleep, statusBadge, statusWords } from "./run-status.ts";
 
 /** What a {@link RunView} needs from the page. */
 export interface RunViewOptions {
