@@ -238,19 +238,6 @@ function bundleSection(r) {
       `globus-app: page load ${ours.pageLoadGzip} B gzip — ${verdict}; the login chunk(s) ${ours.lazyGzip} B, fetched by a login, a callback, a refresh, a logout or a consents check; total ${ours.gzip} B.`,
       "",
     );
-    const clientRows = r.entries.filter((e) => e.name.startsWith("globus-app + ") && e.gzip);
-    if (clientRows.length > 0) {
-      for (const row of clientRows) {
-        const client = row.name.slice("globus-app + ".length);
-        lines.push(
-          `${client} adds ${row.gzip - ours.gzip} B gzip in all chunks (ky included, a chunk loaded on the first request);`,
-        );
-      }
-      lines.push(
-        "an app that does not import a client pays nothing for it (`bench/bundle/services-cost.mjs`, part of `npm test`).",
-        "",
-      );
-    }
   }
   const mods = r.ourModules;
   if (mods?.thirdPartyGzip) {
@@ -280,7 +267,46 @@ function bundleSection(r) {
   } else if (mods?.error) {
     lines.push(`_Module breakdown failed: ${firstLine(mods.error)}_`, "");
   }
+  lines.push(...servicesCostLines(r.servicesCost));
   return lines;
+}
+
+/** The service clients' table: what each adds to the UserApp portal (bench/bundle/services-cost.mjs). */
+function servicesCostLines(cost) {
+  if (!cost) return [];
+  if (cost.error) return ["#### Service clients", "", ...failed(cost.error)];
+  return [
+    "#### Service clients",
+    "",
+    "What each client adds to that portal when the portal imports it alone (`bench/bundle-<service>/entry.ts`, built the",
+    `same way), from \`node bench/bundle/services-cost.mjs\` (part of \`npm test\`; \`npm run bench\` prints this table),`,
+    `gzip by \`${cost.gzipTool}\`. _All chunks_ includes ky, in a chunk loaded on the first request; _page load_ is the`,
+    "entry chunk and its static imports. An app that imports no client pays nothing: the UserApp-only build has" +
+      ` ${cost.userApp.servicesModules} modules of packages/services.`,
+    "",
+    ...table(
+      [
+        "Client",
+        "Portal total gzip -9",
+        "Adds, all chunks gzip -9",
+        "Adds to page load gzip -9",
+        "Adds minified",
+      ],
+      [
+        ["`UserApp` alone", `${fmtInt(cost.userApp.gzip)} B`, "—", "—", "—"],
+        ...cost.clients.map((c) => [
+          `\`${c.client}\``,
+          `${fmtInt(c.gzip)} B`,
+          `**${fmtInt(c.addsGzip)} B**`,
+          `${fmtInt(c.addsInitialGzip)} B`,
+          `${fmtInt(c.addsMinified)} B`,
+        ]),
+      ],
+      "lrrrr",
+    ),
+    "",
+    ...(cost.problems.length > 0 ? [`_Problems: ${cost.problems.join("; ")}_`, ""] : []),
+  ];
 }
 
 function viteVersion() {

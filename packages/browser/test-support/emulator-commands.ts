@@ -29,6 +29,12 @@ export interface StartedEmulator {
   groupsUrl: string;
   /** The fake Search's base URL (its own port), reachable from the page (CORS). */
   searchUrl: string;
+  /** The fake Flows' base URL (its own port), reachable from the page (CORS). */
+  flowsUrl: string;
+  /** The fake Timers' base URL (its own port), reachable from the page (CORS). */
+  timerUrl: string;
+  /** The fake Compute's base URL (its own port), reachable from the page (CORS). */
+  computeUrl: string;
   /** The sample native client's id. */
   nativeClientId: string;
   /** The registered identities. */
@@ -85,6 +91,9 @@ const startEmulator: BrowserCommand<[options?: BrowserEmulatorOptions]> = async 
     transferUrl: emu.serviceUrls.transfer,
     groupsUrl: emu.serviceUrls.groups,
     searchUrl: emu.serviceUrls.search,
+    flowsUrl: emu.serviceUrls.flows,
+    timerUrl: emu.serviceUrls.timer,
+    computeUrl: emu.serviceUrls.compute,
     nativeClientId: SAMPLE_NATIVE_CLIENT.id,
     identities: emu.identities.map(({ id: identityId, username }) => ({ id: identityId, username })),
   };

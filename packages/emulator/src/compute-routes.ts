@@ -91,7 +91,8 @@ function taskDocument(task: ComputeTaskRecord, now: number): Record<string, unkn
   const done = now >= task.submitted + COMPUTE_TASK_SECONDS;
   const base = { task_id: task.id, task_group_id: task.taskGroupId };
   if (!done) return { ...base, status: "waiting-for-launch", pending: true };
-  const completion = isoTime(task.submitted + COMPUTE_TASK_SECONDS);
+  // Compute's `completion_t` is Unix seconds as a string ("1677183605.212898"), not an ISO time.
+  const completion = (task.submitted + COMPUTE_TASK_SECONDS).toFixed(6);
   if (task.exception !== undefined) {
     return { ...base, status: "failed", pending: false, exception: task.exception, completion_t: completion };
   }
@@ -221,7 +222,7 @@ const submitV2: ComputeHandler = (ctx, caller, store) => {
       throw badRequest("Each task must be [function_id, endpoint_id, payload]");
     }
     const task = submitTask(store, caller, entry[0], entry[1], entry[2], taskGroupId);
-    return { status: "Success", task_uuid: task.id, http_status_code: 200 };
+    return { status: "success", task_uuid: task.id, http_status_code: 200, reason: null };
   });
   store.changed();
   ctx.respond.json(200, { response: "success", task_group_id: taskGroupId, results });

@@ -133,7 +133,12 @@ export function runFlows(ctx: RequestContext, [audience, handler]: readonly [Aud
     const needed =
       audience.kind === "flows" ? [FLOWS_ALL_SCOPE, ...audience.scopes] : [flowUserScope(resourceServer)];
     if (!needed.some((scope) => caller.scopes.has(scope))) {
-      throw forbidden(`This call needs one of the scopes ${needed.join(", ")}`);
+      // Flows' answer to a token without the route's scope (the Python SDK's `missing_scope_error`).
+      throw fault(
+        403,
+        "MISSING_SCOPE",
+        `This action requires one of the following scopes: ${needed.join(", ")}`,
+      );
     }
     submitTransferSteps(ctx);
     handler(ctx, { identity: caller.record.subject, scopes: caller.record.scopes }, store);
@@ -381,9 +386,18 @@ function checkDefinition(value: unknown): Record<string, unknown> {
   return definition;
 }
 
-/** // wire: unverified — Flows' validation errors: 422, `detail` a list of problems. */
+/**
+ * Flows' validation errors, as in the Python SDK's `validate_flow` data: 422, `error.detail` a list
+ * of `{loc, msg, type}` and `error.message` a summary (the emulator does not track `loc` finely).
+ */
 const unprocessable = (problems: string[]): ServiceFault =>
-  new ServiceFault(422, "UNPROCESSABLE_ENTITY", problems.join("; "));
+  new ServiceFault(422, "UNPROCESSABLE_ENTITY", problems.join("; "), {
+    error: {
+      code: "UNPROCESSABLE_ENTITY",
+      detail: problems.map((msg) => ({ loc: ["body"], msg, type: "value_error" })),
+      message: `${problems.length} validation error${problems.length === 1 ? "" : "s"} in body. ${problems.join("; ")}`,
+    },
+  });
 
 const needsTransfer = (definition: Record<string, unknown>): boolean =>
   Object.values(asObject(definition.States) ?? {}).some(
@@ -677,7 +691,11 @@ const resumeRun: FlowsHandler = (ctx, caller, store) => {
 const deleteRun: FlowsHandler = (ctx, caller, store) => {
   const run = runFromPath(ctx, store, caller.identity, true);
   if (runProgress(run, store.now()).status === "ACTIVE") {
-    throw fault(409, "CONFLICT", `Run ${run.id} is still active; cancel it first`);
+    throw fault(
+      409,
+      "STATE_CONFLICT",
+      `Run ${run.id} has status 'ACTIVE' but must have status in {'ENDED', 'SUCCEEDED', 'FAILED'} for requested operation`,
+    );
   }
   store.runs.delete(run.id);
   store.changed();

@@ -375,7 +375,7 @@ export class FlowsClient extends GlobusClient {
 
   /**
    * Deletes a run that has ended (Flows' "release"); run managers only.
-   * @throws {FlowsAPIError} `CONFLICT` (409) for an active run, `NOT_FOUND` (404).
+   * @throws {FlowsAPIError} `STATE_CONFLICT` (409) for an active run, `NOT_FOUND` (404).
    * @example
    * ```ts
    * await flows.deleteRun(runId);
