@@ -24,7 +24,7 @@ beforeEach(() => {
 
 type Answer = { status: number; body: unknown; headers: Headers };
 
-const tokenFor = (scope: string, identity = ADA.id, on: Emulator = emu): string =>
+const tokenFor = (scope: string, identity: string = ADA.id, on: Emulator = emu): string =>
   on.control.issueTokens({ clientId: SAMPLE_NATIVE_CLIENT.id, scope, identity }).access_token;
 
 /** A call to the fake Compute (default: Ada's token with Compute's `all`). */

@@ -26,7 +26,7 @@ beforeEach(() => {
 
 type Answer = { status: number; body: Record<string, unknown>; headers: Headers };
 
-const tokenFor = (scope: string, identity = ADA.id, on: Emulator = emu): string =>
+const tokenFor = (scope: string, identity: string = ADA.id, on: Emulator = emu): string =>
   on.control.issueTokens({ clientId: SAMPLE_NATIVE_CLIENT.id, scope, identity }).access_token;
 
 /** A call to the fake Flows; `token: null` sends no Authorization header. */
