@@ -1,5 +1,6 @@
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
-import { ScopeCycleError, ScopeParseError } from "./scope-parse-error.ts";
+import { parseScopeText } from "./parse-scope-text.ts";
+import { ScopeCycleError } from "./scope-parse-error.ts";
 
 /**
  * The structural shape of a scope tree: what {@link ScopeGraph.from} reads from a `Scope` (or any
@@ -17,21 +18,6 @@ export interface ScopeGraphRoot {
   readonly optional: boolean;
 }
 
-const SPACE = 0x20;
-const STAR = 0x2a;
-const OPEN = 0x5b;
-const CLOSE = 0x5d;
-
-// Globus separates scopes with ASCII spaces only; tabs and line breaks are treated the same way
-// because a scope token can never contain them (RFC 6749 §3.3), so nothing valid is lost.
-function isSpace(c: number): boolean {
-  return c === SPACE || (c >= 0x09 && c <= 0x0d);
-}
-
-function isSpecial(c: number): boolean {
-  return c === STAR || c === OPEN || c === CLOSE || isSpace(c);
-}
-
 /**
  * A parsed scope graph as plain data: what the parser needs, without {@link ScopeGraph}'s methods,
  * so parsing scopes does not bring the class (and its debug output) into every bundle.
@@ -46,125 +32,66 @@ export interface ScopeGraphData {
   readonly order: string[];
 }
 
-/**
- * Parses scope strings and merges scope trees into one graph (see {@link ScopeGraph.from}).
- * @internal
- */
-export function parseScopeGraph(items: Iterable<string | ScopeTreeLike>): ScopeGraphData {
-  const roots = new Map<string, ScopeGraphRoot>();
-  const edges = new Map<string, Map<string, boolean>>();
-  const children = (name: string): Map<string, boolean> => {
-    let map = edges.get(name);
+/** The graph being built: its roots, and parent → child edges (true for an optional child). */
+class GraphBuilder {
+  readonly roots = new Map<string, ScopeGraphRoot>();
+  readonly edges = new Map<string, Map<string, boolean>>();
+
+  children(name: string): Map<string, boolean> {
+    let map = this.edges.get(name);
     if (map === undefined) {
       map = new Map();
-      edges.set(name, map);
+      this.edges.set(name, map);
     }
     return map;
-  };
-  const addRoot = (name: string, optional: boolean): void => {
+  }
+
+  addRoot(name: string, optional: boolean): void {
     const key = optional ? `*${name}` : name;
-    if (!roots.has(key)) roots.set(key, { name, optional });
-    children(name);
-  };
-  const addEdge = (parent: string, child: string, optional: boolean): void => {
-    children(child);
-    const siblings = children(parent);
+    if (!this.roots.has(key)) this.roots.set(key, { name, optional });
+    this.children(name);
+  }
+
+  addEdge(parent: string, child: string, optional: boolean): void {
+    this.children(child);
+    const siblings = this.children(parent);
     const existing = siblings.get(child);
     // Map.set on an existing key keeps its position: a required edge takes over an optional one
     // without reordering.
     if (existing === undefined || (existing && !optional)) siblings.set(child, optional);
-  };
-
-  for (const item of items) {
-    if (typeof item !== "string") {
-      addRoot(item.scopeString, item.optional);
-      // Scope objects may share sub-trees; expanding each object once keeps DAGs linear.
-      const seen = new Set<ScopeTreeLike>([item]);
-      const stack: ScopeTreeLike[] = [item];
-      while (stack.length > 0) {
-        const node = stack.pop() as ScopeTreeLike;
-        for (const dep of node.dependencies) {
-          addEdge(node.scopeString, dep.scopeString, dep.optional);
-          if (!seen.has(dep)) {
-            seen.add(dep);
-            stack.push(dep);
-          }
-        }
-      }
-      continue;
-    }
-    const text = item;
-    const n = text.length;
-    const parents: string[] = [];
-    let prev: "none" | "name" | "star" | "open" | "close" = "none";
-    let spaceBefore = false;
-    let optional = false;
-    let lastName = "";
-    let i = 0;
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (isSpace(c)) {
-        spaceBefore = true;
-        i++;
-        continue;
-      }
-      const next = i + 1 < n ? text.charCodeAt(i + 1) : -1;
-      if (c === STAR) {
-        if (next === -1) throw new ScopeParseError("ended in optional marker");
-        if (isSpace(next)) throw new ScopeParseError("'*' must not be followed by a space");
-        if (next === STAR || next === OPEN || next === CLOSE) {
-          throw new ScopeParseError("a scope string must always follow an optional marker");
-        }
-        // The Python SDK silently splits `foo*bar` into `foo *bar`; that is almost surely a typo.
-        if (prev === "name" && !spaceBefore) {
-          throw new ScopeParseError("'*' may only appear at the start of a scope string, not inside one");
-        }
-        optional = true;
-        prev = "star";
-      } else if (c === OPEN) {
-        if (spaceBefore) throw new ScopeParseError("'[' cannot have a preceding space");
-        if (prev !== "name") throw new ScopeParseError("found '[' without a preceding scope string");
-        let j = i + 1;
-        while (j < n && isSpace(text.charCodeAt(j))) j++;
-        if (j === n) throw new ScopeParseError("ended in left bracket");
-        if (text.charCodeAt(j) === CLOSE) throw new ScopeParseError("found empty brackets");
-        if (text.charCodeAt(j) === OPEN) throw new ScopeParseError("found double left-bracket");
-        parents.push(lastName);
-        prev = "open";
-      } else if (c === CLOSE) {
-        if (parents.length === 0) throw new ScopeParseError("found ']' with no matching '[' preceding it");
-        if (next !== -1 && next !== CLOSE && !isSpace(next)) {
-          throw new ScopeParseError("']' may only be followed by a space or ']'");
-        }
-        parents.pop();
-        prev = "close";
-      } else {
-        const start = i;
-        while (i < n && !isSpecial(text.charCodeAt(i))) i++;
-        const name = text.slice(start, i);
-        const parent = parents[parents.length - 1];
-        if (parent === undefined) addRoot(name, optional);
-        else addEdge(parent, name, optional);
-        optional = false;
-        lastName = name;
-        prev = "name";
-        spaceBefore = false;
-        continue;
-      }
-      spaceBefore = false;
-      i++;
-    }
-    if (parents.length > 0) throw new ScopeParseError("unclosed brackets, missing ']'");
   }
+}
 
-  // Cycle check, an iterative three-colour depth-first search (1 = on the current path, 2 =
-  // finished) that also yields the post-order `build` needs.
+/** Adds a scope object and its dependencies; objects may share sub-trees, each is expanded once. */
+function addScopeTree(graph: GraphBuilder, item: ScopeTreeLike): void {
+  graph.addRoot(item.scopeString, item.optional);
+  const seen = new Set<ScopeTreeLike>([item]);
+  const stack: ScopeTreeLike[] = [item];
+  while (stack.length > 0) {
+    const node = stack.pop() as ScopeTreeLike;
+    for (const dep of node.dependencies) {
+      graph.addEdge(node.scopeString, dep.scopeString, dep.optional);
+      if (!seen.has(dep)) {
+        seen.add(dep);
+        stack.push(dep);
+      }
+    }
+  }
+}
+
+/**
+ * The names in post-order (dependencies first), by an iterative three-colour depth-first search
+ * (1 = on the current path, 2 = finished) that also finds cycles.
+ *
+ * @throws ScopeCycleError when a scope depends on itself, directly or not.
+ */
+function postOrder(graph: GraphBuilder): string[] {
   const state = new Map<string, 1 | 2>();
   const order: string[] = [];
-  for (const start of edges.keys()) {
+  for (const start of graph.edges.keys()) {
     if (state.has(start)) continue;
     state.set(start, 1);
-    const stack: Array<[string, Iterator<string>]> = [[start, children(start).keys()]];
+    const stack: Array<[string, Iterator<string>]> = [[start, graph.children(start).keys()]];
     while (stack.length > 0) {
       const top = stack[stack.length - 1] as [string, Iterator<string>];
       const step = top[1].next();
@@ -179,11 +106,24 @@ export function parseScopeGraph(items: Iterable<string | ScopeTreeLike>): ScopeG
       if (seen === 1) throw new ScopeCycleError(`A cycle was found involving '${child}'`);
       if (seen === undefined) {
         state.set(child, 1);
-        stack.push([child, children(child).keys()]);
+        stack.push([child, graph.children(child).keys()]);
       }
     }
   }
-  return { roots, edges, order };
+  return order;
+}
+
+/**
+ * Parses scope strings and merges scope trees into one graph (see {@link ScopeGraph.from}).
+ * @internal
+ */
+export function parseScopeGraph(items: Iterable<string | ScopeTreeLike>): ScopeGraphData {
+  const graph = new GraphBuilder();
+  for (const item of items) {
+    if (typeof item === "string") parseScopeText(graph, item);
+    else addScopeTree(graph, item);
+  }
+  return { roots: graph.roots, edges: graph.edges, order: postOrder(graph) };
 }
 
 /**
