@@ -7,9 +7,8 @@ import {
 } from "./emulator-state.ts";
 import { repeatedParameter, withQuery } from "./http-utils.ts";
 import { LOOPBACK_HOSTNAMES } from "./origin-policy.ts";
+import { parseRequestedScopes } from "./parse-requested-scopes.ts";
 import type { RequestContext } from "./request-context.ts";
-import { resourceServerForScope } from "./scope-registry.ts";
-import { parseScopeTree, type ScopeNode, ScopeSyntaxError, walkScopeTree } from "./scope-tree.ts";
 
 const AUTHORIZE_PARAMETERS = [
   "client_id",
@@ -61,24 +60,6 @@ export function isAllowedRedirect(
   if (client.type !== "native") return false;
   if (url.protocol === "http:" && LOOPBACK_HOSTNAMES.has(url.hostname)) return true;
   return `${url.origin}${url.pathname}` === authCodePageUrl(baseUrl);
-}
-
-/** Scopes parsed and checked against the registry; a string describing the problem otherwise. */
-export function parseRequestedScopes(scope: string | null): ScopeNode[] | string {
-  if (scope === null || scope.trim() === "") return "scope is required";
-  let nodes: ScopeNode[];
-  try {
-    nodes = parseScopeTree(scope);
-  } catch (error) {
-    if (error instanceof ScopeSyntaxError) return `invalid scope string: ${error.message}`;
-    throw error;
-  }
-  const unknown: string[] = [];
-  walkScopeTree(nodes, (node) => {
-    if (resourceServerForScope(node.scope) === undefined) unknown.push(node.scope);
-  });
-  if (unknown.length > 0) return `unknown scope: ${unknown[0]}`;
-  return nodes;
 }
 
 const parseList = (value: string | null): string[] =>

@@ -7,7 +7,7 @@ import {
   SAMPLE_COMPUTE_ENDPOINT_ID,
   SAMPLE_FUNCTIONS,
 } from "./compute-store.ts";
-import { isoTime } from "./emulator-state.ts";
+import { isoTime } from "./iso-time.ts";
 import type { RequestContext } from "./request-context.ts";
 import { asObject, identifyCaller, jsonObjectBody, ServiceFault } from "./service-request.ts";
 import { isUuid } from "./stable-uuid.ts";

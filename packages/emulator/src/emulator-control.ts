@@ -1,4 +1,3 @@
-import { parseRequestedScopes } from "./authorize-endpoint.ts";
 import type {
   AutoApprove,
   CollectionRequirements,
@@ -12,6 +11,7 @@ import type {
 } from "./emulator-state.ts";
 import type { ActiveFault, FaultInjector, FaultSpec } from "./faults.ts";
 import { ID_TOKEN_FORGERIES, type IdTokenForgery } from "./id-token-signer.ts";
+import { parseRequestedScopes } from "./parse-requested-scopes.ts";
 import type { RequestLog, RequestLogEntry } from "./request-log.ts";
 import type { ClientRegistration, IdentityRegistration } from "./sample-data.ts";
 

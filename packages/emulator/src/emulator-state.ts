@@ -3,6 +3,7 @@ import { ComputeStore } from "./compute-store.ts";
 import { FlowsStore } from "./flows-store.ts";
 import { GroupsStore } from "./groups-store.ts";
 import { accessTokenHash, forgeIdToken, type IdTokenForgery, signRs512Jwt } from "./id-token-signer.ts";
+import { isoTime } from "./iso-time.ts";
 import {
   CLIENT_IDENTITY_PROVIDER,
   type ClientRegistration,
@@ -738,11 +739,6 @@ export function groupByResourceServer(scopes: readonly ScopeNode[]): Map<string,
 /** The part of a username after the last `@`, lower-cased. */
 export function domainOf(username: string): string {
   return username.slice(username.lastIndexOf("@") + 1).toLowerCase();
-}
-
-/** Emulator-clock seconds as an ISO-8601 timestamp with a UTC offset, like Globus's. */
-export function isoTime(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace("Z", "+00:00");
 }
 
 function isAbsoluteUrl(value: string): boolean {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { isoTime } from "./emulator-state.ts";
 import { type FlowRecord, type FlowsStore, type RunRecord, runSteps } from "./flows-store.ts";
+import { isoTime } from "./iso-time.ts";
 import type { RequestContext } from "./request-context.ts";
 import { TRANSFER_ALL_SCOPE } from "./scope-registry.ts";
 import type { ScopeNode } from "./scope-tree.ts";

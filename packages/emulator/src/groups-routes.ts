@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { isoTime } from "./emulator-state.ts";
 import {
   defaultPolicies,
   GROUP_ROLES,
@@ -12,6 +11,7 @@ import {
   type MembershipStatus,
   SIGNUP_FIELDS,
 } from "./groups-store.ts";
+import { isoTime } from "./iso-time.ts";
 import type { RequestContext } from "./request-context.ts";
 import { GROUPS_RESOURCE_SERVER } from "./scope-registry.ts";
 import { asObject, identifyCaller, jsonObjectBody, ServiceFault } from "./service-request.ts";

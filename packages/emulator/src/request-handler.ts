@@ -11,11 +11,12 @@ import { handleAuthCodePage, handleAuthorizeGet, handleAuthorizePost } from "./a
 import { COMPUTE_ROUTES, runCompute } from "./compute-routes.ts";
 import { CONTROL_ROUTES, handleControlIndex } from "./control-routes.ts";
 import type { EmulatorControl } from "./emulator-control.ts";
-import { type EmulatorState, isoTime } from "./emulator-state.ts";
+import type { EmulatorState } from "./emulator-state.ts";
 import type { ActiveFault, FaultInjector } from "./faults.ts";
 import { FLOWS_ROUTES, runFlows } from "./flows-routes.ts";
 import { GROUPS_ROUTES, runGroups } from "./groups-routes.ts";
 import { BodyTooLargeError, corsHeaders, createResponder, type Responder, readBody } from "./http-utils.ts";
+import { isoTime } from "./iso-time.ts";
 import type { OriginPolicy } from "./origin-policy.ts";
 import type { RequestContext, RouteHandler } from "./request-context.ts";
 import { type RequestLog, redactParams } from "./request-log.ts";

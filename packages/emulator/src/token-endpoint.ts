@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { parseRequestedScopes } from "./authorize-endpoint.ts";
 import type { EmulatorClient, TokenResponseEntry } from "./emulator-state.ts";
 import { parseBasicAuth, repeatedParameter, safeEqual } from "./http-utils.ts";
+import { parseRequestedScopes } from "./parse-requested-scopes.ts";
 import type { RequestContext } from "./request-context.ts";
 import { mergeScopeNodes } from "./scope-tree.ts";
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { isoTime } from "./emulator-state.ts";
+import { isoTime } from "./iso-time.ts";
 import { ownerIdOf, SAMPLE_COLLECTIONS, type SampleCollection } from "./transfer-collections.ts";
 import {
   cloneNode,
