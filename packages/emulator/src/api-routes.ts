@@ -1,9 +1,10 @@
-import type { AccessTokenRecord, EmulatorIdentity } from "./emulator-state.ts";
+import type { EmulatorIdentity } from "./client-identity-registry.ts";
 import { bearerToken } from "./http-utils.ts";
 import { publicJwk } from "./id-token-signer.ts";
 import type { RequestContext } from "./request-context.ts";
 import { AUTH_RESOURCE_SERVER } from "./scope-registry.ts";
 import { isUuid, stableUuid } from "./stable-uuid.ts";
+import type { AccessTokenRecord } from "./token-store.ts";
 
 const MAX_IDENTITY_LOOKUPS = 100;
 

@@ -1,10 +1,7 @@
 import { renderAuthCodePage, renderConsentPage } from "./authorize-page.ts";
-import {
-  type AuthorizeTransaction,
-  domainOf,
-  type EmulatorClient,
-  type EmulatorState,
-} from "./emulator-state.ts";
+import { domainOf, type EmulatorClient } from "./client-identity-registry.ts";
+import type { AuthorizeTransaction } from "./consent-store.ts";
+import type { EmulatorState } from "./emulator-state.ts";
 import { repeatedParameter, withQuery } from "./http-utils.ts";
 import { LOOPBACK_HOSTNAMES } from "./origin-policy.ts";
 import { parseRequestedScopes } from "./parse-requested-scopes.ts";

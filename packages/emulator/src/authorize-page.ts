@@ -1,4 +1,5 @@
-import type { AuthorizeTransaction, EmulatorClient, EmulatorIdentity } from "./emulator-state.ts";
+import type { EmulatorClient, EmulatorIdentity } from "./client-identity-registry.ts";
+import type { AuthorizeTransaction } from "./consent-store.ts";
 import { escapeHtml, renderPage } from "./html.ts";
 import { describeScope, resourceServerForScope } from "./scope-registry.ts";
 import type { ScopeNode } from "./scope-tree.ts";

@@ -1,5 +1,5 @@
+import { type EmulatorClient, RegistrationError } from "./client-identity-registry.ts";
 import { ControlError } from "./emulator-control.ts";
-import { type EmulatorClient, RegistrationError } from "./emulator-state.ts";
 import { FaultSpecError } from "./faults.ts";
 import type { RequestContext, RouteHandler } from "./request-context.ts";
 

@@ -1,19 +1,17 @@
+import type { EmulatorClient, EmulatorIdentity } from "./client-identity-registry.ts";
+import type { ConsentJson } from "./consent-store.ts";
 import type {
   AutoApprove,
   CollectionRequirements,
-  ConsentJson,
-  EmulatorClient,
-  EmulatorIdentity,
   EmulatorState,
   RevokeAllResult,
-  TokenLifetimes,
-  TokenResponse,
 } from "./emulator-state.ts";
 import type { ActiveFault, FaultInjector, FaultSpec } from "./faults.ts";
 import { ID_TOKEN_FORGERIES, type IdTokenForgery } from "./id-token-signer.ts";
 import { parseRequestedScopes } from "./parse-requested-scopes.ts";
 import type { RequestLog, RequestLogEntry } from "./request-log.ts";
 import type { ClientRegistration, IdentityRegistration } from "./sample-data.ts";
+import type { TokenLifetimes, TokenResponse } from "./token-store.ts";
 
 /** Thrown by a control call with invalid arguments (HTTP control routes answer 400). */
 export class ControlError extends Error {

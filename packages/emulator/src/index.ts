@@ -6,25 +6,20 @@
  * @module @globus-app/emulator
  */
 
+export {
+  type EmulatorClient,
+  type EmulatorIdentity,
+  RegistrationError,
+} from "./client-identity-registry.ts";
 export { COMPUTE_ALL_SCOPE, COMPUTE_RESOURCE_SERVER } from "./compute-routes.ts";
 export { SAMPLE_COMPUTE_ENDPOINT_ID, SAMPLE_FUNCTIONS } from "./compute-store.ts";
+export type { ConsentJson } from "./consent-store.ts";
 export {
   ControlError,
   type EmulatorControl,
   type IssueTokensRequest,
 } from "./emulator-control.ts";
-export {
-  type AutoApprove,
-  type CollectionRequirements,
-  type ConsentJson,
-  type EmulatorClient,
-  type EmulatorIdentity,
-  RegistrationError,
-  type RevokeAllResult,
-  type TokenLifetimes,
-  type TokenResponse,
-  type TokenResponseEntry,
-} from "./emulator-state.ts";
+export type { AutoApprove, CollectionRequirements, RevokeAllResult } from "./emulator-state.ts";
 export {
   type ActiveFault,
   ENDPOINT_NAMES,
@@ -83,6 +78,7 @@ export {
 } from "./start-emulator.ts";
 export { StateFileError } from "./state-file.ts";
 export { TIMERS_RESOURCE_SERVER, TIMERS_SCOPE } from "./timers-routes.ts";
+export type { TokenLifetimes, TokenResponse, TokenResponseEntry } from "./token-store.ts";
 export {
   MAPPED_COLLECTION_ID,
   MFA_COLLECTION_ID,

@@ -1,6 +1,6 @@
-import type { AccessTokenRecord } from "./emulator-state.ts";
 import { bearerToken } from "./http-utils.ts";
 import type { RequestContext } from "./request-context.ts";
+import type { AccessTokenRecord } from "./token-store.ts";
 
 /**
  * @internal An error answer of a fake service (Groups, Search), thrown by its handlers and shaped

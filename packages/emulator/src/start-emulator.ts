@@ -1,13 +1,9 @@
 import type { KeyObject } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import type { EmulatorClient, EmulatorIdentity } from "./client-identity-registry.ts";
 import { createControl, type EmulatorControl, resolveAutoApprove } from "./emulator-control.ts";
-import {
-  type AutoApprove,
-  type EmulatorClient,
-  type EmulatorIdentity,
-  EmulatorState,
-} from "./emulator-state.ts";
+import { type AutoApprove, EmulatorState } from "./emulator-state.ts";
 import { FaultInjector } from "./faults.ts";
 import { createSigningKey, importPrivateJwk, sharedSigningKey } from "./id-token-signer.ts";
 import { isLoopbackBindHost, normalizeAllowedOrigin, OriginPolicy } from "./origin-policy.ts";

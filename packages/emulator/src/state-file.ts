@@ -10,22 +10,18 @@ import {
   writeSync,
 } from "node:fs";
 import { dirname } from "node:path";
+import type { EmulatorClient, EmulatorIdentity } from "./client-identity-registry.ts";
 import type { ComputeSnapshot } from "./compute-store.ts";
-import type {
-  AccessTokenRecord,
-  ConsentRecord,
-  EmulatorClient,
-  EmulatorIdentity,
-  EmulatorState,
-  RefreshTokenRecord,
-  SignInSession,
-} from "./emulator-state.ts";
+import type { ConsentRecord } from "./consent-store.ts";
+import type { EmulatorState } from "./emulator-state.ts";
 import type { FlowsSnapshot } from "./flows-store.ts";
 import type { GroupsSnapshot } from "./groups-store.ts";
 import { exportPrivateJwk, type PrivateJwk } from "./id-token-signer.ts";
 import type { ScopeNode } from "./scope-tree.ts";
 import type { SearchSnapshot } from "./search-store.ts";
+import type { SignInSession } from "./session-store.ts";
 import type { TimersSnapshot } from "./timers-store.ts";
+import type { AccessTokenRecord, RefreshTokenRecord } from "./token-store.ts";
 import type { TransferSnapshot } from "./transfer-store.ts";
 
 const FORMAT = "globus-auth-emulator-state";

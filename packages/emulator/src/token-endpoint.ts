@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
-import type { EmulatorClient, TokenResponseEntry } from "./emulator-state.ts";
+import type { EmulatorClient } from "./client-identity-registry.ts";
 import { parseBasicAuth, repeatedParameter, safeEqual } from "./http-utils.ts";
 import { parseRequestedScopes } from "./parse-requested-scopes.ts";
 import type { RequestContext } from "./request-context.ts";
 import { mergeScopeNodes } from "./scope-tree.ts";
+import type { TokenResponseEntry } from "./token-store.ts";
 
 /** The dependent-token grant type of Globus Auth. */
 export const DEPENDENT_TOKEN_GRANT = "urn:globus:auth:grant_type:dependent_token";

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import type { AccessTokenRecord } from "./emulator-state.ts";
 import { bearerToken } from "./http-utils.ts";
 import { isoTime } from "./iso-time.ts";
 import type { RequestContext } from "./request-context.ts";
 import { dataAccessScope, TRANSFER_ALL_SCOPE, TRANSFER_RESOURCE_SERVER } from "./scope-registry.ts";
 import { isUuid } from "./stable-uuid.ts";
+import type { AccessTokenRecord } from "./token-store.ts";
 import { ownerIdOf, SAMPLE_COLLECTIONS, type SampleCollection } from "./transfer-collections.ts";
 import {
   directoryPath,

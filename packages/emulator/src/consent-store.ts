@@ -1,0 +1,171 @@
+import { randomUUID } from "node:crypto";
+import { isoTime } from "./iso-time.ts";
+import type { ScopeNode } from "./scope-tree.ts";
+import { stableUuid } from "./stable-uuid.ts";
+
+/** A consent as `GET /v2/api/identities/<id>/consents` shows it. */
+export interface ConsentJson {
+  id: number;
+  client: string;
+  scope: string;
+  scope_name: string;
+  effective_identity: string;
+  dependency_path: number[];
+  created: string;
+  updated: string;
+  last_used: string;
+  status: "approved";
+  allows_refresh: boolean;
+  auto_approved: boolean;
+  atomically_revocable: boolean;
+}
+
+/** @internal */
+export interface ConsentRecord {
+  readonly id: number;
+  readonly identityId: string;
+  readonly clientId: string;
+  readonly scopeName: string;
+  readonly parentId: number | null;
+  readonly dependencyPath: readonly number[];
+  readonly created: number;
+  updated: number;
+  lastUsed: number;
+  allowsRefresh: boolean;
+  autoApproved: boolean;
+}
+
+/** @internal A consent page waiting for the user's decision. */
+export interface AuthorizeTransaction {
+  readonly id: string;
+  readonly clientId: string;
+  readonly redirectUri: string;
+  readonly scopes: readonly ScopeNode[];
+  readonly state: string | undefined;
+  readonly nonce: string | undefined;
+  readonly codeChallenge: string | undefined;
+  readonly offline: boolean;
+  readonly mfaRequired: boolean;
+  readonly promptLogin: boolean;
+  readonly allowedIdentities: readonly string[];
+  readonly sessionMessage: string | undefined;
+  readonly namedGrant: string | undefined;
+  readonly policies: readonly string[];
+  readonly expiresAt: number;
+}
+
+const TRANSACTION_LIFETIME = 1800;
+
+/**
+ * @internal What people have consented to, per identity and client, as trees of scope nodes (one
+ * record per node, with its dependency path), and the consent pages still waiting for an answer.
+ */
+export class ConsentStore {
+  consents: ConsentRecord[] = [];
+  nextConsentId = 100001;
+  readonly transactions = new Map<string, AuthorizeTransaction>();
+  readonly #now: () => number;
+  readonly #changed: () => void;
+
+  /**
+   * @param now the emulator clock, in fractional epoch seconds.
+   * @param changed called after every change worth persisting.
+   */
+  constructor(now: () => number, changed: () => void) {
+    this.#now = now;
+    this.#changed = changed;
+  }
+
+  /** Records (merges) the consent trees a user granted to a client. */
+  recordConsent(
+    identityId: string,
+    clientId: string,
+    scopes: readonly ScopeNode[],
+    options: { autoApproved: boolean; allowsRefresh: boolean },
+  ): void {
+    const now = Math.floor(this.#now());
+    const place = (nodes: readonly ScopeNode[], parent: ConsentRecord | undefined): void => {
+      for (const node of nodes) {
+        let record = this.consents.find(
+          (c) =>
+            c.identityId === identityId &&
+            c.clientId === clientId &&
+            c.parentId === (parent?.id ?? null) &&
+            c.scopeName === node.scope,
+        );
+        if (record) {
+          record.updated = now;
+          record.lastUsed = now;
+          record.allowsRefresh ||= options.allowsRefresh;
+        } else {
+          const id = this.nextConsentId++;
+          record = {
+            id,
+            identityId,
+            clientId,
+            scopeName: node.scope,
+            parentId: parent?.id ?? null,
+            dependencyPath: [...(parent?.dependencyPath ?? []), id],
+            created: now,
+            updated: now,
+            lastUsed: now,
+            allowsRefresh: options.allowsRefresh,
+            autoApproved: options.autoApproved,
+          };
+          this.consents.push(record);
+        }
+        place(node.dependencies, record);
+      }
+    };
+    place(scopes, undefined);
+    this.#changed();
+  }
+
+  /** Consents of an identity, for one client or (when `clientId` is undefined) all of them. */
+  consentsOf(identityId: string, clientId: string | undefined): ConsentJson[] {
+    return this.consents
+      .filter((c) => c.identityId === identityId && (clientId === undefined || c.clientId === clientId))
+      .map((c) => ({
+        id: c.id,
+        client: c.clientId,
+        scope: stableUuid("scope", c.scopeName),
+        scope_name: c.scopeName,
+        effective_identity: c.identityId,
+        dependency_path: [...c.dependencyPath],
+        created: isoTime(c.created),
+        updated: isoTime(c.updated),
+        last_used: isoTime(c.lastUsed),
+        status: "approved",
+        allows_refresh: c.allowsRefresh,
+        auto_approved: c.autoApproved,
+        atomically_revocable: c.parentId !== null,
+      }));
+  }
+
+  /** `true` when the identity consented, for the client, to `root` with `dependency` directly under it. */
+  hasConsentedDependency(identityId: string, clientId: string, root: string, dependency: string): boolean {
+    return this.consents.some(
+      (parent) =>
+        parent.identityId === identityId &&
+        parent.clientId === clientId &&
+        parent.parentId === null &&
+        parent.scopeName === root &&
+        this.consents.some((child) => child.parentId === parent.id && child.scopeName === dependency),
+    );
+  }
+
+  /** A consent page's transaction, answerable for half an hour. */
+  createTransaction(details: Omit<AuthorizeTransaction, "id" | "expiresAt">): AuthorizeTransaction {
+    const transaction = { ...details, id: randomUUID(), expiresAt: this.#now() + TRANSACTION_LIFETIME };
+    this.transactions.set(transaction.id, transaction);
+    return transaction;
+  }
+
+  /** Drops expired transactions once there are more than `threshold` of them. */
+  prune(threshold: number): void {
+    const now = this.#now();
+    if (this.transactions.size > threshold) {
+      for (const [key, t] of this.transactions) if (t.expiresAt < now) this.transactions.delete(key);
+    }
+  }
+}
