@@ -1,9 +1,9 @@
 import { renderAuthCodePage, renderConsentPage } from "./authorize-page.ts";
+import { checkRedirectUri } from "./check-redirect-uri.ts";
 import { domainOf, type EmulatorClient } from "./client-identity-registry.ts";
 import type { AuthorizeTransaction } from "./consent-store.ts";
 import type { EmulatorState } from "./emulator-state.ts";
 import { repeatedParameter, withQuery } from "./http-utils.ts";
-import { LOOPBACK_HOSTNAMES } from "./origin-policy.ts";
 import { parseRequestedScopes } from "./parse-requested-scopes.ts";
 import type { RequestContext } from "./request-context.ts";
 
@@ -29,36 +29,6 @@ const AUTHORIZE_PARAMETERS = [
 const PKCE_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 const MAX_TEXT = 4096;
 
-/** @internal The authorize page's own copy-and-paste redirect target. */
-export function authCodePageUrl(baseUrl: string): string {
-  return `${baseUrl}v2/web/auth-code`;
-}
-
-/**
- * @internal Whether `client` may send users back to `redirectUri`: registered for it or globally,
- * or — for native apps only — any loopback http URL or the emulator's auth-code page.
- */
-export function isAllowedRedirect(
-  state: EmulatorState,
-  client: EmulatorClient,
-  redirectUri: string,
-  baseUrl: string,
-): boolean {
-  let url: URL;
-  try {
-    url = new URL(redirectUri);
-  } catch {
-    return false;
-  }
-  if (url.hash !== "" || redirectUri.includes("#") || url.username !== "" || url.password !== "")
-    return false;
-  if (client.redirectUris.includes(redirectUri) || state.globalRedirectUris.includes(redirectUri))
-    return true;
-  if (client.type !== "native") return false;
-  if (url.protocol === "http:" && LOOPBACK_HOSTNAMES.has(url.hostname)) return true;
-  return `${url.origin}${url.pathname}` === authCodePageUrl(baseUrl);
-}
-
 const parseList = (value: string | null): string[] =>
   (value ?? "")
     .split(",")
@@ -73,18 +43,65 @@ function parseBoolean(value: string | null): boolean | undefined {
   return undefined;
 }
 
-/** `GET /v2/oauth2/authorize`: validates, then shows the consent page or (auto-approve) redirects with a code. */
+/** What a consent page's transaction holds, before it has an id and an expiry. */
+type AuthorizeDetails = Omit<AuthorizeTransaction, "id" | "expiresAt">;
+
+/**
+ * A refused authorize request whose redirect URI is trusted: the app hears of it at that URI with
+ * `error` and `error_description`, as OAuth prescribes.
+ */
+class AuthorizeRefusal extends Error {
+  constructor(
+    readonly error: string,
+    description: string,
+  ) {
+    super(description);
+  }
+}
+
+/**
+ * `GET /v2/oauth2/authorize`: validates, then shows the consent page or (auto-approve) redirects
+ * with a code. Until the client and its redirect URI are known good, errors are HTML pages; after
+ * that they go back to the app.
+ */
 export function handleAuthorizeGet(ctx: RequestContext): void {
-  const { query, state, respond, baseUrl } = ctx;
+  const { query, state, respond } = ctx;
+  const target = trustedRedirect(ctx);
+  if (!target) return;
+  const { client, redirectUri } = target;
+  const stateParam = query.get("state") ?? undefined;
+  try {
+    const details = readAuthorizeRequest(ctx, client, redirectUri);
+    if (state.autoApprove !== false) {
+      respond.redirect(approve(state, details, autoApprovedIdentity(state, details), true));
+      return;
+    }
+    const transaction = state.createTransaction(details);
+    respond.html(200, consentPage(state, client, transaction, undefined));
+  } catch (error) {
+    if (!(error instanceof AuthorizeRefusal)) throw error;
+    respond.redirect(
+      withQuery(redirectUri, { error: error.error, error_description: error.message, state: stateParam }),
+    );
+  }
+}
+
+/**
+ * The client and the redirect URI of an authorize request, once both are known good; otherwise
+ * answers an HTML error page (a repeated parameter, no or an unknown client, no or a disallowed
+ * redirect URI) and returns `undefined`.
+ */
+function trustedRedirect(ctx: RequestContext): { client: EmulatorClient; redirectUri: string } | undefined {
+  const { query, state, respond } = ctx;
   const repeated = repeatedParameter(query, AUTHORIZE_PARAMETERS);
   if (repeated) {
     respond.errorPage(400, "Invalid request", `The parameter ${repeated} was given more than once.`);
-    return;
+    return undefined;
   }
   const clientId = query.get("client_id");
   if (!clientId) {
     respond.errorPage(400, "Invalid request", "The request has no client_id.");
-    return;
+    return undefined;
   }
   const client = state.clients.get(clientId);
   if (!client) {
@@ -93,130 +110,132 @@ export function handleAuthorizeGet(ctx: RequestContext): void {
       "Unknown client",
       `No client with id ${clientId} is registered with this emulator.`,
     );
-    return;
+    return undefined;
   }
   const redirectUri = query.get("redirect_uri");
   if (!redirectUri) {
     respond.errorPage(400, "Invalid request", "The request has no redirect_uri.");
-    return;
+    return undefined;
   }
-  if (!isAllowedRedirect(state, client, redirectUri, baseUrl)) {
-    respond.errorPage(
-      400,
-      "Invalid redirect_uri",
-      `The redirect_uri ${redirectUri} is not registered for client ${client.id}.`,
-    );
-    return;
-  }
+  if (!checkRedirectUri(ctx, client, redirectUri)) return undefined;
+  return { client, redirectUri };
+}
 
-  // From here on the redirect URI is trusted, so errors go back to the app, as OAuth prescribes.
-  const stateParam = query.get("state") ?? undefined;
-  const fail = (error: string, description: string): void =>
-    respond.redirect(withQuery(redirectUri, { error, error_description: description, state: stateParam }));
-
-  const responseType = query.get("response_type");
-  if (!responseType) {
-    fail("invalid_request", "response_type is required");
-    return;
-  }
-  if (responseType !== "code") {
-    fail("unsupported_response_type", "only response_type=code is supported");
-    return;
-  }
-
+/**
+ * The rest of an authorize request, checked in order (response type, scopes, PKCE, access type,
+ * prompt, MFA, text lengths) into what its consent page needs.
+ * @throws {AuthorizeRefusal} for the first problem.
+ */
+function readAuthorizeRequest(
+  ctx: RequestContext,
+  client: EmulatorClient,
+  redirectUri: string,
+): AuthorizeDetails {
+  const { query, state } = ctx;
+  checkResponseType(query.get("response_type"));
   const scopes = parseRequestedScopes(query.get("scope"));
-  if (typeof scopes === "string") {
-    fail("invalid_scope", scopes);
-    return;
-  }
-
-  // PKCE belongs to native clients alone. Globus's Auth developer guide has native apps use PKCE
-  // (code_challenge, code_challenge_method=S256 here; code_verifier at the token endpoint) and has
-  // confidential clients prove themselves with their secret (HTTP Basic) instead; the Python SDK's
-  // confidential authorization-code flow sends no code_challenge. So a challenge a confidential
-  // client sends anyway is not part of its flow: ignored, neither checked nor stored, and its code
-  // is bound by client authentication, redirect_uri and the app's own `state`.
-  const pkce = client.type === "native";
-  const challenge = pkce ? (query.get("code_challenge") ?? undefined) : undefined;
-  const method = query.get("code_challenge_method") ?? undefined;
-  if (!pkce) {
-    // Nothing to check.
-  } else if (challenge === undefined) {
-    fail("invalid_request", "native apps must use PKCE: code_challenge is required");
-    return;
-  } else {
-    if (method !== "S256") {
-      fail("invalid_request", "code_challenge_method must be S256");
-      return;
-    }
-    if (!PKCE_CHALLENGE.test(challenge)) {
-      fail("invalid_request", "code_challenge must be 43 base64url characters (SHA-256)");
-      return;
-    }
-  }
-
-  const accessType = query.get("access_type") ?? "online";
-  if (accessType !== "online" && accessType !== "offline") {
-    fail("invalid_request", "access_type must be online or offline");
-    return;
-  }
-  const prompt = query.get("prompt") ?? "";
-  if (prompt !== "" && prompt !== "login") {
-    fail("invalid_request", "prompt must be login");
-    return;
-  }
-  const mfaRequired = parseBoolean(query.get("session_required_mfa"));
-  if (mfaRequired === undefined) {
-    fail("invalid_request", "session_required_mfa must be true or false");
-    return;
-  }
-
-  for (const name of ["session_message", "prefill_named_grant", "nonce", "state"]) {
-    if ((query.get(name) ?? "").length > MAX_TEXT) {
-      fail("invalid_request", `${name} is too long`);
-      return;
-    }
-  }
-
-  const requiredIdentities = parseList(query.get("session_required_identities"));
-  const requiredDomains = parseList(query.get("session_required_single_domain")).map((d) => d.toLowerCase());
-  const allowed = [...state.identities.values()].filter(
-    (identity) =>
-      (requiredIdentities.length === 0 ||
-        requiredIdentities.some((wanted) => state.findIdentity(wanted)?.id === identity.id)) &&
-      (requiredDomains.length === 0 || requiredDomains.includes(domainOf(identity.username))),
-  );
-
-  const details: Omit<AuthorizeTransaction, "id" | "expiresAt"> = {
+  if (typeof scopes === "string") throw new AuthorizeRefusal("invalid_scope", scopes);
+  const codeChallenge = pkceChallenge(query, client);
+  const { offline, promptLogin, mfaRequired } = sessionOptions(query);
+  return {
     clientId: client.id,
     redirectUri,
     scopes,
-    state: stateParam,
+    state: query.get("state") ?? undefined,
     nonce: query.get("nonce") ?? undefined,
-    codeChallenge: challenge,
-    offline: accessType === "offline",
+    codeChallenge,
+    offline,
     mfaRequired,
-    promptLogin: prompt === "login",
-    allowedIdentities: allowed.map((identity) => identity.id),
+    promptLogin,
+    allowedIdentities: allowedIdentities(state, query),
     sessionMessage: query.get("session_message") || undefined,
     namedGrant: query.get("prefill_named_grant") || undefined,
     policies: parseList(query.get("session_required_policies")),
   };
+}
 
-  if (state.autoApprove !== false) {
-    const preferred = typeof state.autoApprove === "string" ? state.autoApprove : undefined;
-    const identityId =
-      details.allowedIdentities.find((id) => id === preferred) ?? details.allowedIdentities[0];
-    if (identityId === undefined) {
-      fail("access_denied", "no identity satisfies the session requirements");
-      return;
-    }
-    respond.redirect(approve(state, details, identityId, true));
-    return;
+function checkResponseType(responseType: string | null): void {
+  if (!responseType) throw new AuthorizeRefusal("invalid_request", "response_type is required");
+  if (responseType !== "code") {
+    throw new AuthorizeRefusal("unsupported_response_type", "only response_type=code is supported");
   }
+}
 
-  const transaction = state.createTransaction(details);
-  respond.html(200, consentPage(state, client, transaction, undefined));
+/**
+ * The S256 `code_challenge` of a native client's request (required); `undefined` for a
+ * confidential client. PKCE belongs to native clients alone. Globus's Auth developer guide has
+ * native apps use PKCE (code_challenge, code_challenge_method=S256 here; code_verifier at the token
+ * endpoint) and has confidential clients prove themselves with their secret (HTTP Basic) instead;
+ * the Python SDK's confidential authorization-code flow sends no code_challenge. So a challenge a
+ * confidential client sends anyway is not part of its flow: ignored, neither checked nor stored,
+ * and its code is bound by client authentication, redirect_uri and the app's own `state`.
+ */
+function pkceChallenge(query: URLSearchParams, client: EmulatorClient): string | undefined {
+  if (client.type !== "native") return undefined;
+  const challenge = query.get("code_challenge") ?? undefined;
+  if (challenge === undefined) {
+    throw new AuthorizeRefusal("invalid_request", "native apps must use PKCE: code_challenge is required");
+  }
+  if ((query.get("code_challenge_method") ?? undefined) !== "S256") {
+    throw new AuthorizeRefusal("invalid_request", "code_challenge_method must be S256");
+  }
+  if (!PKCE_CHALLENGE.test(challenge)) {
+    throw new AuthorizeRefusal("invalid_request", "code_challenge must be 43 base64url characters (SHA-256)");
+  }
+  return challenge;
+}
+
+/** `access_type`, `prompt` and `session_required_mfa`, then the length of the free-text parameters. */
+function sessionOptions(query: URLSearchParams): {
+  offline: boolean;
+  promptLogin: boolean;
+  mfaRequired: boolean;
+} {
+  const accessType = query.get("access_type") ?? "online";
+  if (accessType !== "online" && accessType !== "offline") {
+    throw new AuthorizeRefusal("invalid_request", "access_type must be online or offline");
+  }
+  const prompt = query.get("prompt") ?? "";
+  if (prompt !== "" && prompt !== "login")
+    throw new AuthorizeRefusal("invalid_request", "prompt must be login");
+  const mfaRequired = parseBoolean(query.get("session_required_mfa"));
+  if (mfaRequired === undefined) {
+    throw new AuthorizeRefusal("invalid_request", "session_required_mfa must be true or false");
+  }
+  for (const name of ["session_message", "prefill_named_grant", "nonce", "state"]) {
+    if ((query.get(name) ?? "").length > MAX_TEXT) {
+      throw new AuthorizeRefusal("invalid_request", `${name} is too long`);
+    }
+  }
+  return { offline: accessType === "offline", promptLogin: prompt === "login", mfaRequired };
+}
+
+/** Ids of the identities `session_required_identities` and `session_required_single_domain` allow. */
+function allowedIdentities(state: EmulatorState, query: URLSearchParams): string[] {
+  const requiredIdentities = parseList(query.get("session_required_identities"));
+  const requiredDomains = parseList(query.get("session_required_single_domain")).map((d) => d.toLowerCase());
+  return [...state.identities.values()]
+    .filter(
+      (identity) =>
+        (requiredIdentities.length === 0 ||
+          requiredIdentities.some((wanted) => state.findIdentity(wanted)?.id === identity.id)) &&
+        (requiredDomains.length === 0 || requiredDomains.includes(domainOf(identity.username))),
+    )
+    .map((identity) => identity.id);
+}
+
+/**
+ * Who auto-approve signs in: the configured identity when the request allows it, else the first
+ * allowed one.
+ * @throws {AuthorizeRefusal} (`access_denied`) when the request allows no identity.
+ */
+function autoApprovedIdentity(state: EmulatorState, details: AuthorizeDetails): string {
+  const preferred = typeof state.autoApprove === "string" ? state.autoApprove : undefined;
+  const identityId = details.allowedIdentities.find((id) => id === preferred) ?? details.allowedIdentities[0];
+  if (identityId === undefined) {
+    throw new AuthorizeRefusal("access_denied", "no identity satisfies the session requirements");
+  }
+  return identityId;
 }
 
 function consentPage(
@@ -238,7 +257,7 @@ function consentPage(
 /** Signs the identity in, records consent and returns the redirect carrying a new code. */
 function approve(
   state: EmulatorState,
-  details: Omit<AuthorizeTransaction, "id" | "expiresAt">,
+  details: AuthorizeDetails,
   identityId: string,
   autoApproved: boolean,
 ): string {

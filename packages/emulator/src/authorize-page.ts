@@ -36,8 +36,38 @@ export function renderConsentPage(options: {
   const parts: string[] = [
     "<h1>Sign in with Globus</h1>",
     `<p><strong>${escapeHtml(client.name)}</strong> (<code>${escapeHtml(client.id)}</code>) would like to use your Globus identity.</p>`,
+    ...notices(client, transaction, options.error),
+    '<form method="post" action="/v2/oauth2/authorize">',
+    `<input type="hidden" name="transaction" value="${escapeHtml(transaction.id)}">`,
+    ...identityChooser(identities, options.preselected),
+    '<section aria-labelledby="scopes-heading"><h2 id="scopes-heading">This app is requesting access to</h2>',
+    renderScopes(transaction.scopes, 0),
+    "</section>",
   ];
-  if (options.error) parts.push(`<p class="alert" role="alert">${escapeHtml(options.error)}</p>`);
+  if (transaction.offline)
+    parts.push("<p>The app asks to keep access while you are away (refresh tokens).</p>");
+  parts.push(
+    '<p><label for="grant-name">Name this consent (optional)</label><br>',
+    `<input type="text" id="grant-name" name="grant_name" value="${escapeHtml(transaction.namedGrant ?? "")}" maxlength="200"></p>`,
+    '<div class="actions">',
+    identities.length > 0
+      ? '<button type="submit" class="allow" name="decision" value="allow">Allow</button>'
+      : "",
+    '<button type="submit" class="deny" name="decision" value="deny" formnovalidate>Deny</button>',
+    "</div>",
+    "</form>",
+  );
+  return renderPage(`Sign in to ${client.name}`, parts.filter(Boolean).join("\n"));
+}
+
+/** What the page says before the form: the last error, the app's message, its MFA and policy demands. */
+function notices(
+  client: EmulatorClient,
+  transaction: AuthorizeTransaction,
+  error: string | undefined,
+): string[] {
+  const parts: string[] = [];
+  if (error) parts.push(`<p class="alert" role="alert">${escapeHtml(error)}</p>`);
   if (transaction.sessionMessage) {
     parts.push(
       `<section class="note" aria-labelledby="message-heading"><h2 id="message-heading">Message from ${escapeHtml(client.name)}</h2><p>${escapeHtml(transaction.sessionMessage)}</p></section>`,
@@ -56,43 +86,23 @@ export function renderConsentPage(options: {
       `<div class="note"><p>This app requires these authentication policies; signing in here satisfies them:</p><ul>${items}</ul></div>`,
     );
   }
-  parts.push('<form method="post" action="/v2/oauth2/authorize">');
-  parts.push(`<input type="hidden" name="transaction" value="${escapeHtml(transaction.id)}">`);
+  return parts;
+}
+
+/** The radio list of identities, `preselected` (else the first) checked; an alert when there are none. */
+function identityChooser(identities: readonly EmulatorIdentity[], preselected: string | undefined): string[] {
   if (identities.length === 0) {
-    parts.push(
+    return [
       '<p class="alert" role="alert">None of the emulator\'s identities satisfies this app\'s session requirements. You can only deny the request.</p>',
-    );
-  } else {
-    const checked = options.preselected ?? identities[0]?.id;
-    parts.push("<fieldset>\n<legend>Choose the identity to sign in with</legend>");
-    identities.forEach((identity, index) => {
-      const id = `identity-${index}`;
-      const detail = [identity.username, identity.identityProviderDisplayName].map(escapeHtml).join(" · ");
-      parts.push(
-        `<div class="identity"><input type="radio" id="${id}" name="identity_id" value="${escapeHtml(identity.id)}" required${identity.id === checked ? " checked" : ""}> <label for="${id}">${escapeHtml(identity.name ?? identity.username)} <span class="scope-rs">(${detail})</span></label></div>`,
-      );
-    });
-    parts.push("</fieldset>");
+    ];
   }
-  parts.push(
-    '<section aria-labelledby="scopes-heading"><h2 id="scopes-heading">This app is requesting access to</h2>',
-    renderScopes(transaction.scopes, 0),
-    "</section>",
-  );
-  if (transaction.offline)
-    parts.push("<p>The app asks to keep access while you are away (refresh tokens).</p>");
-  parts.push(
-    '<p><label for="grant-name">Name this consent (optional)</label><br>',
-    `<input type="text" id="grant-name" name="grant_name" value="${escapeHtml(transaction.namedGrant ?? "")}" maxlength="200"></p>`,
-    '<div class="actions">',
-    identities.length > 0
-      ? '<button type="submit" class="allow" name="decision" value="allow">Allow</button>'
-      : "",
-    '<button type="submit" class="deny" name="decision" value="deny" formnovalidate>Deny</button>',
-    "</div>",
-    "</form>",
-  );
-  return renderPage(`Sign in to ${client.name}`, parts.filter(Boolean).join("\n"));
+  const checked = preselected ?? identities[0]?.id;
+  const radios = identities.map((identity, index) => {
+    const id = `identity-${index}`;
+    const detail = [identity.username, identity.identityProviderDisplayName].map(escapeHtml).join(" · ");
+    return `<div class="identity"><input type="radio" id="${id}" name="identity_id" value="${escapeHtml(identity.id)}" required${identity.id === checked ? " checked" : ""}> <label for="${id}">${escapeHtml(identity.name ?? identity.username)} <span class="scope-rs">(${detail})</span></label></div>`;
+  });
+  return ["<fieldset>\n<legend>Choose the identity to sign in with</legend>", ...radios, "</fieldset>"];
 }
 
 /** @internal The page that shows an authorization code for copy and paste (`v2/web/auth-code`). */

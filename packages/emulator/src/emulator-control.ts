@@ -134,24 +134,39 @@ export function resolveAutoApprove(state: EmulatorState, value: unknown): AutoAp
   throw new ControlError("autoApprove must be true, false or an identity id or username");
 }
 
-/** @internal */
+/** @internal The test controls of one emulator: its state, its fault queue and its request log. */
 export function createControl(state: EmulatorState, faults: FaultInjector, log: RequestLog): EmulatorControl {
-  const setRequirement = (
-    collectionId: unknown,
-    change: (current: CollectionRequirements) => Partial<CollectionRequirements>,
-  ): void => {
-    const id = checkCollection(collectionId);
-    const current = state.requirements.get(id) ?? {
-      collectionId: id,
-      mfa: false,
-      dataAccess: false,
-      policies: [],
-    };
-    state.requirements.set(id, { ...current, ...change(current) });
-  };
   return {
     registerClient: (client) => state.registerClient(client),
     registerIdentity: (identity) => state.registerIdentity(identity),
+    ...clockControls(state),
+    revokeAll: () => state.revokeAll(),
+    ...requirementControls(state),
+    setAutoApprove(autoApprove) {
+      state.autoApprove = resolveAutoApprove(state, autoApprove);
+    },
+    injectFault: (fault) => faults.add(fault),
+    clearFaults: () => faults.clear(),
+    faults: () => faults.list(),
+    requestCounts: () => log.requestCounts(),
+    requestLog: (limit) => log.recent(limit),
+    resetCounts: () => log.reset(),
+    issueTokens: (request) => issueTokensDirectly(state, request),
+    consents: (identityId, clientId) => state.consentsOf(identityId.toLowerCase(), clientId),
+    forgeNextIdToken(forgery) {
+      if (forgery !== undefined && !ID_TOKEN_FORGERIES.includes(forgery)) {
+        throw new ControlError(`forgery must be one of ${ID_TOKEN_FORGERIES.join(", ")}`);
+      }
+      state.idTokenForgery = forgery;
+    },
+  };
+}
+
+/** The controls of time: token lifetimes and the emulator clock. */
+function clockControls(
+  state: EmulatorState,
+): Pick<EmulatorControl, "setTokenLifetimes" | "advanceClock" | "resetClock" | "now"> {
+  return {
     setTokenLifetimes(lifetimes) {
       const accessToken = lifetimes.accessToken ?? state.lifetimes.accessToken;
       const refreshToken = lifetimes.refreshToken ?? state.lifetimes.refreshToken;
@@ -170,7 +185,30 @@ export function createControl(state: EmulatorState, faults: FaultInjector, log: 
       return state.now();
     },
     now: () => state.now(),
-    revokeAll: () => state.revokeAll(),
+  };
+}
+
+/** The controls of what the fake Transfer demands of a collection's callers. */
+function requirementControls(
+  state: EmulatorState,
+): Pick<
+  EmulatorControl,
+  "requireMfa" | "requireDataAccess" | "requirePolicies" | "clearRequirements" | "requirements"
+> {
+  const setRequirement = (
+    collectionId: unknown,
+    change: (current: CollectionRequirements) => Partial<CollectionRequirements>,
+  ): void => {
+    const id = checkCollection(collectionId);
+    const current = state.requirements.get(id) ?? {
+      collectionId: id,
+      mfa: false,
+      dataAccess: false,
+      policies: [],
+    };
+    state.requirements.set(id, { ...current, ...change(current) });
+  };
+  return {
     requireMfa: (collectionId) => setRequirement(collectionId, () => ({ mfa: true })),
     requireDataAccess: (collectionId) => setRequirement(collectionId, () => ({ dataAccess: true })),
     requirePolicies(collectionId, policyIds) {
@@ -189,51 +227,46 @@ export function createControl(state: EmulatorState, faults: FaultInjector, log: 
         ...requirement,
         policies: [...requirement.policies],
       })),
-    setAutoApprove(autoApprove) {
-      state.autoApprove = resolveAutoApprove(state, autoApprove);
-    },
-    injectFault: (fault) => faults.add(fault),
-    clearFaults: () => faults.clear(),
-    faults: () => faults.list(),
-    requestCounts: () => log.requestCounts(),
-    requestLog: (limit) => log.recent(limit),
-    resetCounts: () => log.reset(),
-    issueTokens(request) {
-      const {
-        clientId,
-        scope,
-        identity,
-        refreshTokens,
-        mfa,
-        policies: policyIds = [],
-      } = request as Partial<IssueTokensRequest>;
-      const policies = checkPolicies(policyIds);
-      if (typeof clientId !== "string" || !state.clients.has(clientId))
-        throw new ControlError("unknown clientId");
-      const scopes = parseRequestedScopes(typeof scope === "string" ? scope : null);
-      if (typeof scopes === "string") throw new ControlError(scopes);
-      let subject: string | undefined;
-      if (identity === undefined) subject = state.identities.keys().next().value;
-      else if (identity === clientId) subject = clientId;
-      else if (typeof identity === "string") subject = state.findIdentity(identity)?.id;
-      if (subject === undefined) throw new ControlError("unknown identity");
-      const offline = refreshTokens === true;
-      state.recordConsent(subject, clientId, scopes, { autoApproved: true, allowsRefresh: offline });
-      const authTime =
-        subject === clientId
-          ? state.nowSeconds()
-          : state.signIn(subject, { promptLogin: false, mfaRequired: mfa === true, policies }).authTime;
-      // The caller states the MFA flag and policies outright, whatever the emulated browser session remembers.
-      return state.issueTokens({ clientId, subject, mfa: mfa === true, policies, authTime }, scopes, {
-        offline,
-      });
-    },
-    consents: (identityId, clientId) => state.consentsOf(identityId.toLowerCase(), clientId),
-    forgeNextIdToken(forgery) {
-      if (forgery !== undefined && !ID_TOKEN_FORGERIES.includes(forgery)) {
-        throw new ControlError(`forgery must be one of ${ID_TOKEN_FORGERIES.join(", ")}`);
-      }
-      state.idTokenForgery = forgery;
-    },
   };
+}
+
+/**
+ * {@link EmulatorControl.issueTokens}: records the consent and signs the identity in (or, for the
+ * client itself, just the time), then issues tokens with exactly the MFA flag and policies asked
+ * for, whatever the emulated browser's session remembers.
+ */
+function issueTokensDirectly(state: EmulatorState, request: IssueTokensRequest): TokenResponse {
+  const {
+    clientId,
+    scope,
+    identity,
+    refreshTokens,
+    mfa,
+    policies: policyIds = [],
+  } = request as Partial<IssueTokensRequest>;
+  const policies = checkPolicies(policyIds);
+  if (typeof clientId !== "string" || !state.clients.has(clientId))
+    throw new ControlError("unknown clientId");
+  const scopes = parseRequestedScopes(typeof scope === "string" ? scope : null);
+  if (typeof scopes === "string") throw new ControlError(scopes);
+  const subject = subjectOf(state, clientId, identity);
+  const offline = refreshTokens === true;
+  state.recordConsent(subject, clientId, scopes, { autoApproved: true, allowsRefresh: offline });
+  const authTime =
+    subject === clientId
+      ? state.nowSeconds()
+      : state.signIn(subject, { promptLogin: false, mfaRequired: mfa === true, policies }).authTime;
+  return state.issueTokens({ clientId, subject, mfa: mfa === true, policies, authTime }, scopes, {
+    offline,
+  });
+}
+
+/** Whom tokens are issued to: the first identity by default, the client itself, or a named identity. */
+function subjectOf(state: EmulatorState, clientId: string, identity: unknown): string {
+  let subject: string | undefined;
+  if (identity === undefined) subject = state.identities.keys().next().value;
+  else if (identity === clientId) subject = clientId;
+  else if (typeof identity === "string") subject = state.findIdentity(identity)?.id;
+  if (subject === undefined) throw new ControlError("unknown identity");
+  return subject;
 }

@@ -1,130 +1,16 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
-import {
-  handleConsents,
-  handleIdentities,
-  handleJwks,
-  handleOpenidConfiguration,
-  handleUserinfo,
-} from "./api-routes.ts";
-import { handleAuthCodePage, handleAuthorizeGet, handleAuthorizePost } from "./authorize-endpoint.ts";
-import { COMPUTE_ROUTES, runCompute } from "./compute-routes.ts";
-import { CONTROL_ROUTES, handleControlIndex } from "./control-routes.ts";
 import type { EmulatorControl } from "./emulator-control.ts";
+import { type EmulatedService, findRoute, type Route } from "./emulator-routes.ts";
 import type { EmulatorState } from "./emulator-state.ts";
-import type { ActiveFault, FaultInjector } from "./faults.ts";
-import { FLOWS_ROUTES, runFlows } from "./flows-routes.ts";
-import { GROUPS_ROUTES, runGroups } from "./groups-routes.ts";
-import { BodyTooLargeError, corsHeaders, createResponder, type Responder, readBody } from "./http-utils.ts";
+import { applyFault, droppingResponder } from "./fault-answers.ts";
+import type { FaultInjector } from "./faults.ts";
+import { BodyTooLargeError, createResponder, type Responder, readBody } from "./http-utils.ts";
 import { isoTime } from "./iso-time.ts";
 import type { OriginPolicy } from "./origin-policy.ts";
 import type { RequestContext, RouteHandler } from "./request-context.ts";
-import { type RequestLog, redactParams } from "./request-log.ts";
-import { runSearch, SEARCH_ROUTES } from "./search-routes.ts";
-import { runTimers, TIMERS_ROUTES } from "./timers-routes.ts";
-import { handleIntrospect, handleRevoke, handleToken } from "./token-endpoint.ts";
-import { runTransfer, TRANSFER_ROUTES } from "./transfer-routes.ts";
-import { handleWebLogout } from "./web-logout-endpoint.ts";
-
-interface Route {
-  readonly pattern: RegExp;
-  /** Name for counts, logs and faults; `undefined` for control routes, which are neither. */
-  readonly endpoint: string | undefined;
-  readonly methods: Readonly<Partial<Record<string, RouteHandler>>>;
-  /** Browser-facing: HTML errors and no CORS. */
-  readonly browser?: boolean;
-  readonly control?: boolean;
-  /** A fake service API (JSON bodies, the service's errors), and which. */
-  readonly service?: EmulatedService;
-}
-
-/** The services the emulator fakes besides Auth, each on its own port and under `/<service>/`. */
-export const EMULATED_SERVICES = ["transfer", "groups", "search", "flows", "timer", "compute"] as const;
-/** @internal One of {@link EMULATED_SERVICES}. */
-export type EmulatedService = (typeof EMULATED_SERVICES)[number];
-
-/** A fake service's routes mounted under `/<service>/<version>/`, each call run by `run`. */
-function mount<H>(
-  service: EmulatedService,
-  prefix: string,
-  routes: readonly { pattern: RegExp; methods: Readonly<Partial<Record<string, H>>> }[],
-  run: (ctx: RequestContext, handler: H) => void,
-): Route[] {
-  return routes.map((route) => ({
-    // Flows has no version segment: its paths start at the root.
-    pattern: new RegExp(
-      `^/${service}/${prefix === "" ? "" : `${prefix.replace(".", "\\.")}/`}${route.pattern.source.slice(1)}`,
-    ),
-    endpoint: service,
-    methods: Object.fromEntries(
-      Object.entries(route.methods).map(([method, handler]) => [
-        method,
-        (ctx: RequestContext) => run(ctx, handler as H),
-      ]),
-    ),
-    service,
-  }));
-}
-
-const exact = (path: string): RegExp => new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
-
-const ROUTES: readonly Route[] = [
-  {
-    pattern: exact("/.well-known/openid-configuration"),
-    endpoint: "openid-configuration",
-    methods: { GET: handleOpenidConfiguration },
-  },
-  { pattern: exact("/jwk.json"), endpoint: "jwks", methods: { GET: handleJwks } },
-  {
-    pattern: exact("/v2/oauth2/authorize"),
-    endpoint: "authorize",
-    methods: { GET: handleAuthorizeGet, POST: handleAuthorizePost },
-    browser: true,
-  },
-  {
-    pattern: exact("/v2/web/auth-code"),
-    endpoint: "auth-code",
-    methods: { GET: handleAuthCodePage },
-    browser: true,
-  },
-  {
-    pattern: exact("/v2/web/logout"),
-    endpoint: "web-logout",
-    methods: { GET: handleWebLogout },
-    browser: true,
-  },
-  { pattern: exact("/v2/oauth2/token"), endpoint: "token", methods: { POST: handleToken } },
-  { pattern: exact("/v2/oauth2/token/revoke"), endpoint: "revoke", methods: { POST: handleRevoke } },
-  {
-    pattern: exact("/v2/oauth2/token/introspect"),
-    endpoint: "introspect",
-    methods: { POST: handleIntrospect },
-  },
-  {
-    pattern: exact("/v2/oauth2/userinfo"),
-    endpoint: "userinfo",
-    methods: { GET: handleUserinfo, POST: handleUserinfo },
-  },
-  { pattern: exact("/v2/api/identities"), endpoint: "identities", methods: { GET: handleIdentities } },
-  {
-    pattern: /^\/v2\/api\/identities\/([^/]+)\/consents$/,
-    endpoint: "consents",
-    methods: { GET: handleConsents },
-  },
-  ...mount("transfer", "v0.10", TRANSFER_ROUTES, runTransfer),
-  ...mount("groups", "v2", GROUPS_ROUTES, runGroups),
-  ...mount("search", "v1", SEARCH_ROUTES, runSearch),
-  ...mount("flows", "", FLOWS_ROUTES, runFlows),
-  ...mount("timer", "", TIMERS_ROUTES, runTimers),
-  ...mount("compute", "", COMPUTE_ROUTES, runCompute),
-  { pattern: /^\/_emulator\/?$/, endpoint: undefined, methods: { GET: handleControlIndex }, control: true },
-  ...CONTROL_ROUTES.map((route) => ({
-    pattern: exact(route.path),
-    endpoint: undefined,
-    methods: route.methods,
-    control: true,
-  })),
-];
+import { type RequestLog, type RequestLogEntry, redactParams } from "./request-log.ts";
+import { notAllowed, notFound, preflight, tooLarge } from "./routing-answers.ts";
 
 /** @internal What the request handler shares with the server. */
 export interface HandlerDependencies {
@@ -146,18 +32,35 @@ export interface HandlerDependencies {
   readonly onLog: (message: string) => void;
 }
 
-function parseTarget(raw: string): { path: string; query: URLSearchParams } | undefined {
-  try {
-    const url = raw.startsWith("/") ? new URL(`http://emulator.invalid${raw}`) : new URL(raw);
-    return { path: url.pathname, query: url.searchParams };
-  } catch {
-    return undefined;
-  }
-}
-
 /** What one request's answers may carry: the origin to echo in CORS headers, once known. */
 interface CorsDecision {
   origin: string | undefined;
+}
+
+/** The request line, as the routes see it. */
+interface Target {
+  /** The path, with the service's prefix on a service's own port. */
+  readonly path: string;
+  readonly query: URLSearchParams;
+  /** Upper-cased. */
+  readonly method: string;
+}
+
+/** One request past the origin check: the exchange, its responder, and where it goes. */
+interface Exchange {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly respond: Responder;
+  readonly target: Target;
+  /** The origin the answers name in CORS headers, if any. */
+  readonly origin: string | undefined;
+}
+
+/** A route ready to run: its handler for the method and its decoded path parameters. */
+interface RouteCall {
+  readonly route: Route;
+  readonly handler: RouteHandler;
+  readonly pathParams: string[];
 }
 
 /** @internal The server's request listener: routing, limits, logging, faults, CORS, and a safety net. */
@@ -183,41 +86,106 @@ export function createRequestHandler(
   };
 }
 
+/**
+ * One request, step by step: the `Host` check and the request line, the route, the origin check,
+ * the method and path parameters, the body and form, the request log and injected faults, and
+ * finally the route's handler. Each step answers the request itself when it ends it.
+ */
 async function handle(
   deps: HandlerDependencies,
   req: IncomingMessage,
   res: ServerResponse,
   cors: CorsDecision,
 ): Promise<void> {
+  const target = readTarget(deps, req, res);
+  if (!target) return;
+  const found = findRoute(target.path);
+  if (!admitOrigin(deps, req, res, found?.route, target.path, cors)) return;
+  const respond = createResponder(res, found?.route.browser ? false : cors.origin);
+  if (!found) {
+    notFound(respond, target.path);
+    return;
+  }
+  const exchange: Exchange = { req, res, respond, target, origin: cors.origin };
+  const call = prepareCall(exchange, found);
+  if (!call) return;
+  const body = await readRequestBody(exchange, call.route);
+  if (!body) return;
+  const form = readForm(exchange, call.route, body);
+  if (!form) return;
+  let dropAnswer = false;
+  if (call.route.endpoint !== undefined) {
+    const outcome = await logAndInjectFaults(deps, exchange, call.route, call.route.endpoint, form);
+    if (outcome === "answered") return;
+    dropAnswer = outcome === "drop-answer";
+  }
+  await call.handler({
+    req,
+    res,
+    state: deps.state,
+    control: deps.control,
+    baseUrl: deps.baseUrl(),
+    method: target.method,
+    path: target.path,
+    pathParams: call.pathParams,
+    query: target.query,
+    form,
+    body,
+    respond: dropAnswer ? droppingResponder(req) : respond,
+  } satisfies RequestContext);
+}
+
+function parseTarget(raw: string): { path: string; query: URLSearchParams } | undefined {
+  try {
+    const url = raw.startsWith("/") ? new URL(`http://emulator.invalid${raw}`) : new URL(raw);
+    return { path: url.pathname, query: url.searchParams };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The request's path, query and method, after the `Host` check (403 unless it names the emulator
+ * by a loopback name and its port) and a parse of the request target (400 when malformed).
+ */
+function readTarget(
+  deps: HandlerDependencies,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Target | undefined {
   if (!deps.policy.hostAllowed(req.headers.host)) {
     createResponder(res, undefined).oauthError(
       403,
       "forbidden",
       "the emulator answers only to its loopback address and port in the Host header",
     );
-    return;
+    return undefined;
   }
   const target = parseTarget(req.url ?? "/");
   if (!target) {
     createResponder(res, undefined).oauthError(400, "invalid_request", "malformed request target");
-    return;
+    return undefined;
   }
-  const { query } = target;
   // On a service's own port, every path is that service's: nothing else of the emulator is reachable there.
   const path = deps.serviceAtRoot ? `/${deps.serviceAtRoot}${target.path}` : target.path;
-  const method = (req.method ?? "GET").toUpperCase();
-  let route: Route | undefined;
-  let captures: string[] = [];
-  for (const candidate of ROUTES) {
-    const match = candidate.pattern.exec(path);
-    if (match) {
-      route = candidate;
-      captures = match.slice(1);
-      break;
-    }
-  }
-  // Decided before anything else runs: a refused page must not reach an action, even one whose
-  // answer it could never read (form posts and no-cors requests need no CORS to have effects).
+  return { path, query: target.query, method: (req.method ?? "GET").toUpperCase() };
+}
+
+/**
+ * Decides which origin the answers may name in CORS headers, and refuses (403) a web page the
+ * control API does not answer. Decided before anything else runs: a refused page must not reach an
+ * action, even one whose answer it could never read (form posts and no-cors requests need no CORS
+ * to have effects).
+ * @returns `false` when the request was refused.
+ */
+function admitOrigin(
+  deps: HandlerDependencies,
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: Route | undefined,
+  path: string,
+  cors: CorsDecision,
+): boolean {
   if (route?.control || path === "/_emulator" || path.startsWith("/_emulator/")) {
     const access = deps.policy.controlAccess(req);
     if (!access.allowed) {
@@ -226,49 +194,63 @@ async function handle(
         "forbidden",
         "the control API does not answer web pages from this origin; allow it with --allow-origin <origin> (allowedOrigins)",
       );
-      return;
+      return false;
     }
     cors.origin = access.corsOrigin;
   } else if (!route?.browser) {
     cors.origin = deps.policy.oauthCorsOrigin(req);
   }
-  const respond = createResponder(res, route?.browser ? false : cors.origin);
-  if (!route) {
-    notFound(respond, path);
-    return;
+  return true;
+}
+
+/**
+ * The handler for the request's method and the decoded path parameters; answers a CORS preflight,
+ * a method the route does not serve (405) or an undecodable path (404) instead.
+ */
+function prepareCall(exchange: Exchange, found: { route: Route; captures: string[] }): RouteCall | undefined {
+  const { req, res, respond, target, origin } = exchange;
+  const { route, captures } = found;
+  if (target.method === "OPTIONS" && !route.browser) {
+    preflight(req, res, route, origin);
+    return undefined;
   }
-  if (method === "OPTIONS" && !route.browser) {
-    preflight(req, res, route, cors.origin);
-    return;
-  }
-  const handler = route.methods[method === "HEAD" ? "GET" : method];
+  const handler = route.methods[target.method === "HEAD" ? "GET" : target.method];
   if (!handler) {
-    const allow = Object.keys(route.methods).join(", ");
-    if (route.browser)
-      respond.html(405, "<!doctype html><title>Method Not Allowed</title>", { Allow: allow });
-    else respond.json(405, methodNotAllowed(method), { Allow: `${allow}, OPTIONS` });
-    return;
+    notAllowed(respond, route, target.method);
+    return undefined;
   }
   const pathParams: string[] = [];
   for (const capture of captures) {
     try {
       pathParams.push(decodeURIComponent(capture));
     } catch {
-      notFound(respond, path);
-      return;
+      notFound(respond, target.path);
+      return undefined;
     }
   }
+  return { route, handler, pathParams };
+}
 
-  let body: Buffer = Buffer.alloc(0);
-  if (method !== "GET" && method !== "HEAD") {
-    try {
-      body = await readBody(req);
-    } catch (error) {
-      if (!(error instanceof BodyTooLargeError)) throw error;
-      tooLarge(req, res, respond, route);
-      return;
-    }
+/** The request body (none for GET and HEAD); answers 413 and returns `undefined` for one over 1 MiB. */
+async function readRequestBody(exchange: Exchange, route: Route): Promise<Buffer | undefined> {
+  const { req, res, respond, target } = exchange;
+  if (target.method === "GET" || target.method === "HEAD") return Buffer.alloc(0);
+  try {
+    return await readBody(req);
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    tooLarge(req, res, respond, route);
+    return undefined;
   }
+}
+
+/**
+ * The form parameters of the body: Globus Auth's endpoints take form-encoded bodies only (400 for
+ * anything else); the control API and the fake services read their JSON bodies themselves, so
+ * their form is empty.
+ */
+function readForm(exchange: Exchange, route: Route, body: Buffer): URLSearchParams | undefined {
+  const { req, respond } = exchange;
   const contentType = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
   const isForm =
     contentType === "application/x-www-form-urlencoded" || (contentType === "" && !route.control);
@@ -276,220 +258,80 @@ async function handle(
     const message = "the body must be application/x-www-form-urlencoded";
     if (route.browser) respond.errorPage(400, "Unsupported request", message);
     else respond.oauthError(400, "invalid_request", message);
-    return;
+    return undefined;
   }
-  const form = isForm && !route.service ? new URLSearchParams(body.toString("utf8")) : new URLSearchParams();
-
-  let dropAnswer = false;
-  if (route.endpoint !== undefined) {
-    const endpoint = route.endpoint;
-    let detail = endpoint;
-    if (endpoint === "token") {
-      const grant = form.get("grant_type") ?? "";
-      detail = `token:${/^[\x21-\x7e]{1,100}$/.test(grant) ? grant : grant === "" ? "missing" : "invalid"}`;
-    }
-    const authorization = req.headers.authorization;
-    const origin = req.headers.origin;
-    const headers: Record<string, string> = {};
-    if (authorization !== undefined) headers.authorization = "[redacted]";
-    if (typeof origin === "string") headers.origin = origin.slice(0, 200);
-    for (const name of ["content-type", "user-agent", "x-globus-client-info"]) {
-      if (req.headers[name]) headers[name] = String(req.headers[name]).slice(0, 200);
-    }
-    const entry = deps.log.record({
-      endpoint,
-      detail,
-      method,
-      path: path.slice(0, 500),
-      time: isoTime(deps.state.now()),
-      params: redactParams(query, form),
-      headers,
-    });
-    res.on("finish", () => {
-      entry.status = res.statusCode;
-    });
-    const { latencyMs, fault } = deps.faults.take([endpoint, detail]);
-    if (latencyMs > 0) {
-      try {
-        await sleep(latencyMs, undefined, { signal: deps.closing });
-      } catch {
-        res.destroy();
-        return;
-      }
-    }
-    if (fault) {
-      entry.fault = fault.kind;
-      if (fault.kind !== "drop-response") {
-        applyFault(fault, req, res, respond, route, cors.origin);
-        return;
-      }
-      dropAnswer = true;
-    }
-  }
-
-  await handler({
-    req,
-    res,
-    state: deps.state,
-    control: deps.control,
-    baseUrl: deps.baseUrl(),
-    method,
-    path,
-    pathParams,
-    query,
-    form,
-    body,
-    respond: dropAnswer ? droppingResponder(req) : respond,
-  } satisfies RequestContext);
+  return isForm && !route.service ? new URLSearchParams(body.toString("utf8")) : new URLSearchParams();
 }
 
-/** A responder that hangs up instead of answering: the `drop-response` fault, after the work is done. */
-function droppingResponder(req: IncomingMessage): Responder {
-  const hangUp = (): void => {
-    req.socket.destroy();
-  };
-  return {
-    json: hangUp,
-    html: hangUp,
-    redirect: hangUp,
-    oauthError: hangUp,
-    globusError: hangUp,
-    errorPage: hangUp,
-  };
-}
+/**
+ * What the fault injector left of a request: its handler answers it (`answer`), runs but its answer
+ * is dropped (`drop-answer`), or it was already answered (an injected fault, or the emulator
+ * closed during injected latency).
+ */
+type FaultOutcome = "answer" | "drop-answer" | "answered";
 
-function notFound(respond: Responder, path: string): void {
-  if (path.startsWith("/search/")) {
-    respond.json(404, {
-      "@datatype": "GError",
-      "@version": "2017-09-01",
-      status: 404,
-      code: "NotFound.Generic",
-      message: "No such resource",
-    });
-  } else if (path.startsWith("/flows/")) {
-    // wire: unverified (Flows' 404 for a path it does not serve)
-    respond.json(404, { error: { code: "NOT_FOUND", detail: "No such resource" }, debug_id: "not-found" });
-  } else if (path.startsWith("/timer/")) {
-    // wire: unverified (Timers' 404 for a path it does not serve)
-    respond.json(404, { error: { code: "NOT_FOUND", detail: "No such resource", status: 404 } });
-  } else if (path.startsWith("/compute/")) {
-    // wire: unverified (Compute's 404 for a path it does not serve)
-    respond.json(404, { code: "NOT_FOUND", reason: "No such resource", http_status_code: 404 });
-  } else if (path.startsWith("/groups/")) {
-    // wire: unverified (Groups' 404 for a path it does not serve)
-    respond.json(404, { code: "NOT_FOUND", detail: "No such resource", status: 404 });
-  } else if (path.startsWith("/transfer/")) {
-    respond.json(404, {
-      code: "ClientError.NotFound",
-      message: "No such resource",
-      resource: path.slice(9, 200),
-    });
-  } else {
-    respond.globusError(404, "NOT_FOUND", "Not Found", "No such endpoint in the Globus Auth emulator");
-  }
-}
-
-function methodNotAllowed(method: string): unknown {
-  return {
-    errors: [
-      {
-        status: "405",
-        code: "METHOD_NOT_ALLOWED",
-        title: "Method Not Allowed",
-        detail: `${method.slice(0, 20)} is not allowed here`,
-      },
-    ],
-    error: "method_not_allowed",
-    error_description: "Method Not Allowed",
-  };
-}
-
-function preflight(
-  req: IncomingMessage,
-  res: ServerResponse,
+/** Records the request in the log, then applies the latency and fault queued for its endpoint. */
+async function logAndInjectFaults(
+  deps: HandlerDependencies,
+  exchange: Exchange,
   route: Route,
-  origin: string | undefined,
-): void {
-  if (origin === undefined) {
-    // No CORS headers at all: the browser refuses the request, Private Network Access included.
-    res.writeHead(403, { ...corsHeaders(undefined), "Content-Length": "0" });
-    res.end();
-    return;
+  endpoint: string,
+  form: URLSearchParams,
+): Promise<FaultOutcome> {
+  const { req, res, respond, origin } = exchange;
+  const detail = endpointDetail(endpoint, form);
+  const entry = logRequest(deps, exchange, endpoint, detail, form);
+  const { latencyMs, fault } = deps.faults.take([endpoint, detail]);
+  if (latencyMs > 0) {
+    try {
+      await sleep(latencyMs, undefined, { signal: deps.closing });
+    } catch {
+      res.destroy();
+      return "answered";
+    }
   }
-  const headers: Record<string, string> = {
-    ...corsHeaders(origin),
-    "Access-Control-Allow-Methods": [...Object.keys(route.methods), "OPTIONS"].join(", "),
-    // X-Globus-Client-Info: Globus allows it (the Globus JS SDK sends it from browsers).
-    "Access-Control-Allow-Headers": "Authorization, Content-Type, X-Globus-Client-Info",
-    "Access-Control-Max-Age": "600",
-    Vary: "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
-    "Content-Length": "0",
-  };
-  // Chrome's Private Network Access asks before a public page may call a loopback server; only
-  // an origin allowed above gets that grant.
-  if (req.headers["access-control-request-private-network"] === "true") {
-    headers["Access-Control-Allow-Private-Network"] = "true";
-  }
-  res.writeHead(204, headers);
-  res.end();
+  if (!fault) return "answer";
+  entry.fault = fault.kind;
+  if (fault.kind === "drop-response") return "drop-answer";
+  applyFault(fault, req, res, respond, route, origin);
+  return "answered";
 }
 
-function tooLarge(req: IncomingMessage, res: ServerResponse, respond: Responder, route: Route): void {
-  const headers = { Connection: "close" };
-  const message = "the request body is larger than 1 MiB";
-  if (route.browser)
-    respond.html(413, `<!doctype html><title>Request too large</title><p>${message}</p>`, headers);
-  else respond.oauthError(413, "invalid_request", message, headers);
-  // Let the client read the answer, then hang up on a body we will not read.
-  res.on("finish", () => setTimeout(() => req.socket.destroy(), 200).unref());
+/** The endpoint name for counts and faults: `token:<grant_type>` for the token endpoint. */
+function endpointDetail(endpoint: string, form: URLSearchParams): string {
+  if (endpoint !== "token") return endpoint;
+  const grant = form.get("grant_type") ?? "";
+  return `token:${/^[\x21-\x7e]{1,100}$/.test(grant) ? grant : grant === "" ? "missing" : "invalid"}`;
 }
 
-function applyFault(
-  fault: ActiveFault,
-  req: IncomingMessage,
-  res: ServerResponse,
-  respond: Responder,
-  route: Route,
-  origin: string | undefined,
-): void {
-  switch (fault.kind) {
-    case "drop-connection":
-      req.socket.destroy();
-      return;
-    case "server-error":
-      if (route.browser)
-        respond.errorPage(fault.status, "Service unavailable", "Injected fault: server error.");
-      else respond.oauthError(fault.status, "server_error", `injected fault: HTTP ${fault.status}`);
-      return;
-    case "rate-limit": {
-      const headers = { "Retry-After": String(fault.retryAfter) };
-      if (route.browser) respond.html(429, "<!doctype html><title>Too Many Requests</title>", headers);
-      else respond.oauthError(429, "too_many_requests", "injected fault: rate limited", headers);
-      return;
-    }
-    case "malformed-json": {
-      const text = '{"error": "injected fault", "access_token": "trunc';
-      res.writeHead(200, {
-        "Cache-Control": "no-store",
-        "Content-Type": "application/json; charset=utf-8",
-        "Content-Length": String(Buffer.byteLength(text)),
-        ...(route.browser ? {} : corsHeaders(origin)),
-      });
-      res.end(text);
-      return;
-    }
-    case "stall-body":
-      res.writeHead(200, {
-        "Cache-Control": "no-store",
-        "Content-Type": "application/json; charset=utf-8",
-        "Content-Length": "1048576",
-        ...(route.browser ? {} : corsHeaders(origin)),
-      });
-      res.write('{"access_token": "');
-      return;
-    case "latency":
-    case "drop-response":
-      return;
+/** Adds the request to the log (secrets redacted); its status is filled in once answered. */
+function logRequest(
+  deps: HandlerDependencies,
+  exchange: Exchange,
+  endpoint: string,
+  detail: string,
+  form: URLSearchParams,
+): RequestLogEntry {
+  const { req, res, target } = exchange;
+  const authorization = req.headers.authorization;
+  const origin = req.headers.origin;
+  const headers: Record<string, string> = {};
+  if (authorization !== undefined) headers.authorization = "[redacted]";
+  if (typeof origin === "string") headers.origin = origin.slice(0, 200);
+  for (const name of ["content-type", "user-agent", "x-globus-client-info"]) {
+    if (req.headers[name]) headers[name] = String(req.headers[name]).slice(0, 200);
   }
+  const entry = deps.log.record({
+    endpoint,
+    detail,
+    method: target.method,
+    path: target.path.slice(0, 500),
+    time: isoTime(deps.state.now()),
+    params: redactParams(target.query, form),
+    headers,
+  });
+  res.on("finish", () => {
+    entry.status = res.statusCode;
+  });
+  return entry;
 }

@@ -1,13 +1,11 @@
 import type { KeyObject } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
 import type { EmulatorClient, EmulatorIdentity } from "./client-identity-registry.ts";
 import { createControl, type EmulatorControl, resolveAutoApprove } from "./emulator-control.ts";
+import type { EmulatedService } from "./emulator-routes.ts";
 import { type AutoApprove, EmulatorState } from "./emulator-state.ts";
 import { FaultInjector } from "./faults.ts";
 import { createSigningKey, importPrivateJwk, sharedSigningKey } from "./id-token-signer.ts";
-import { isLoopbackBindHost, normalizeAllowedOrigin, OriginPolicy } from "./origin-policy.ts";
-import { createRequestHandler, EMULATED_SERVICES, type EmulatedService } from "./request-handler.ts";
+import { isLoopbackBindHost, normalizeAllowedOrigin } from "./origin-policy.ts";
 import { RequestLog } from "./request-log.ts";
 import {
   type ClientRegistration,
@@ -16,7 +14,9 @@ import {
   SAMPLE_IDENTITIES,
   SAMPLE_NATIVE_CLIENT,
 } from "./sample-data.ts";
+import { type ServerSettings, startServers } from "./start-servers.ts";
 import { applySnapshot, readStateFile, snapshotOf, writeStateFile } from "./state-file.ts";
+import type { TokenLifetimes } from "./token-store.ts";
 
 /** Options of {@link startEmulator}. */
 export interface EmulatorOptions {
@@ -170,6 +170,66 @@ function checkLifetime(value: number | undefined, fallback: number, name: string
  * await emu.close();
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const settings = checkOptions(options);
+  const state = await createState(options, settings);
+  const faults = new FaultInjector();
+  const log = new RequestLog(settings.logSize);
+  const control = createControl(state, faults, log);
+  const closing = new AbortController();
+  const { onLog } = settings;
+  const { baseUrl, serviceUrls, servers, sockets } = await startServers(settings, {
+    state,
+    control,
+    faults,
+    log,
+    closing: closing.signal,
+    onLog,
+  });
+  state.issuer = baseUrl.slice(0, -1);
+  const flush = persistState(state, options.stateFile, closing.signal, onLog);
+
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closed ??= new Promise<void>((resolve) => {
+      flush();
+      closing.abort();
+      state.onChange = () => {};
+      let open = servers.length;
+      for (const listening of servers) {
+        listening.close(() => {
+          if (--open === 0) resolve();
+        });
+        listening.closeAllConnections();
+      }
+      for (const socket of sockets) socket.destroy();
+    });
+    return closed;
+  };
+  return {
+    url: baseUrl,
+    serviceUrls,
+    issuer: state.issuer,
+    get clients() {
+      return [...state.clients.values()];
+    },
+    get identities() {
+      return [...state.identities.values()];
+    },
+    control,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+/** The options {@link startEmulator} needs besides the registrations, checked, with defaults. */
+interface Settings extends ServerSettings {
+  readonly lifetimes: TokenLifetimes;
+  readonly logSize: number;
+  readonly onLog: (message: string) => void;
+}
+
+/** @throws {RangeError} for a bad port, a non-loopback host (unless allowed), a bad origin, lifetime or log size. */
+function checkOptions(options: EmulatorOptions): Settings {
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new RangeError("port must be an integer from 0 to 65535");
@@ -208,14 +268,29 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (!Number.isInteger(logSize) || logSize < 0)
     throw new RangeError("requestLogSize must be a non-negative integer");
   const onLog = options.onLog ?? (() => {});
+  return {
+    port,
+    servicePorts,
+    host,
+    allowedOrigins,
+    lifetimes: { accessToken, refreshToken },
+    logSize,
+    onLog,
+  };
+}
 
+/**
+ * The emulator's state: loaded from the state file when there is one (its signing key included),
+ * then the configured (or sample) clients and identities registered over it.
+ */
+async function createState(options: EmulatorOptions, settings: Settings): Promise<EmulatorState> {
   const snapshot = options.stateFile === undefined ? undefined : readStateFile(options.stateFile);
   let signingKey: KeyObject;
   if (snapshot) signingKey = importPrivateJwk(snapshot.signingKey);
   else signingKey = options.freshSigningKey ? await createSigningKey() : await sharedSigningKey();
 
   const state = new EmulatorState(signingKey, options.keyId, {
-    lifetimes: { accessToken, refreshToken },
+    lifetimes: settings.lifetimes,
     autoApprove: false,
     rotateRefreshTokens: options.rotateRefreshTokens ?? false,
   });
@@ -228,92 +303,33 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   for (const identity of identities) state.registerIdentity(identity);
   state.globalRedirectUris = [...(options.redirectUris ?? [])];
   state.autoApprove = resolveAutoApprove(state, options.autoApprove ?? false);
+  return state;
+}
 
-  const faults = new FaultInjector();
-  const log = new RequestLog(logSize);
-  const control = createControl(state, faults, log);
-  const closing = new AbortController();
-  const policy = new OriginPolicy(state, allowedOrigins, host);
-  let baseUrl = "";
-
-  const handlerDeps = {
-    state,
-    control,
-    faults,
-    log,
-    baseUrl: () => baseUrl,
-    closing: closing.signal,
-    onLog,
-  };
-  // One socket set for every server: closing destroys every connection of any.
-  const sockets = new Set<Socket>();
-  const server = createListeningServer(createRequestHandler({ ...handlerDeps, policy }), sockets);
-  // Each service port has its own Host check (its port) under the same CORS rules as the OAuth endpoints.
-  const services = EMULATED_SERVICES.map((service) => {
-    const servicePolicy = new OriginPolicy(state, allowedOrigins, host);
-    const handler = createRequestHandler({ ...handlerDeps, policy: servicePolicy, serviceAtRoot: service });
-    return { service, policy: servicePolicy, server: createListeningServer(handler, sockets) };
-  });
-  const servers = [server, ...services.map((entry) => entry.server)];
-  const listening: Server[] = [];
-  try {
-    await listen(server, port, host);
-    listening.push(server);
-    for (const entry of services) {
-      await listen(entry.server, servicePorts[entry.service], host);
-      listening.push(entry.server);
-    }
-  } catch (error) {
-    await Promise.all(listening.map((open) => new Promise<void>((resolve) => open.close(() => resolve()))));
-    throw error;
-  }
-  for (const open of servers) {
-    open.on("error", (error) => onLog(`globus-auth-emulator: server error: ${error.message}`));
-  }
-
-  const address = server.address() as AddressInfo;
-  policy.listening(address.port);
-  const urlHost =
-    host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "[::1]" : host.includes(":") ? `[${host}]` : host;
-  baseUrl = `http://${urlHost}:${address.port}/`;
-  const urlOf = (entry: (typeof services)[number]): string => {
-    const servicePort = (entry.server.address() as AddressInfo).port;
-    entry.policy.listening(servicePort);
-    return `http://${urlHost}:${servicePort}/`;
-  };
-  const [transferUrl, groupsUrl, searchUrl, flowsUrl, timerUrl, computeUrl] = services.map(urlOf) as [
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
-  const serviceUrls: EmulatorServiceUrls = {
-    auth: baseUrl,
-    transfer: transferUrl,
-    groups: groupsUrl,
-    search: searchUrl,
-    flows: flowsUrl,
-    timer: timerUrl,
-    compute: computeUrl,
-  };
-  state.issuer = baseUrl.slice(0, -1);
-
+/**
+ * Keeps the state file up to date: writes it now, then once after every burst of changes (the
+ * several changes one request makes coalesce into one write). Does nothing without a state file.
+ * @returns a function that writes a pending change at once (for close).
+ */
+function persistState(
+  state: EmulatorState,
+  stateFile: string | undefined,
+  closing: AbortSignal,
+  onLog: (message: string) => void,
+): () => void {
   let saveScheduled = false;
   const save = (): void => {
     saveScheduled = false;
-    if (options.stateFile === undefined) return;
+    if (stateFile === undefined) return;
     try {
-      writeStateFile(options.stateFile, snapshotOf(state));
+      writeStateFile(stateFile, snapshotOf(state));
     } catch (error) {
       onLog(`globus-auth-emulator: cannot write state file: ${(error as Error).message}`);
     }
   };
-  if (options.stateFile !== undefined) {
-    // Coalesce the several changes one request makes into one write.
+  if (stateFile !== undefined) {
     state.onChange = () => {
-      if (saveScheduled || closing.signal.aborted) return;
+      if (saveScheduled || closing.aborted) return;
       saveScheduled = true;
       setImmediate(() => {
         if (saveScheduled) save();
@@ -321,64 +337,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     };
     save();
   }
-
-  let closed: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    closed ??= new Promise<void>((resolve) => {
-      if (saveScheduled) save();
-      closing.abort();
-      state.onChange = () => {};
-      let open = servers.length;
-      for (const listening of servers) {
-        listening.close(() => {
-          if (--open === 0) resolve();
-        });
-        listening.closeAllConnections();
-      }
-      for (const socket of sockets) socket.destroy();
-    });
-    return closed;
+  return () => {
+    if (saveScheduled) save();
   };
-  return {
-    url: baseUrl,
-    serviceUrls,
-    issuer: state.issuer,
-    get clients() {
-      return [...state.clients.values()];
-    },
-    get identities() {
-      return [...state.identities.values()];
-    },
-    control,
-    close,
-    [Symbol.asyncDispose]: close,
-  };
-}
-
-function createListeningServer(
-  handler: (req: IncomingMessage, res: ServerResponse) => void,
-  sockets: Set<Socket>,
-): Server {
-  const server = createServer(handler);
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  // A bad client (garbage bytes, oversize headers) must never take the emulator down.
-  server.on("clientError", (_error, socket) => {
-    if (socket.writable)
-      socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
-    else socket.destroy();
-  });
-  return server;
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
 }

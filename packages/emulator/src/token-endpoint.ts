@@ -4,7 +4,7 @@ import { parseBasicAuth, repeatedParameter, safeEqual } from "./http-utils.ts";
 import { parseRequestedScopes } from "./parse-requested-scopes.ts";
 import type { RequestContext } from "./request-context.ts";
 import { mergeScopeNodes } from "./scope-tree.ts";
-import type { TokenResponseEntry } from "./token-store.ts";
+import type { AuthCodeRecord, TokenResponseEntry } from "./token-store.ts";
 
 /** The dependent-token grant type of Globus Auth. */
 export const DEPENDENT_TOKEN_GRANT = "urn:globus:auth:grant_type:dependent_token";
@@ -154,25 +154,9 @@ function authorizationCodeGrant(ctx: RequestContext): void {
     invalidGrant("redirect_uri does not match the authorization request");
     return;
   }
-  const verifier = form.get("code_verifier");
-  if (auth.client.type === "confidential") {
-    // Not part of a confidential client's flow (see handleAuthorizeGet): its Basic credentials
-    // bind the code, so a code_verifier it sends anyway is ignored, as Globus does.
-  } else if (record.codeChallenge !== undefined) {
-    if (!verifier) {
-      invalidGrant("code_verifier is required");
-      return;
-    }
-    if (!PKCE_VERIFIER.test(verifier)) {
-      invalidGrant("code_verifier must be 43-128 unreserved characters");
-      return;
-    }
-    if (s256(verifier) !== record.codeChallenge) {
-      invalidGrant("code_verifier does not match the code_challenge");
-      return;
-    }
-  } else if (verifier) {
-    invalidGrant("code_verifier given but the authorization request had no code_challenge");
+  const problem = verifierProblem(auth.client, record, form.get("code_verifier"));
+  if (problem !== undefined) {
+    invalidGrant(problem);
     return;
   }
   respond.json(
@@ -184,6 +168,27 @@ function authorizationCodeGrant(ctx: RequestContext): void {
       issued: record.issued,
     }),
   );
+}
+
+/**
+ * What is wrong with a code exchange's `code_verifier`, if anything: a native client's must match
+ * the code's S256 challenge (and is refused when the code has none). Not part of a confidential
+ * client's flow (see handleAuthorizeGet): its Basic credentials bind the code, so a code_verifier it
+ * sends anyway is ignored, as Globus does.
+ */
+function verifierProblem(
+  client: EmulatorClient,
+  record: AuthCodeRecord,
+  verifier: string | null,
+): string | undefined {
+  if (client.type === "confidential") return undefined;
+  if (record.codeChallenge === undefined) {
+    return verifier ? "code_verifier given but the authorization request had no code_challenge" : undefined;
+  }
+  if (!verifier) return "code_verifier is required";
+  if (!PKCE_VERIFIER.test(verifier)) return "code_verifier must be 43-128 unreserved characters";
+  if (s256(verifier) !== record.codeChallenge) return "code_verifier does not match the code_challenge";
+  return undefined;
 }
 
 function refreshTokenGrant(ctx: RequestContext): void {

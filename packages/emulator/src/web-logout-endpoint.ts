@@ -1,4 +1,4 @@
-import { isAllowedRedirect } from "./authorize-endpoint.ts";
+import { checkRedirectUri } from "./check-redirect-uri.ts";
 import { escapeHtml, renderPage } from "./html.ts";
 import type { RequestContext } from "./request-context.ts";
 
@@ -9,7 +9,7 @@ import type { RequestContext } from "./request-context.ts";
  * `redirect_uri` must be one the client may use, as for authorize; without one the page has no link.
  */
 export function handleWebLogout(ctx: RequestContext): void {
-  const { query, state, respond, baseUrl } = ctx;
+  const { query, state, respond } = ctx;
   const clientId = query.get("client_id");
   const redirectUri = query.get("redirect_uri");
   let link = "";
@@ -19,14 +19,7 @@ export function handleWebLogout(ctx: RequestContext): void {
       respond.errorPage(400, "Invalid request", "A redirect_uri needs the client_id of a registered client.");
       return;
     }
-    if (!isAllowedRedirect(state, client, redirectUri, baseUrl)) {
-      respond.errorPage(
-        400,
-        "Invalid redirect_uri",
-        `The redirect_uri ${redirectUri} is not registered for client ${client.id}.`,
-      );
-      return;
-    }
+    if (!checkRedirectUri(ctx, client, redirectUri)) return;
     const name = query.get("redirect_name") || client.name;
     link = `<p><a id="return" href="${escapeHtml(redirectUri)}">Return to ${escapeHtml(name)}</a></p>`;
   }
