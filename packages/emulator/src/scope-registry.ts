@@ -13,6 +13,13 @@ export const GROUPS_RESOURCE_SERVER = "groups.api.globus.org";
 /** Resource server of Globus Search, which the emulator's fake `/search/` API plays. */
 export const SEARCH_RESOURCE_SERVER = "search.api.globus.org";
 
+/** The Search scope that allows everything. */
+export const SEARCH_ALL_SCOPE = "urn:globus:auth:scope:search.api.globus.org:all";
+/** The Search scope for queries. */
+export const SEARCH_SEARCH_SCOPE = "urn:globus:auth:scope:search.api.globus.org:search";
+/** The Search scope for ingest and deletes. */
+export const SEARCH_INGEST_SCOPE = "urn:globus:auth:scope:search.api.globus.org:ingest";
+
 const URN_PREFIX = "urn:globus:auth:scope:";
 const URL_PREFIX = "https://auth.globus.org/scopes/";
 
@@ -75,9 +82,9 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
   "urn:globus:auth:scope:groups.api.globus.org:all": "Manage your Globus groups",
   "urn:globus:auth:scope:groups.api.globus.org:view_my_groups_and_memberships":
     "View your Globus groups and memberships",
-  "urn:globus:auth:scope:search.api.globus.org:all": "Search and manage Globus Search indices",
-  "urn:globus:auth:scope:search.api.globus.org:search": "Search Globus Search indices",
-  "urn:globus:auth:scope:search.api.globus.org:ingest": "Add and remove entries of Globus Search indices",
+  [SEARCH_ALL_SCOPE]: "Search and manage Globus Search indices",
+  [SEARCH_SEARCH_SCOPE]: "Search Globus Search indices",
+  [SEARCH_INGEST_SCOPE]: "Add and remove entries of Globus Search indices",
 };
 
 /** A human description of a scope for the consent page; `undefined` when the emulator has none. */
