@@ -20,6 +20,20 @@ export const SEARCH_SEARCH_SCOPE = "urn:globus:auth:scope:search.api.globus.org:
 /** The Search scope for ingest and deletes. */
 export const SEARCH_INGEST_SCOPE = "urn:globus:auth:scope:search.api.globus.org:ingest";
 
+/** Resource server of Globus Flows, which the emulator's fake `/flows/` API plays. */
+export const FLOWS_RESOURCE_SERVER = "flows.globus.org";
+
+/** @internal A scope of the Flows service itself, e.g. `flowsScope("all")`. */
+export const flowsScope = (name: string): string =>
+  `https://auth.globus.org/scopes/eec9b274-0c81-4334-bdc2-54e90e689b9a/${name}`;
+
+/** The Flows scope that allows every call of the fake Flows. */
+export const FLOWS_ALL_SCOPE = flowsScope("all");
+
+/** A flow's `user` scope, which its runs need (resource server = the flow id). */
+export const flowUserScope = (flowId: string): string =>
+  `https://auth.globus.org/scopes/${flowId}/flow_${flowId.replaceAll("-", "_")}_user`;
+
 const URN_PREFIX = "urn:globus:auth:scope:";
 const URL_PREFIX = "https://auth.globus.org/scopes/";
 
