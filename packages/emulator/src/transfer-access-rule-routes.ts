@@ -6,9 +6,10 @@ import type { AccessTokenRecord } from "./token-store.ts";
 import { badRequest, denied, fault, notFound, requestId, transferResult } from "./transfer-answers.ts";
 import type { SampleCollection } from "./transfer-collections.ts";
 import { splitPath } from "./transfer-file-tree.ts";
+import type { AccessRule } from "./transfer-records.ts";
 import { dataType, jsonBody, knownCollection } from "./transfer-request.ts";
 import { type TransferHandler, type TransferRoute, transferPath } from "./transfer-route.ts";
-import type { AccessRule, TransferStore } from "./transfer-store.ts";
+import type { TransferStore } from "./transfer-store.ts";
 
 const ACL_PRINCIPALS = ["identity", "group", "all_authenticated_users", "anonymous"];
 

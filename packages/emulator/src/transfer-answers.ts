@@ -1,6 +1,17 @@
 import { randomUUID } from "node:crypto";
 import type { RequestContext } from "./request-context.ts";
-import { TransferFault } from "./transfer-store.ts";
+
+/** @internal Thrown by Transfer handlers; runTransfer answers with it as Transfer would. */
+export class TransferFault extends Error {
+  override readonly name = "TransferFault";
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 // Transfer's answers: the faults handlers throw (answered by runTransfer), and the error and
 // result bodies, each with a `request_id` and the `resource` path.

@@ -1,8 +1,9 @@
 import { badRequest, denied, transferResult } from "./transfer-answers.ts";
 import { ownerIdOf, SAMPLE_COLLECTIONS, type SampleCollection } from "./transfer-collections.ts";
+import { EDITABLE_ENDPOINT_FIELDS } from "./transfer-records.ts";
 import { dataType, integerParam, jsonBody, knownCollection } from "./transfer-request.ts";
 import { type TransferHandler, type TransferRoute, transferPath } from "./transfer-route.ts";
-import { EDITABLE_ENDPOINT_FIELDS, type TransferStore } from "./transfer-store.ts";
+import type { TransferStore } from "./transfer-store.ts";
 
 function endpointDocument(store: TransferStore, collection: SampleCollection): Record<string, unknown> {
   const edits = store.edits.get(collection.id) ?? {};

@@ -2,9 +2,10 @@ import { randomUUID } from "node:crypto";
 import type { RequestContext } from "./request-context.ts";
 import { isUuid } from "./stable-uuid.ts";
 import { badRequest, denied, fault, notFound, transferResult } from "./transfer-answers.ts";
+import type { RoleRecord } from "./transfer-records.ts";
 import { dataType, jsonBody, knownCollection } from "./transfer-request.ts";
 import { type TransferHandler, type TransferRoute, transferPath } from "./transfer-route.ts";
-import type { RoleRecord, TransferStore } from "./transfer-store.ts";
+import type { TransferStore } from "./transfer-store.ts";
 
 const ROLES = ["administrator", "access_manager", "activity_manager", "activity_monitor"];
 

@@ -4,14 +4,13 @@ import { TRANSFER_RESOURCE_SERVER } from "./scope-registry.ts";
 import type { AccessTokenRecord } from "./token-store.ts";
 import { GareFault } from "./transfer-access.ts";
 import { TRANSFER_ACCESS_RULE_ROUTES } from "./transfer-access-rule-routes.ts";
-import { transferError } from "./transfer-answers.ts";
+import { TransferFault, transferError } from "./transfer-answers.ts";
 import { TRANSFER_BOOKMARK_ROUTES } from "./transfer-bookmark-routes.ts";
 import { TRANSFER_ENDPOINT_ROUTES } from "./transfer-endpoint-routes.ts";
 import { TRANSFER_FILE_ROUTES } from "./transfer-file-routes.ts";
 import { TreeError } from "./transfer-file-tree.ts";
 import { TRANSFER_ROLE_ROUTES } from "./transfer-role-routes.ts";
 import type { TransferHandler, TransferRoute } from "./transfer-route.ts";
-import { TransferFault } from "./transfer-store.ts";
 import { TRANSFER_TASK_ROUTES } from "./transfer-task-routes.ts";
 
 /** The caller's active Transfer token; sends Transfer's 401 and returns `undefined` otherwise. */

@@ -1,102 +1,21 @@
 import { randomUUID } from "node:crypto";
-import { isoTime } from "./iso-time.ts";
+import { runTransferTask } from "./run-transfer-task.ts";
 import { ownerIdOf, SAMPLE_COLLECTIONS, type SampleCollection } from "./transfer-collections.ts";
 import {
-  cloneNode,
   directoryPath,
-  ensureDirectory,
   type FileNode,
-  globMatch,
   lookup,
-  parentOf,
   sampleTree,
-  setChild,
   splitPath,
-  TreeError,
   walkFiles,
 } from "./transfer-file-tree.ts";
-
-/** @internal A task event. */
-export interface TaskEvent {
-  readonly code: string;
-  readonly isError: boolean;
-  readonly description: string;
-  readonly details: string;
-  readonly time: number;
-}
-
-/** @internal A skipped source error. */
-export interface SkippedError {
-  readonly sourcePath: string;
-  readonly destinationPath: string;
-  readonly errorCode: string;
-  readonly errorDetails: string;
-  readonly time: number;
-  readonly isDirectory: boolean;
-}
-
-/** @internal A task as the fake Transfer keeps it. */
-export interface TaskRecord {
-  readonly id: string;
-  readonly type: "TRANSFER" | "DELETE";
-  /** Identity id of the token's subject (or a client id). */
-  readonly owner: string;
-  readonly submissionId: string;
-  status: "ACTIVE" | "INACTIVE" | "SUCCEEDED" | "FAILED";
-  label: string | null;
-  deadline: string | null;
-  readonly requestTime: number;
-  /** Emulator-clock seconds when it finishes (unless paused or cancelled). */
-  readonly completesAt: number;
-  completionTime: number | null;
-  readonly source: string;
-  readonly destination: string | null;
-  /** The submitted document: options and items. */
-  readonly document: Readonly<Record<string, unknown>>;
-  events: TaskEvent[];
-  successful: [string, string][];
-  skipped: SkippedError[];
-  files: number;
-  directories: number;
-  symlinks: number;
-  filesSkipped: number;
-  filesTransferred: number;
-  bytesTransferred: number;
-  fatalError: { code: string; description: string } | null;
-}
-
-/** @internal An access rule of a guest collection. */
-export interface AccessRule {
-  readonly id: string;
-  readonly principalType: string;
-  readonly principal: string;
-  readonly path: string;
-  permissions: "r" | "rw";
-  readonly createTime: number;
-  expirationDate: string | null;
-  readonly notifyEmail: string | null;
-}
-
-/** @internal A role on a collection. */
-export interface RoleRecord {
-  readonly id: string;
-  readonly principalType: string;
-  readonly principal: string;
-  readonly role: string;
-}
-
-/** @internal A bookmark. */
-export interface BookmarkRecord {
-  readonly id: string;
-  readonly owner: string;
-  name: string;
-  readonly endpointId: string;
-  readonly path: string;
-  pinned: boolean;
-}
-
-/** @internal Fields of a collection changed through `PUT endpoint/<id>`. */
-export type EndpointEdits = Record<string, string | boolean | null>;
+import type {
+  AccessRule,
+  BookmarkRecord,
+  EndpointEdits,
+  RoleRecord,
+  TaskRecord,
+} from "./transfer-records.ts";
 
 /** @internal What the state file keeps of the fake Transfer. */
 export interface TransferSnapshot {
@@ -109,35 +28,8 @@ export interface TransferSnapshot {
   readonly edits: Record<string, EndpointEdits>;
 }
 
-/** @internal Thrown by store operations; the route answers with it as Transfer would. */
-export class TransferFault extends Error {
-  override readonly name = "TransferFault";
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /** Seconds a task takes: a couple of seconds plus its bytes at 100 MB/s, at most a minute. */
 const taskDuration = (bytes: number): number => Math.min(60, 2 + bytes / 100e6);
-
-/** @internal Fields `PUT endpoint/<id>` may change. */
-export const EDITABLE_ENDPOINT_FIELDS = [
-  "display_name",
-  "description",
-  "organization",
-  "department",
-  "keywords",
-  "contact_email",
-  "contact_info",
-  "info_link",
-  "default_directory",
-  "public",
-  "force_encryption",
-] as const;
 
 /**
  * @internal Everything the fake Transfer API knows: collections' file trees, submission ids,
@@ -329,13 +221,13 @@ export class TransferStore {
     return [task.source, task.destination].some((id) => id !== null && this.collection(id)?.paused === true);
   }
 
-  /** Finishes every task whose time has come on the emulator clock. */
+  /** Finishes every task whose time has come on the emulator clock (see {@link runTransferTask}). */
   settle(): void {
     const now = this.#now();
     let changed = false;
     for (const task of this.tasks.values()) {
       if (task.status !== "ACTIVE" || task.completesAt > now || this.isPaused(task)) continue;
-      this.#run(task);
+      runTransferTask(task, (id) => this.tree(id));
       changed = true;
     }
     if (changed) this.#changed();
@@ -357,255 +249,6 @@ export class TransferStore {
     });
     this.#changed();
     return true;
-  }
-
-  #fail(task: TaskRecord, code: string, details: string, time: number): void {
-    task.status = "FAILED";
-    task.completionTime = time;
-    task.fatalError = { code, description: details };
-    task.events.push({
-      code,
-      isError: true,
-      description: code.toLowerCase().replaceAll("_", " "),
-      details,
-      time,
-    });
-  }
-
-  // At its completion time, a task does its work at once, item by item: what it found missing
-  // either fails it (the partial work stays, as a real task's would) or, with skip_source_errors,
-  // is listed as skipped.
-  #run(task: TaskRecord): void {
-    const time = task.completesAt;
-    try {
-      if (task.type === "DELETE") this.#runDelete(task, time);
-      else this.#runTransfer(task, time);
-    } catch (error) {
-      if (!(error instanceof TreeError)) throw error;
-      this.#fail(
-        task,
-        error.kind === "not-found" ? "FILE_NOT_FOUND" : "PERMISSION_DENIED",
-        error.message,
-        time,
-      );
-      return;
-    }
-    if (task.status === "ACTIVE") {
-      task.status = "SUCCEEDED";
-      task.completionTime = time;
-      task.events.push({
-        code: "SUCCEEDED",
-        isError: false,
-        description: "succeeded",
-        details: `${task.filesTransferred} files, ${task.bytesTransferred} bytes`,
-        time,
-      });
-    }
-  }
-
-  #runTransfer(task: TaskRecord, time: number): void {
-    const doc = task.document;
-    const sourceTree = this.tree(task.source);
-    const destinationTree = this.tree(task.destination as string);
-    const preserve = doc.preserve_timestamp === true;
-    const syncLevel = typeof doc.sync_level === "number" ? doc.sync_level : undefined;
-    const rules = (Array.isArray(doc.filter_rules) ? doc.filter_rules : []) as Record<string, unknown>[];
-    const excluded = (name: string, node: FileNode): boolean => {
-      for (const rule of rules) {
-        const type = rule.type === "dir" ? "dir" : rule.type === "file" ? "file" : undefined;
-        if (type !== undefined && (node.type === "dir") !== (type === "dir")) continue;
-        if (globMatch(String(rule.name), name)) return rule.method !== "include";
-      }
-      return false;
-    };
-    for (const item of doc.DATA as Record<string, unknown>[]) {
-      const sourcePath = String(item.source_path);
-      const destinationPath = String(item.destination_path);
-      const sourceParts = splitPath(sourcePath);
-      const destinationParts = splitPath(destinationPath);
-      const node = lookup(sourceTree, sourceParts);
-      if (!node) {
-        const details = `No such file or directory: '${sourcePath}' on the source collection`;
-        if (doc.skip_source_errors === true) {
-          task.skipped.push({
-            sourcePath,
-            destinationPath,
-            errorCode: "FILE_NOT_FOUND",
-            errorDetails: details,
-            time,
-            isDirectory: item.recursive === true,
-          });
-          task.events.push({
-            code: "FILE_NOT_FOUND",
-            isError: true,
-            description: "file not found",
-            details,
-            time,
-          });
-          continue;
-        }
-        this.#fail(task, "FILE_NOT_FOUND", details, time);
-        return;
-      }
-      if (item.DATA_TYPE === "transfer_symlink_item") {
-        const [parent, name] = parentOf(destinationTree, destinationParts, destinationPath);
-        setChild(parent, name, cloneNode(node, preserve ? undefined : time));
-        task.symlinks++;
-        continue;
-      }
-      if (node.type === "dir" && item.recursive === false) {
-        this.#fail(task, "IS_A_DIRECTORY", `'${sourcePath}' is a directory; use recursive`, time);
-        return;
-      }
-      const entries: [string, FileNode][] =
-        node.type === "dir" ? [...this.#walkFiltered(node, "", excluded)] : [["", node]];
-      if (node.type === "dir") {
-        task.directories++;
-        ensureDirectory(destinationTree, destinationParts, time);
-      }
-      for (const [relative, leaf] of entries) {
-        const targetParts =
-          relative === "" ? destinationParts : [...destinationParts, ...relative.split("/")];
-        const [parent, name] = (() => {
-          ensureDirectory(destinationTree, targetParts.slice(0, -1), time);
-          return parentOf(destinationTree, targetParts, destinationPath);
-        })();
-        if (leaf.type === "symlink" && doc.recursive_symlinks !== "keep" && doc.recursive_symlinks !== "copy")
-          continue;
-        task.files++;
-        const existing = parent.children?.[name];
-        if (existing && syncLevel !== undefined && this.#inSync(existing, leaf, syncLevel)) {
-          task.filesSkipped++;
-          continue;
-        }
-        setChild(parent, name, cloneNode(leaf, preserve ? undefined : time));
-        task.filesTransferred++;
-        task.bytesTransferred += leaf.size;
-        // Paths as the caller wrote them (`/~/…` stays), the way the item named them.
-        const under = (base: string) => (relative === "" ? base : `${base.replace(/\/?$/, "/")}${relative}`);
-        task.successful.push([under(sourcePath), under(destinationPath)]);
-      }
-      if (node.type === "dir" && doc.delete_destination_extra === true) {
-        const wanted = new Set(entries.map(([relative]) => relative));
-        const target = lookup(destinationTree, destinationParts);
-        if (target) this.#deleteExtra(target, "", wanted);
-      }
-    }
-  }
-
-  *#walkFiltered(
-    node: FileNode,
-    prefix: string,
-    excluded: (name: string, node: FileNode) => boolean,
-  ): Generator<[string, FileNode]> {
-    for (const [name, child] of Object.entries(node.children ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
-      if (excluded(name, child)) continue;
-      const path = prefix === "" ? name : `${prefix}/${name}`;
-      if (child.type === "dir") yield* this.#walkFiltered(child, path, excluded);
-      else yield [path, child];
-    }
-  }
-
-  #deleteExtra(node: FileNode, prefix: string, wanted: ReadonlySet<string>): void {
-    for (const [name, child] of Object.entries(node.children ?? {})) {
-      const path = prefix === "" ? name : `${prefix}/${name}`;
-      if (child.type === "dir") this.#deleteExtra(child, path, wanted);
-      else if (!wanted.has(path)) delete node.children?.[name];
-    }
-  }
-
-  #inSync(existing: FileNode, source: FileNode, level: number): boolean {
-    if (existing.type !== source.type) return false;
-    if (level === 0) return true;
-    if (existing.size !== source.size) return false;
-    if (level === 1) return true;
-    if (level === 2) return existing.mtime >= source.mtime;
-    return existing.content === source.content;
-  }
-
-  #runDelete(task: TaskRecord, time: number): void {
-    const doc = task.document;
-    const tree = this.tree(task.source);
-    for (const item of doc.DATA as Record<string, unknown>[]) {
-      const path = String(item.path);
-      const parts = splitPath(path);
-      const node = lookup(tree, parts);
-      if (!node) {
-        if (doc.ignore_missing === true) continue;
-        this.#fail(task, "FILE_NOT_FOUND", `No such file or directory: '${path}'`, time);
-        return;
-      }
-      if (node.type === "dir" && doc.recursive !== true) {
-        this.#fail(task, "IS_A_DIRECTORY", `'${path}' is a directory; use recursive`, time);
-        return;
-      }
-      const [parent, name] = parentOf(tree, parts, path);
-      for (const [, leaf] of walkFiles(node, "")) if (leaf.type !== "dir") task.files++;
-      if (node.type === "dir") task.directories++;
-      delete parent.children?.[name];
-    }
-  }
-
-  /** Transfer's `task` document. */
-  taskDocument(task: TaskRecord): Record<string, unknown> {
-    const doc = task.document;
-    const paused = task.status === "ACTIVE" && this.isPaused(task);
-    const display = (id: string | null) => (id === null ? null : (this.collection(id)?.displayName ?? id));
-    const finished = task.status === "SUCCEEDED" || task.status === "FAILED";
-    const items = Array.isArray(doc.DATA) ? doc.DATA.length : 0;
-    const seconds = Math.max(1, (task.completionTime ?? this.#now()) - task.requestTime);
-    return {
-      DATA_TYPE: "task",
-      task_id: task.id,
-      type: task.type,
-      status: task.status,
-      label: task.label,
-      owner_id: task.owner,
-      request_time: isoTime(Math.floor(task.requestTime)),
-      completion_time: task.completionTime === null ? null : isoTime(Math.floor(task.completionTime)),
-      deadline: task.deadline,
-      source_endpoint_id: task.source,
-      source_endpoint_display_name: display(task.source),
-      destination_endpoint_id: task.destination,
-      destination_endpoint_display_name: display(task.destination),
-      sync_level: typeof doc.sync_level === "number" ? doc.sync_level : null,
-      verify_checksum: doc.verify_checksum === true,
-      encrypt_data: doc.encrypt_data === true,
-      preserve_timestamp: doc.preserve_timestamp === true,
-      skip_source_errors: doc.skip_source_errors === true,
-      fail_on_quota_errors: doc.fail_on_quota_errors === true,
-      delete_destination_extra: doc.delete_destination_extra === true,
-      recursive_symlinks: typeof doc.recursive_symlinks === "string" ? doc.recursive_symlinks : "ignore",
-      files: task.files,
-      directories: task.directories,
-      symlinks: task.symlinks,
-      files_skipped: task.filesSkipped,
-      files_transferred: task.filesTransferred,
-      subtasks_total: items,
-      subtasks_pending: finished ? 0 : items,
-      subtasks_retrying: 0,
-      subtasks_succeeded: task.status === "SUCCEEDED" ? items : 0,
-      subtasks_failed: task.status === "FAILED" && task.fatalError?.code !== "CANCELED" ? 1 : 0,
-      subtasks_canceled: task.fatalError?.code === "CANCELED" ? items : 0,
-      subtasks_expired: 0,
-      subtasks_skipped_errors: task.skipped.length,
-      bytes_transferred: task.bytesTransferred,
-      bytes_checksummed: doc.verify_checksum === true ? task.bytesTransferred : 0,
-      effective_bytes_per_second: Math.floor(task.bytesTransferred / seconds),
-      faults: task.events.filter((event) => event.isError).length,
-      // The emulator's guess at Transfer's wording for a paused task; "OK"/"Queued" otherwise.
-      nice_status: finished ? null : paused ? "PAUSED_BY_ADMIN" : "Queued",
-      nice_status_short_description: finished ? null : paused ? "Paused by an administrator" : "Queued",
-      is_paused: paused,
-      is_ok: finished ? null : true,
-      canceled_by_admin: null,
-      canceled_by_admin_message: null,
-      history_deleted: false,
-      fatal_error: task.fatalError,
-      notify_on_succeeded: doc.notify_on_succeeded !== false,
-      notify_on_failed: doc.notify_on_failed !== false,
-      notify_on_inactive: doc.notify_on_inactive !== false,
-    };
   }
 
   /** The pause rule of a paused sample collection's endpoint, as its users see it. */
@@ -630,6 +273,11 @@ export class TransferStore {
       pause_task_transfer_write: true,
       pause_task_transfer_read: true,
     };
+  }
+
+  /** The emulator clock, in fractional epoch seconds. */
+  now(): number {
+    return this.#now();
   }
 
   /** Records that something changed (for the state file). */
@@ -659,5 +307,3 @@ export class TransferStore {
     this.edits = new Map(Object.entries(snapshot.edits));
   }
 }
-
-export { TreeError };

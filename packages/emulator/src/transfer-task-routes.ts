@@ -6,9 +6,11 @@ import { checkAccess } from "./transfer-access.ts";
 import { badRequest, fault, notFound, requestId, transferResult } from "./transfer-answers.ts";
 import { splitPath } from "./transfer-file-tree.ts";
 import { orderBy, parseFilter, textMatches, timeMatches } from "./transfer-filters.ts";
+import type { TaskRecord } from "./transfer-records.ts";
 import { dataType, integerParam, jsonBody } from "./transfer-request.ts";
 import { type TransferHandler, type TransferRoute, transferPath } from "./transfer-route.ts";
-import type { TaskRecord, TransferStore } from "./transfer-store.ts";
+import type { TransferStore } from "./transfer-store.ts";
+import { taskDocument } from "./transfer-task-document.ts";
 
 const submissionId: TransferHandler = (ctx, _caller, store) => {
   ctx.respond.json(200, { DATA_TYPE: "submission_id", value: store.newSubmissionId() });
@@ -169,12 +171,12 @@ const taskList: TransferHandler = (ctx, caller, store) => {
     offset,
     limit,
     total: tasks.length,
-    DATA: tasks.slice(offset, offset + limit).map((task) => store.taskDocument(task)),
+    DATA: tasks.slice(offset, offset + limit).map((task) => taskDocument(store, task)),
   });
 };
 
 const getTask: TransferHandler = (ctx, caller, store) => {
-  ctx.respond.json(200, store.taskDocument(ownTask(ctx, caller, store)));
+  ctx.respond.json(200, taskDocument(store, ownTask(ctx, caller, store)));
 };
 
 /** `PUT task/<id>`: `label` and `deadline` of an unfinished task. */
