@@ -9,7 +9,14 @@ import {
 } from "./compute-store.ts";
 import { isoTime } from "./iso-time.ts";
 import type { RequestContext } from "./request-context.ts";
-import { asObject, identifyCaller, jsonObjectBody, ServiceFault } from "./service-request.ts";
+import {
+  asObject,
+  identifyCaller,
+  jsonObjectBody,
+  ServiceFault,
+  type ServiceRoute,
+  servicePath,
+} from "./service-request.ts";
 import { isUuid } from "./stable-uuid.ts";
 
 /** Resource server of Globus Compute. */
@@ -20,10 +27,7 @@ export const COMPUTE_ALL_SCOPE = "https://auth.globus.org/scopes/facd7ccc-c5f4-4
 type ComputeHandler = (ctx: RequestContext, caller: string, store: ComputeStore) => void;
 
 /** @internal A Compute route: a pattern on the path after `/compute/`. */
-export interface ComputeRoute {
-  readonly pattern: RegExp;
-  readonly methods: Readonly<Partial<Record<string, ComputeHandler>>>;
-}
+export type ComputeRoute = ServiceRoute<ComputeHandler>;
 
 const fault = (status: number, code: string, reason: string): ServiceFault =>
   new ServiceFault(status, code, reason);
@@ -285,20 +289,24 @@ const getTaskGroup: ComputeHandler = (ctx, caller, store) => {
   });
 };
 
-const at = (path: string): RegExp => new RegExp(`^${path.replaceAll(":id", "([^/]+)")}/?$`);
-
 /** @internal The fake Compute's routes, by path after `/compute/`. // wire: unverified (all paths) */
 export const COMPUTE_ROUTES: readonly ComputeRoute[] = [
-  { pattern: at("v2/version"), methods: { GET: getVersion } },
-  { pattern: at("v2/endpoints"), methods: { GET: getEndpoints } },
-  { pattern: at("v2/endpoints/:id"), methods: { GET: getEndpoint } },
-  { pattern: at("v2/endpoints/:id/status"), methods: { GET: getEndpointStatus } },
-  { pattern: at("v2/functions"), methods: { POST: registerFunction } },
-  { pattern: at("v3/functions"), methods: { POST: registerFunction } },
-  { pattern: at("v2/functions/:id"), methods: { GET: getFunction, DELETE: deleteFunction } },
-  { pattern: at("v2/submit"), methods: { POST: submitV2 } },
-  { pattern: at("v3/endpoints/:id/submit"), methods: { POST: submitV3 } },
-  { pattern: at("v2/tasks/:id"), methods: { GET: getTask } },
-  { pattern: at("v2/batch_status"), methods: { POST: getTaskBatch } },
-  { pattern: at("v2/taskgroup/:id"), methods: { GET: getTaskGroup } },
+  { pattern: servicePath("v2/version", { trailingSlash: true }), methods: { GET: getVersion } },
+  { pattern: servicePath("v2/endpoints", { trailingSlash: true }), methods: { GET: getEndpoints } },
+  { pattern: servicePath("v2/endpoints/:id", { trailingSlash: true }), methods: { GET: getEndpoint } },
+  {
+    pattern: servicePath("v2/endpoints/:id/status", { trailingSlash: true }),
+    methods: { GET: getEndpointStatus },
+  },
+  { pattern: servicePath("v2/functions", { trailingSlash: true }), methods: { POST: registerFunction } },
+  { pattern: servicePath("v3/functions", { trailingSlash: true }), methods: { POST: registerFunction } },
+  {
+    pattern: servicePath("v2/functions/:id", { trailingSlash: true }),
+    methods: { GET: getFunction, DELETE: deleteFunction },
+  },
+  { pattern: servicePath("v2/submit", { trailingSlash: true }), methods: { POST: submitV2 } },
+  { pattern: servicePath("v3/endpoints/:id/submit", { trailingSlash: true }), methods: { POST: submitV3 } },
+  { pattern: servicePath("v2/tasks/:id", { trailingSlash: true }), methods: { GET: getTask } },
+  { pattern: servicePath("v2/batch_status", { trailingSlash: true }), methods: { POST: getTaskBatch } },
+  { pattern: servicePath("v2/taskgroup/:id", { trailingSlash: true }), methods: { GET: getTaskGroup } },
 ];

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { ClockedStore } from "./clocked-store.ts";
 import { isoTime } from "./iso-time.ts";
 import type { ScopeNode } from "./scope-tree.ts";
 import { stableUuid } from "./stable-uuid.ts";
@@ -60,21 +61,10 @@ const TRANSACTION_LIFETIME = 1800;
  * @internal What people have consented to, per identity and client, as trees of scope nodes (one
  * record per node, with its dependency path), and the consent pages still waiting for an answer.
  */
-export class ConsentStore {
+export class ConsentStore extends ClockedStore {
   consents: ConsentRecord[] = [];
   nextConsentId = 100001;
   readonly transactions = new Map<string, AuthorizeTransaction>();
-  readonly #now: () => number;
-  readonly #changed: () => void;
-
-  /**
-   * @param now the emulator clock, in fractional epoch seconds.
-   * @param changed called after every change worth persisting.
-   */
-  constructor(now: () => number, changed: () => void) {
-    this.#now = now;
-    this.#changed = changed;
-  }
 
   /** Records (merges) the consent trees a user granted to a client. */
   recordConsent(
@@ -83,7 +73,7 @@ export class ConsentStore {
     scopes: readonly ScopeNode[],
     options: { autoApproved: boolean; allowsRefresh: boolean },
   ): void {
-    const now = Math.floor(this.#now());
+    const now = this.now();
     const place = (nodes: readonly ScopeNode[], parent: ConsentRecord | undefined): void => {
       for (const node of nodes) {
         let record = this.consents.find(
@@ -118,7 +108,7 @@ export class ConsentStore {
       }
     };
     place(scopes, undefined);
-    this.#changed();
+    this.changed();
   }
 
   /** Consents of an identity, for one client or (when `clientId` is undefined) all of them. */
@@ -156,14 +146,14 @@ export class ConsentStore {
 
   /** A consent page's transaction, answerable for half an hour. */
   createTransaction(details: Omit<AuthorizeTransaction, "id" | "expiresAt">): AuthorizeTransaction {
-    const transaction = { ...details, id: randomUUID(), expiresAt: this.#now() + TRANSACTION_LIFETIME };
+    const transaction = { ...details, id: randomUUID(), expiresAt: this.exactNow() + TRANSACTION_LIFETIME };
     this.transactions.set(transaction.id, transaction);
     return transaction;
   }
 
   /** Drops expired transactions once there are more than `threshold` of them. */
   prune(threshold: number): void {
-    const now = this.#now();
+    const now = this.exactNow();
     if (this.transactions.size > threshold) {
       for (const [key, t] of this.transactions) if (t.expiresAt < now) this.transactions.delete(key);
     }

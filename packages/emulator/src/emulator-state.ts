@@ -82,7 +82,7 @@ export class EmulatorState {
   /** Consents and pending consent pages. */
   readonly consentStore = new ConsentStore(this.#now, this.#changed);
   /** The emulated browser's sign-in sessions. */
-  readonly sessionStore = new SessionStore(() => this.nowSeconds(), this.#changed);
+  readonly sessionStore = new SessionStore(this.#now, this.#changed);
   /** The fake Transfer API's collections, files, tasks, bookmarks, rules and roles. */
   readonly transfer = new TransferStore(this.#now, this.#changed);
   /** The fake Groups API's groups, memberships and identity preferences. */

@@ -10,7 +10,6 @@ import {
   type FlowsRoute,
   flowFromPath,
   flowRoles,
-  flowsPath,
   forbidden,
   ordered,
   page,
@@ -20,7 +19,7 @@ import {
 } from "./flows-request.ts";
 import type { FlowRecord } from "./flows-store.ts";
 import { flowsScope, TRANSFER_ALL_SCOPE } from "./scope-registry.ts";
-import { asObject, jsonObjectBody } from "./service-request.ts";
+import { asObject, jsonObjectBody, servicePath } from "./service-request.ts";
 
 // Flows of the fake Flows: create, read, change, delete, list and validate them.
 
@@ -142,10 +141,16 @@ const MANAGE: Audience = { kind: "flows", scopes: [flowsScope("manage_flows")] }
 
 /** @internal The fake Flows' routes of flows (`flows/validate` before `flows/:id`, which it would match). */
 export const FLOWS_FLOW_ROUTES: readonly FlowsRoute[] = [
-  { pattern: flowsPath("flows"), methods: { GET: [VIEW, listFlows], POST: [MANAGE, createFlow] } },
-  { pattern: flowsPath("flows/validate"), methods: { POST: [VIEW, validateFlow] } },
   {
-    pattern: flowsPath("flows/:id"),
+    pattern: servicePath("flows", { trailingSlash: true }),
+    methods: { GET: [VIEW, listFlows], POST: [MANAGE, createFlow] },
+  },
+  {
+    pattern: servicePath("flows/validate", { trailingSlash: true }),
+    methods: { POST: [VIEW, validateFlow] },
+  },
+  {
+    pattern: servicePath("flows/:id", { trailingSlash: true }),
     methods: { GET: [VIEW, getFlow], PUT: [MANAGE, updateFlow], DELETE: [MANAGE, deleteFlow] },
   },
 ];

@@ -1,7 +1,7 @@
 import type { FlowRecord, FlowsStore, RunRecord } from "./flows-store.ts";
 import type { RequestContext } from "./request-context.ts";
 import type { ScopeNode } from "./scope-tree.ts";
-import { ServiceFault } from "./service-request.ts";
+import { ServiceFault, type ServiceRoute } from "./service-request.ts";
 import { isUuid } from "./stable-uuid.ts";
 
 // What every handler of the fake Flows shares: its caller and route types, Flows' faults, the
@@ -22,15 +22,7 @@ export type Audience =
   | { readonly kind: "flow"; readonly flowId: (ctx: RequestContext, store: FlowsStore) => string };
 
 /** @internal A Flows route: a pattern on the path after `/flows/`, per method a handler and audience. */
-export interface FlowsRoute {
-  readonly pattern: RegExp;
-  readonly methods: Readonly<Partial<Record<string, readonly [Audience, FlowsHandler]>>>;
-}
-
-const UUID_PART = "([^/]+)";
-
-/** @internal The pattern of a path after `/flows/` (a trailing `/` allowed); each `:id` captures one segment. */
-export const flowsPath = (path: string): RegExp => new RegExp(`^${path.replaceAll(":id", UUID_PART)}/?$`);
+export type FlowsRoute = ServiceRoute<readonly [Audience, FlowsHandler]>;
 
 /** @internal A fault Flows answers with its status, code and detail. */
 export const fault = (status: number, code: string, detail: string): ServiceFault =>

@@ -6,7 +6,7 @@ import { type Audience, type FlowsHandler, type FlowsRoute, fault } from "./flow
 import { FLOWS_RUN_ROUTES } from "./flows-run-routes.ts";
 import type { RequestContext } from "./request-context.ts";
 import { FLOWS_ALL_SCOPE, FLOWS_RESOURCE_SERVER, flowUserScope } from "./scope-registry.ts";
-import { asObject, identifyCaller, ServiceFault } from "./service-request.ts";
+import { asObject, identifyCaller, type ServiceErrorWriter, ServiceFault } from "./service-request.ts";
 import { isUuid } from "./stable-uuid.ts";
 
 // The scopes live with the scope registry (flow documents and the handlers name them); they stay
@@ -17,15 +17,9 @@ export { FLOWS_ALL_SCOPE, FLOWS_RESOURCE_SERVER, flowUserScope } from "./scope-r
  * @internal Flows' error body. // wire: unverified — `{"error": {"code", "detail"}, "debug_id"}` is
  * what the Python SDK's FlowsAPIError reads; GARE fields, when any, sit at the top level.
  */
-export function flowsError(
-  ctx: RequestContext,
-  status: number,
-  code: string,
-  detail: string,
-  extra: Readonly<Record<string, unknown>> = {},
-): void {
+export const flowsError: ServiceErrorWriter = (ctx, status, code, detail, extra = {}) => {
   ctx.respond.json(status, { error: { code, detail }, debug_id: randomUUID(), ...extra });
-}
+};
 
 /** `Parameters` with each `"<key>.$": "$.<path>"` read from the run's input, as Flows does. */
 function resolveParameters(

@@ -11,7 +11,6 @@ import {
   fault,
   flowFromPath,
   flowRoles,
-  flowsPath,
   forbidden,
   notFound,
   ordered,
@@ -24,7 +23,7 @@ import {
 import type { FlowRecord, FlowsStore, RunRecord } from "./flows-store.ts";
 import type { RequestContext } from "./request-context.ts";
 import { flowsScope } from "./scope-registry.ts";
-import { asObject, jsonObjectBody } from "./service-request.ts";
+import { asObject, jsonObjectBody, servicePath } from "./service-request.ts";
 import { isUuid } from "./stable-uuid.ts";
 
 // Runs of the fake Flows: start (or validate starting) a flow, list runs, read one, its log and
@@ -200,13 +199,34 @@ const RUN_FLOW: Audience = { kind: "flow", flowId: flowIdOfRun };
 
 /** @internal The fake Flows' routes of runs. */
 export const FLOWS_RUN_ROUTES: readonly FlowsRoute[] = [
-  { pattern: flowsPath("flows/:id/run"), methods: { POST: [FLOW, runFlow] } },
-  { pattern: flowsPath("flows/:id/validate_run"), methods: { POST: [FLOW, validateRun] } },
-  { pattern: flowsPath("runs"), methods: { GET: [RUN_STATUS, listRuns] } },
-  { pattern: flowsPath("runs/:id"), methods: { GET: [RUN_STATUS, getRun], PUT: [RUN_MANAGE, updateRun] } },
-  { pattern: flowsPath("runs/:id/log"), methods: { GET: [RUN_STATUS, getRunLog] } },
-  { pattern: flowsPath("runs/:id/definition"), methods: { GET: [RUN_STATUS, getRunDefinition] } },
-  { pattern: flowsPath("runs/:id/cancel"), methods: { POST: [RUN_MANAGE, cancelRun] } },
-  { pattern: flowsPath("runs/:id/release"), methods: { POST: [RUN_MANAGE, deleteRun] } },
-  { pattern: flowsPath("runs/:id/resume"), methods: { POST: [RUN_FLOW, resumeRun] } },
+  { pattern: servicePath("flows/:id/run", { trailingSlash: true }), methods: { POST: [FLOW, runFlow] } },
+  {
+    pattern: servicePath("flows/:id/validate_run", { trailingSlash: true }),
+    methods: { POST: [FLOW, validateRun] },
+  },
+  { pattern: servicePath("runs", { trailingSlash: true }), methods: { GET: [RUN_STATUS, listRuns] } },
+  {
+    pattern: servicePath("runs/:id", { trailingSlash: true }),
+    methods: { GET: [RUN_STATUS, getRun], PUT: [RUN_MANAGE, updateRun] },
+  },
+  {
+    pattern: servicePath("runs/:id/log", { trailingSlash: true }),
+    methods: { GET: [RUN_STATUS, getRunLog] },
+  },
+  {
+    pattern: servicePath("runs/:id/definition", { trailingSlash: true }),
+    methods: { GET: [RUN_STATUS, getRunDefinition] },
+  },
+  {
+    pattern: servicePath("runs/:id/cancel", { trailingSlash: true }),
+    methods: { POST: [RUN_MANAGE, cancelRun] },
+  },
+  {
+    pattern: servicePath("runs/:id/release", { trailingSlash: true }),
+    methods: { POST: [RUN_MANAGE, deleteRun] },
+  },
+  {
+    pattern: servicePath("runs/:id/resume", { trailingSlash: true }),
+    methods: { POST: [RUN_FLOW, resumeRun] },
+  },
 ];

@@ -1,12 +1,5 @@
 import { membershipDocument } from "./groups-documents.ts";
-import {
-  badRequest,
-  fault,
-  type GroupsHandler,
-  type GroupsRoute,
-  groupFromPath,
-  groupsPath,
-} from "./groups-request.ts";
+import { badRequest, fault, type GroupsHandler, type GroupsRoute, groupFromPath } from "./groups-request.ts";
 import {
   GROUP_ROLES,
   type GroupRecord,
@@ -17,7 +10,7 @@ import {
   SIGNUP_FIELDS,
 } from "./groups-store.ts";
 import type { RequestContext } from "./request-context.ts";
-import { asObject, jsonObjectBody } from "./service-request.ts";
+import { asObject, jsonObjectBody, servicePath } from "./service-request.ts";
 import { isUuid } from "./stable-uuid.ts";
 
 // Memberships of the fake Groups: batch membership actions, the caller's own membership fields,
@@ -355,8 +348,8 @@ export const batchMembershipAction: GroupsHandler = (ctx, caller, store) => {
 /** @internal The fake Groups' routes of one's own membership fields and preferences. */
 export const GROUPS_MEMBERSHIP_ROUTES: readonly GroupsRoute[] = [
   {
-    pattern: groupsPath("groups/:id/membership_fields"),
+    pattern: servicePath("groups/:id/membership_fields"),
     methods: { GET: getMembershipFields, PUT: setMembershipFields },
   },
-  { pattern: groupsPath("preferences"), methods: { GET: getPreferences, PUT: setPreferences } },
+  { pattern: servicePath("preferences"), methods: { GET: getPreferences, PUT: setPreferences } },
 ];

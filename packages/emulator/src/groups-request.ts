@@ -1,6 +1,6 @@
 import type { GroupRecord, GroupsStore, MembershipStatus } from "./groups-store.ts";
 import type { RequestContext } from "./request-context.ts";
-import { ServiceFault } from "./service-request.ts";
+import { ServiceFault, type ServiceRoute } from "./service-request.ts";
 import { isUuid } from "./stable-uuid.ts";
 
 // What every handler of the fake Groups shares: its signature, Groups' faults, the group a path
@@ -10,15 +10,7 @@ import { isUuid } from "./stable-uuid.ts";
 export type GroupsHandler = (ctx: RequestContext, caller: string, store: GroupsStore) => void;
 
 /** @internal A Groups route: a pattern on the path after `/groups/v2/`. */
-export interface GroupsRoute {
-  readonly pattern: RegExp;
-  readonly methods: Readonly<Partial<Record<string, GroupsHandler>>>;
-}
-
-const UUID_PART = "([^/]+)";
-
-/** @internal The pattern of a path after `/groups/v2/`; each `:id` captures one segment. */
-export const groupsPath = (path: string): RegExp => new RegExp(`^${path.replaceAll(":id", UUID_PART)}$`);
+export type GroupsRoute = ServiceRoute<GroupsHandler>;
 
 /** @internal A fault Groups answers with its status, code and message. */
 export const fault = (status: number, code: string, message: string): ServiceFault =>

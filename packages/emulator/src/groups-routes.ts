@@ -8,7 +8,6 @@ import {
   forbidden,
   type GroupsHandler,
   type GroupsRoute,
-  groupsPath,
   listParam,
   text,
   visibleGroup,
@@ -22,7 +21,7 @@ import {
 } from "./groups-store.ts";
 import type { RequestContext } from "./request-context.ts";
 import { GROUPS_RESOURCE_SERVER } from "./scope-registry.ts";
-import { identifyCaller, jsonObjectBody, ServiceFault } from "./service-request.ts";
+import { identifyCaller, jsonObjectBody, ServiceFault, servicePath } from "./service-request.ts";
 import { isUuid } from "./stable-uuid.ts";
 
 /** The Groups scope that allows everything. */
@@ -217,15 +216,15 @@ const setSubscriptionAdminVerified: GroupsHandler = (ctx, caller, store) => {
  * groups-membership-routes.ts (whose batch actions are posted to the group's own path).
  */
 export const GROUPS_ROUTES: readonly GroupsRoute[] = [
-  { pattern: groupsPath("groups/my_groups"), methods: { GET: myGroups } },
-  { pattern: groupsPath("groups"), methods: { POST: createGroup } },
+  { pattern: servicePath("groups/my_groups"), methods: { GET: myGroups } },
+  { pattern: servicePath("groups"), methods: { POST: createGroup } },
   {
-    pattern: groupsPath("groups/:id"),
+    pattern: servicePath("groups/:id"),
     methods: { GET: getGroup, PUT: updateGroup, DELETE: deleteGroup, POST: batchMembershipAction },
   },
-  { pattern: groupsPath("groups/:id/policies"), methods: { GET: getPolicies, PUT: setPolicies } },
+  { pattern: servicePath("groups/:id/policies"), methods: { GET: getPolicies, PUT: setPolicies } },
   {
-    pattern: groupsPath("groups/:id/subscription_admin_verified"),
+    pattern: servicePath("groups/:id/subscription_admin_verified"),
     methods: { PUT: setSubscriptionAdminVerified },
   },
   ...GROUPS_MEMBERSHIP_ROUTES,

@@ -1,3 +1,4 @@
+import { ClockedStore } from "./clocked-store.ts";
 import { SAMPLE_IDENTITIES } from "./sample-data.ts";
 
 /** Id of the sample group every fresh emulator has: Ada admin, Grace member, Alan invited. */
@@ -87,66 +88,48 @@ export const defaultPolicies = (): GroupPoliciesRecord => ({
   signup_fields: [],
 });
 
+/** The sample group every fresh emulator has, created `now`: Ada admin, Grace member, Alan invited. */
+function sampleGroup(now: number): GroupRecord {
+  const [ada, grace, alan] = SAMPLE_IDENTITIES;
+  const membership = (
+    who: { id: string; username: string },
+    role: GroupRole,
+    status: MembershipStatus,
+  ): MembershipRecord => ({
+    identityId: who.id,
+    username: who.username,
+    role,
+    status,
+    invitedBy: status === "invited" ? ada.id : null,
+    membershipFields: {},
+    created: now,
+    updated: now,
+  });
+  return {
+    id: SAMPLE_GROUP_ID,
+    name: "Emulator sample group",
+    description: "A group every fresh emulator has: Ada is its admin, Grace a member, Alan invited.",
+    parentId: null,
+    created: now,
+    policies: {
+      ...defaultPolicies(),
+      group_visibility: "authenticated",
+      group_members_visibility: "members",
+      join_requests: true,
+    },
+    subscriptionAdminVerifiedId: null,
+    memberships: [
+      membership(ada, "admin", "active"),
+      membership(grace, "member", "active"),
+      membership(alan, "member", "invited"),
+    ],
+  };
+}
+
 /** @internal Everything the fake Groups knows: groups with their memberships, and preferences. */
-export class GroupsStore {
-  readonly #now: () => number;
-  readonly #changed: () => void;
-  groups = new Map<string, GroupRecord>();
+export class GroupsStore extends ClockedStore {
+  groups = new Map<string, GroupRecord>([[SAMPLE_GROUP_ID, sampleGroup(this.now())]]);
   preferences = new Map<string, { allow_add: boolean }>();
-
-  constructor(now: () => number, changed: () => void) {
-    this.#now = now;
-    this.#changed = changed;
-    this.#seed();
-  }
-
-  #seed(): void {
-    const now = Math.floor(this.#now());
-    const [ada, grace, alan] = SAMPLE_IDENTITIES;
-    const membership = (
-      who: { id: string; username: string },
-      role: GroupRole,
-      status: MembershipStatus,
-    ): MembershipRecord => ({
-      identityId: who.id,
-      username: who.username,
-      role,
-      status,
-      invitedBy: status === "invited" ? ada.id : null,
-      membershipFields: {},
-      created: now,
-      updated: now,
-    });
-    this.groups.set(SAMPLE_GROUP_ID, {
-      id: SAMPLE_GROUP_ID,
-      name: "Emulator sample group",
-      description: "A group every fresh emulator has: Ada is its admin, Grace a member, Alan invited.",
-      parentId: null,
-      created: now,
-      policies: {
-        ...defaultPolicies(),
-        group_visibility: "authenticated",
-        group_members_visibility: "members",
-        join_requests: true,
-      },
-      subscriptionAdminVerifiedId: null,
-      memberships: [
-        membership(ada, "admin", "active"),
-        membership(grace, "member", "active"),
-        membership(alan, "member", "invited"),
-      ],
-    });
-  }
-
-  /** The emulator clock in whole seconds. */
-  now(): number {
-    return Math.floor(this.#now());
-  }
-
-  /** Records a change (the state file is rewritten). */
-  changed(): void {
-    this.#changed();
-  }
 
   /** The membership of `identityId` in a group, if it has one (of any status). */
   membership(group: GroupRecord, identityId: string): MembershipRecord | undefined {

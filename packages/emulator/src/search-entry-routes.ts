@@ -10,10 +10,9 @@ import {
   type SearchCaller,
   type SearchHandler,
   type SearchRoute,
-  searchPath,
 } from "./search-request.ts";
 import type { SearchEntryRecord, SearchIndexRecord, SearchStore } from "./search-store.ts";
-import { asObject, jsonObjectBody } from "./service-request.ts";
+import { asObject, jsonObjectBody, servicePath } from "./service-request.ts";
 
 // An index's entries: queries (search, scroll, a subject, an entry) and writes (ingest and the
 // deletions), which tasks apply.
@@ -302,11 +301,11 @@ const deleteEntry: SearchHandler = (ctx, caller, store) => {
 
 /** @internal The fake Search's routes of an index's entries: queries and writes. */
 export const SEARCH_ENTRY_ROUTES: readonly SearchRoute[] = [
-  { pattern: searchPath("index/:id/search"), methods: { GET: searchGet, POST: searchPost } },
-  { pattern: searchPath("index/:id/scroll"), methods: { POST: scroll } },
-  { pattern: searchPath("index/:id/ingest"), methods: { POST: ingest } },
-  { pattern: searchPath("index/:id/delete_by_query"), methods: { POST: deleteByQuery } },
-  { pattern: searchPath("index/:id/batch_delete_by_subject"), methods: { POST: batchDeleteBySubject } },
-  { pattern: searchPath("index/:id/subject"), methods: { GET: getSubject, DELETE: deleteSubject } },
-  { pattern: searchPath("index/:id/entry"), methods: { GET: getEntry, DELETE: deleteEntry } },
+  { pattern: servicePath("index/:id/search"), methods: { GET: searchGet, POST: searchPost } },
+  { pattern: servicePath("index/:id/scroll"), methods: { POST: scroll } },
+  { pattern: servicePath("index/:id/ingest"), methods: { POST: ingest } },
+  { pattern: servicePath("index/:id/delete_by_query"), methods: { POST: deleteByQuery } },
+  { pattern: servicePath("index/:id/batch_delete_by_subject"), methods: { POST: batchDeleteBySubject } },
+  { pattern: servicePath("index/:id/subject"), methods: { GET: getSubject, DELETE: deleteSubject } },
+  { pattern: servicePath("index/:id/entry"), methods: { GET: getEntry, DELETE: deleteEntry } },
 ];

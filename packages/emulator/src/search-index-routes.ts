@@ -11,7 +11,6 @@ import {
   type SearchCaller,
   type SearchHandler,
   type SearchRoute,
-  searchPath,
 } from "./search-request.ts";
 import {
   DELETE_GRACE,
@@ -19,7 +18,7 @@ import {
   type SearchIndexRecord,
   type SearchTaskRecord,
 } from "./search-store.ts";
-import { jsonObjectBody } from "./service-request.ts";
+import { jsonObjectBody, servicePath } from "./service-request.ts";
 
 // Indices of the fake Search: create, describe, change, delete (after a grace period) and reopen
 // them, list the caller's, and follow the tasks that apply their writes.
@@ -172,10 +171,10 @@ const indexList: SearchHandler = (ctx, caller, store) => {
 
 /** @internal The fake Search's routes of indices and their tasks. */
 export const SEARCH_INDEX_ROUTES: readonly SearchRoute[] = [
-  { pattern: searchPath("index"), methods: { POST: createIndex } },
-  { pattern: searchPath("index_list"), methods: { GET: indexList } },
-  { pattern: searchPath("index/:id"), methods: { GET: getIndex, PATCH: updateIndex, DELETE: deleteIndex } },
-  { pattern: searchPath("index/:id/reopen"), methods: { POST: reopenIndex } },
-  { pattern: searchPath("task/:id"), methods: { GET: getTask } },
-  { pattern: searchPath("task_list/:id"), methods: { GET: getTaskList } },
+  { pattern: servicePath("index"), methods: { POST: createIndex } },
+  { pattern: servicePath("index_list"), methods: { GET: indexList } },
+  { pattern: servicePath("index/:id"), methods: { GET: getIndex, PATCH: updateIndex, DELETE: deleteIndex } },
+  { pattern: servicePath("index/:id/reopen"), methods: { POST: reopenIndex } },
+  { pattern: servicePath("task/:id"), methods: { GET: getTask } },
+  { pattern: servicePath("task_list/:id"), methods: { GET: getTaskList } },
 ];

@@ -1,7 +1,7 @@
 import type { RequestContext } from "./request-context.ts";
 import { SEARCH_ALL_SCOPE, SEARCH_INGEST_SCOPE, SEARCH_SEARCH_SCOPE } from "./scope-registry.ts";
 import { identityPrincipal, type SearchIndexRecord, type SearchStore } from "./search-store.ts";
-import { ServiceFault } from "./service-request.ts";
+import { ServiceFault, type ServiceRoute } from "./service-request.ts";
 import { isUuid } from "./stable-uuid.ts";
 
 // What every handler of the fake Search shares: the caller, Search's faults, the scopes a kind of
@@ -17,15 +17,7 @@ export interface SearchCaller {
 export type SearchHandler = (ctx: RequestContext, caller: SearchCaller, store: SearchStore) => void;
 
 /** @internal A Search route: a pattern on the path after `/search/v1/`. */
-export interface SearchRoute {
-  readonly pattern: RegExp;
-  readonly methods: Readonly<Partial<Record<string, SearchHandler>>>;
-}
-
-const ID_PART = "([^/]+)";
-
-/** @internal The pattern of a path after `/search/v1/`; each `:id` captures one segment. */
-export const searchPath = (path: string): RegExp => new RegExp(`^${path.replaceAll(":id", ID_PART)}$`);
+export type SearchRoute = ServiceRoute<SearchHandler>;
 
 /** @internal A fault Search answers with its status, code and message. */
 export const fault = (status: number, code: string, message: string): ServiceFault =>

@@ -8,7 +8,6 @@ import {
   needScope,
   type SearchHandler,
   type SearchRoute,
-  searchPath,
 } from "./search-request.ts";
 import {
   groupPrincipal,
@@ -16,7 +15,7 @@ import {
   type SearchIndexRecord,
   type SearchRoleRecord,
 } from "./search-store.ts";
-import { jsonObjectBody } from "./service-request.ts";
+import { jsonObjectBody, servicePath } from "./service-request.ts";
 import { isUuid } from "./stable-uuid.ts";
 
 // Roles on an index of the fake Search: who may write, administer and own it.
@@ -95,7 +94,7 @@ const deleteRole: SearchHandler = (ctx, caller, store) => {
 
 /** @internal The fake Search's routes of roles on an index. */
 export const SEARCH_ROLE_ROUTES: readonly SearchRoute[] = [
-  { pattern: searchPath("index/:id/role"), methods: { POST: createRole } },
-  { pattern: searchPath("index/:id/role_list"), methods: { GET: getRoleList } },
-  { pattern: searchPath("index/:id/role/:id"), methods: { DELETE: deleteRole } },
+  { pattern: servicePath("index/:id/role"), methods: { POST: createRole } },
+  { pattern: servicePath("index/:id/role_list"), methods: { GET: getRoleList } },
+  { pattern: servicePath("index/:id/role/:id"), methods: { DELETE: deleteRole } },
 ];

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { ClockedStore } from "./clocked-store.ts";
 import { SAMPLE_GROUP_ID } from "./groups-store.ts";
 import { SAMPLE_IDENTITIES } from "./sample-data.ts";
 
@@ -70,72 +71,54 @@ export const identityPrincipal = (identityId: string): string => `urn:globus:aut
 /** @internal The principal URN of a group. */
 export const groupPrincipal = (groupId: string): string => `urn:globus:groups:id:${groupId}`;
 
+/** The sample index every fresh emulator has, created `now`: twelve datasets, owned by Ada. */
+function sampleIndex(now: number): SearchIndexRecord {
+  const [ada] = SAMPLE_IDENTITIES;
+  const instruments = ["beamline-7", "cryo-em", "mass-spec"];
+  const entries: SearchEntryRecord[] = Array.from({ length: 12 }, (_, i) => ({
+    subject: `https://data.example.org/datasets/${String(i + 1).padStart(3, "0")}`,
+    entryId: null,
+    content: {
+      title: `Sample dataset ${i + 1}`,
+      instrument: instruments[i % 3],
+      year: 2020 + (i % 4),
+      size_gb: (i + 1) * 10,
+      keywords: i % 2 === 0 ? ["protein", "structure"] : ["spectra"],
+    },
+    visibleTo:
+      i === 10 ? [groupPrincipal(SAMPLE_GROUP_ID)] : i === 11 ? [identityPrincipal(ada.id)] : ["public"],
+  }));
+  return {
+    id: SAMPLE_INDEX_ID,
+    displayName: "Emulator sample index",
+    description: "Twelve sample datasets: ten public, one for the sample group, one for Ada.",
+    created: now,
+    status: "open",
+    deleteAt: null,
+    roles: [
+      {
+        id: randomUUID(),
+        principal: identityPrincipal(ada.id),
+        principalType: "identity",
+        roleName: "owner",
+        created: now,
+      },
+    ],
+    entries,
+  };
+}
+
 /**
  * @internal Everything the fake Search knows: indices (with their entries and roles) and tasks.
  * Tasks run on the emulator clock: {@link SearchStore.settle}, called before every Search request,
  * runs those whose time has come, and makes final the deletions past their grace period.
  */
-export class SearchStore {
-  readonly #now: () => number;
-  readonly #changed: () => void;
-  indices = new Map<string, SearchIndexRecord>();
+export class SearchStore extends ClockedStore {
+  indices = new Map<string, SearchIndexRecord>([[SAMPLE_INDEX_ID, sampleIndex(this.now())]]);
   tasks = new Map<string, SearchTaskRecord>();
   /** Runs a delete-by-query: which entries of an index it removes (set by the routes). */
   matchesQuery: (index: SearchIndexRecord, query: Record<string, unknown>) => Set<SearchEntryRecord> = () =>
     new Set();
-
-  constructor(now: () => number, changed: () => void) {
-    this.#now = now;
-    this.#changed = changed;
-    this.#seed();
-  }
-
-  #seed(): void {
-    const now = Math.floor(this.#now());
-    const [ada] = SAMPLE_IDENTITIES;
-    const instruments = ["beamline-7", "cryo-em", "mass-spec"];
-    const entries: SearchEntryRecord[] = Array.from({ length: 12 }, (_, i) => ({
-      subject: `https://data.example.org/datasets/${String(i + 1).padStart(3, "0")}`,
-      entryId: null,
-      content: {
-        title: `Sample dataset ${i + 1}`,
-        instrument: instruments[i % 3],
-        year: 2020 + (i % 4),
-        size_gb: (i + 1) * 10,
-        keywords: i % 2 === 0 ? ["protein", "structure"] : ["spectra"],
-      },
-      visibleTo:
-        i === 10 ? [groupPrincipal(SAMPLE_GROUP_ID)] : i === 11 ? [identityPrincipal(ada.id)] : ["public"],
-    }));
-    this.indices.set(SAMPLE_INDEX_ID, {
-      id: SAMPLE_INDEX_ID,
-      displayName: "Emulator sample index",
-      description: "Twelve sample datasets: ten public, one for the sample group, one for Ada.",
-      created: now,
-      status: "open",
-      deleteAt: null,
-      roles: [
-        {
-          id: randomUUID(),
-          principal: identityPrincipal(ada.id),
-          principalType: "identity",
-          roleName: "owner",
-          created: now,
-        },
-      ],
-      entries,
-    });
-  }
-
-  /** The emulator clock in whole seconds. */
-  now(): number {
-    return Math.floor(this.#now());
-  }
-
-  /** Records a change (the state file is rewritten). */
-  changed(): void {
-    this.#changed();
-  }
 
   /** Queues a task on an index, to run {@link TASK_DELAY} seconds from now. */
   addTask(indexId: string, taskType: SearchTaskRecord["taskType"], work: SearchTaskWork): SearchTaskRecord {
@@ -158,7 +141,7 @@ export class SearchStore {
 
   /** Runs due tasks, in order, and drops indices whose deletion became final. */
   settle(): void {
-    const now = this.#now();
+    const now = this.exactNow();
     let changed = false;
     for (const task of [...this.tasks.values()].sort((a, b) => a.runsAt - b.runsAt)) {
       if (task.state !== "PENDING" || task.runsAt > now) continue;

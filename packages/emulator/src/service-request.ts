@@ -18,6 +18,35 @@ export class ServiceFault extends Error {
   }
 }
 
+/**
+ * @internal A fake service's route: a pattern on the path after the service's prefix, and per
+ * method what serves it (`H`: the service's handler, with whatever else its runner needs).
+ */
+export interface ServiceRoute<H> {
+  readonly pattern: RegExp;
+  readonly methods: Readonly<Partial<Record<string, H>>>;
+}
+
+/**
+ * @internal The pattern of a path after a fake service's prefix, e.g. `task/:id/cancel`; each `:id`
+ * captures one segment. With `trailingSlash` a `/` may end the path too (Flows, Timers, Compute).
+ */
+export function servicePath(path: string, options: { trailingSlash?: boolean } = {}): RegExp {
+  return new RegExp(`^${path.replaceAll(":id", "([^/]+)")}${options.trailingSlash ? "/?" : ""}$`);
+}
+
+/**
+ * @internal Answers a fake service's error in that service's own shape: the status, the service's
+ * code and message, and extra fields (a GARE's, say) where the service puts them.
+ */
+export type ServiceErrorWriter = (
+  ctx: RequestContext,
+  status: number,
+  code: string,
+  detail: string,
+  extra?: Readonly<Record<string, unknown>>,
+) => void;
+
 /** @internal Who is calling a fake service. */
 export type ServiceCaller =
   | { readonly kind: "anonymous" }

@@ -1,3 +1,5 @@
+import { ClockedStore } from "./clocked-store.ts";
+
 /** @internal The emulated browser's single sign-on session with one identity. */
 export interface SignInSession {
   readonly authTime: number;
@@ -21,19 +23,8 @@ export interface SignInRequirements {
  * recently used last): what lets a later login skip signing in again, and what the consent page
  * preselects.
  */
-export class SessionStore {
+export class SessionStore extends ClockedStore {
   readonly sessions = new Map<string, SignInSession>();
-  readonly #nowSeconds: () => number;
-  readonly #changed: () => void;
-
-  /**
-   * @param nowSeconds the emulator clock in whole epoch seconds.
-   * @param changed called after every change worth persisting.
-   */
-  constructor(nowSeconds: () => number, changed: () => void) {
-    this.#nowSeconds = nowSeconds;
-    this.#changed = changed;
-  }
 
   /**
    * Signs `identityId` in: reuses the emulated browser's session unless a fresh login is forced, or
@@ -52,18 +43,18 @@ export class SessionStore {
       if ([...this.sessions.keys()].at(-1) !== identityId) {
         this.sessions.delete(identityId);
         this.sessions.set(identityId, existing);
-        this.#changed();
+        this.changed();
       }
       return existing;
     }
     this.sessions.delete(identityId);
     const session = {
-      authTime: this.#nowSeconds(),
+      authTime: this.now(),
       mfa: options.mfaRequired || (existing?.mfa ?? false),
       policies: [...new Set([...(existing?.policies ?? []), ...options.policies])],
     };
     this.sessions.set(identityId, session);
-    this.#changed();
+    this.changed();
     return session;
   }
 }

@@ -7,13 +7,8 @@ import { FaultInjector } from "./faults.ts";
 import { createSigningKey, importPrivateJwk, sharedSigningKey } from "./id-token-signer.ts";
 import { isLoopbackBindHost, normalizeAllowedOrigin } from "./origin-policy.ts";
 import { RequestLog } from "./request-log.ts";
-import {
-  type ClientRegistration,
-  type IdentityRegistration,
-  SAMPLE_CONFIDENTIAL_CLIENT,
-  SAMPLE_IDENTITIES,
-  SAMPLE_NATIVE_CLIENT,
-} from "./sample-data.ts";
+import type { ClientRegistration, IdentityRegistration } from "./sample-data.ts";
+import { SAMPLE_CONFIDENTIAL_CLIENT, SAMPLE_IDENTITIES, SAMPLE_NATIVE_CLIENT } from "./sample-data.ts";
 import { type ServerSettings, startServers } from "./start-servers.ts";
 import { applySnapshot, readStateFile, snapshotOf, writeStateFile } from "./state-file.ts";
 import type { TokenLifetimes } from "./token-store.ts";

@@ -3,7 +3,15 @@ import { isoTime } from "./iso-time.ts";
 import type { RequestContext } from "./request-context.ts";
 import { TRANSFER_ALL_SCOPE } from "./scope-registry.ts";
 import type { ScopeNode } from "./scope-tree.ts";
-import { asObject, identifyCaller, jsonObjectBody, ServiceFault } from "./service-request.ts";
+import {
+  asObject,
+  identifyCaller,
+  jsonObjectBody,
+  type ServiceErrorWriter,
+  ServiceFault,
+  type ServiceRoute,
+  servicePath,
+} from "./service-request.ts";
 import { isUuid } from "./stable-uuid.ts";
 import {
   dueTimes,
@@ -27,10 +35,7 @@ interface TimersCaller {
 type TimersHandler = (ctx: RequestContext, caller: TimersCaller, store: TimersStore) => void;
 
 /** @internal A Timers route: a pattern on the path after `/timer/`. */
-export interface TimersRoute {
-  readonly pattern: RegExp;
-  readonly methods: Readonly<Partial<Record<string, TimersHandler>>>;
-}
+export type TimersRoute = ServiceRoute<TimersHandler>;
 
 const fault = (status: number, code: string, detail: string): ServiceFault =>
   new ServiceFault(status, code, detail);
@@ -47,16 +52,10 @@ const invalid = (field: string, message: string): ServiceFault =>
  * @internal Timers' error body. // wire: unverified — `{"error": {"code", "detail", "status"}}`;
  * a validation error is FastAPI's `{"detail": [...]}` and a GARE sits at the top level.
  */
-export function timersError(
-  ctx: RequestContext,
-  status: number,
-  code: string,
-  detail: string,
-  extra: Readonly<Record<string, unknown>> = {},
-): void {
+export const timersError: ServiceErrorWriter = (ctx, status, code, detail, extra = {}) => {
   if (Array.isArray(extra.detail)) ctx.respond.json(status, { detail: extra.detail });
   else ctx.respond.json(status, { error: { code, detail, status }, ...extra });
-}
+};
 
 /** @internal Runs a Timers handler: a live Timers token with `timer`; due runs fire first. */
 export function runTimers(ctx: RequestContext, handler: TimersHandler): void {
@@ -279,13 +278,14 @@ const resumeJob: TimersHandler = (ctx, caller, store) => {
   ctx.respond.json(200, { message: `Successfully resumed job ${timer.id}.` });
 };
 
-const at = (path: string): RegExp => new RegExp(`^${path.replaceAll(":id", "([^/]+)")}/?$`);
-
 /** @internal The fake Timers' routes, by path after `/timer/`. // wire: unverified (all paths) */
 export const TIMERS_ROUTES: readonly TimersRoute[] = [
-  { pattern: at("v2/timer"), methods: { POST: createTimer } },
-  { pattern: at("jobs"), methods: { GET: listJobs } },
-  { pattern: at("jobs/:id"), methods: { GET: getJob, PATCH: updateJob, DELETE: deleteJob } },
-  { pattern: at("jobs/:id/pause"), methods: { POST: pauseJob } },
-  { pattern: at("jobs/:id/resume"), methods: { POST: resumeJob } },
+  { pattern: servicePath("v2/timer", { trailingSlash: true }), methods: { POST: createTimer } },
+  { pattern: servicePath("jobs", { trailingSlash: true }), methods: { GET: listJobs } },
+  {
+    pattern: servicePath("jobs/:id", { trailingSlash: true }),
+    methods: { GET: getJob, PATCH: updateJob, DELETE: deleteJob },
+  },
+  { pattern: servicePath("jobs/:id/pause", { trailingSlash: true }), methods: { POST: pauseJob } },
+  { pattern: servicePath("jobs/:id/resume", { trailingSlash: true }), methods: { POST: resumeJob } },
 ];

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { isoTime } from "./iso-time.ts";
 import type { RequestContext } from "./request-context.ts";
+import { servicePath } from "./service-request.ts";
 import { isUuid } from "./stable-uuid.ts";
 import type { AccessTokenRecord } from "./token-store.ts";
 import { badRequest, denied, fault, notFound, requestId, transferResult } from "./transfer-answers.ts";
@@ -8,7 +9,7 @@ import type { SampleCollection } from "./transfer-collections.ts";
 import { splitPath } from "./transfer-file-tree.ts";
 import type { AccessRule } from "./transfer-records.ts";
 import { dataType, jsonBody, knownCollection } from "./transfer-request.ts";
-import { type TransferHandler, type TransferRoute, transferPath } from "./transfer-route.ts";
+import type { TransferHandler, TransferRoute } from "./transfer-route.ts";
 import type { TransferStore } from "./transfer-store.ts";
 
 const ACL_PRINCIPALS = ["identity", "group", "all_authenticated_users", "anonymous"];
@@ -155,10 +156,10 @@ const deleteAccessRule: TransferHandler = (ctx, caller, store) => {
  * what identities other than its administrators may read and write there.
  */
 export const TRANSFER_ACCESS_RULE_ROUTES: readonly TransferRoute[] = [
-  { pattern: transferPath("endpoint/:id/access_list"), methods: { GET: accessList } },
-  { pattern: transferPath("endpoint/:id/access"), methods: { POST: addAccessRule } },
+  { pattern: servicePath("endpoint/:id/access_list"), methods: { GET: accessList } },
+  { pattern: servicePath("endpoint/:id/access"), methods: { POST: addAccessRule } },
   {
-    pattern: transferPath("endpoint/:id/access/:id"),
+    pattern: servicePath("endpoint/:id/access/:id"),
     methods: { GET: getAccessRule, PUT: updateAccessRule, DELETE: deleteAccessRule },
   },
 ];

@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { RequestContext } from "./request-context.ts";
+import { servicePath } from "./service-request.ts";
 import { isUuid } from "./stable-uuid.ts";
 import type { AccessTokenRecord } from "./token-store.ts";
 import { badRequest, fault, notFound, transferResult } from "./transfer-answers.ts";
 import { splitPath } from "./transfer-file-tree.ts";
 import { dataType, jsonBody } from "./transfer-request.ts";
-import { type TransferHandler, type TransferRoute, transferPath } from "./transfer-route.ts";
+import type { TransferHandler, TransferRoute } from "./transfer-route.ts";
 import type { TransferStore } from "./transfer-store.ts";
 
 const bookmarkDocument = (bookmark: {
@@ -100,10 +101,10 @@ const deleteBookmark: TransferHandler = (ctx, caller, store) => {
 
 /** @internal The fake Transfer's bookmark routes: each identity's own bookmarks. */
 export const TRANSFER_BOOKMARK_ROUTES: readonly TransferRoute[] = [
-  { pattern: transferPath("bookmark_list"), methods: { GET: bookmarkList } },
-  { pattern: transferPath("bookmark"), methods: { POST: createBookmark } },
+  { pattern: servicePath("bookmark_list"), methods: { GET: bookmarkList } },
+  { pattern: servicePath("bookmark"), methods: { POST: createBookmark } },
   {
-    pattern: transferPath("bookmark/:id"),
+    pattern: servicePath("bookmark/:id"),
     methods: { GET: getBookmark, PUT: updateBookmark, DELETE: deleteBookmark },
   },
 ];

@@ -1,8 +1,9 @@
+import { servicePath } from "./service-request.ts";
 import { badRequest, denied, transferResult } from "./transfer-answers.ts";
 import { ownerIdOf, SAMPLE_COLLECTIONS, type SampleCollection } from "./transfer-collections.ts";
 import { EDITABLE_ENDPOINT_FIELDS } from "./transfer-records.ts";
 import { dataType, integerParam, jsonBody, knownCollection } from "./transfer-request.ts";
-import { type TransferHandler, type TransferRoute, transferPath } from "./transfer-route.ts";
+import type { TransferHandler, TransferRoute } from "./transfer-route.ts";
 import type { TransferStore } from "./transfer-store.ts";
 
 function endpointDocument(store: TransferStore, collection: SampleCollection): Record<string, unknown> {
@@ -211,13 +212,13 @@ const myEffectivePauseRules: TransferHandler = (ctx, _caller, store) => {
  * edits, servers, guest collections on a host, and pause rules.
  */
 export const TRANSFER_ENDPOINT_ROUTES: readonly TransferRoute[] = [
-  { pattern: transferPath("endpoint_search"), methods: { GET: endpointSearch } },
-  { pattern: transferPath("endpoint/:id"), methods: { GET: getEndpoint, PUT: updateEndpoint } },
-  { pattern: transferPath("endpoint/:id/server_list"), methods: { GET: serverList } },
-  { pattern: transferPath("endpoint/:id/my_shared_endpoint_list"), methods: { GET: mySharedEndpointList } },
-  { pattern: transferPath("endpoint/:id/shared_endpoint_list"), methods: { GET: sharedEndpointList } },
+  { pattern: servicePath("endpoint_search"), methods: { GET: endpointSearch } },
+  { pattern: servicePath("endpoint/:id"), methods: { GET: getEndpoint, PUT: updateEndpoint } },
+  { pattern: servicePath("endpoint/:id/server_list"), methods: { GET: serverList } },
+  { pattern: servicePath("endpoint/:id/my_shared_endpoint_list"), methods: { GET: mySharedEndpointList } },
+  { pattern: servicePath("endpoint/:id/shared_endpoint_list"), methods: { GET: sharedEndpointList } },
   {
-    pattern: transferPath("endpoint_manager/my_effective_pause_rule_list/:id"),
+    pattern: servicePath("endpoint_manager/my_effective_pause_rule_list/:id"),
     methods: { GET: myEffectivePauseRules },
   },
 ];

@@ -1,4 +1,5 @@
 import { isoTime } from "./iso-time.ts";
+import { servicePath } from "./service-request.ts";
 import { checkAccess } from "./transfer-access.ts";
 import { badRequest, fault, transferResult } from "./transfer-answers.ts";
 import {
@@ -12,7 +13,7 @@ import {
 } from "./transfer-file-tree.ts";
 import { numberMatches, orderBy, parseFilter, textMatches, timeMatches } from "./transfer-filters.ts";
 import { collectionId, dataType, integerParam, jsonBody } from "./transfer-request.ts";
-import { type TransferHandler, type TransferRoute, transferPath } from "./transfer-route.ts";
+import type { TransferHandler, TransferRoute } from "./transfer-route.ts";
 
 /**
  * `GET operation/endpoint/<id>/ls`: 401 without a live Transfer token, 403 with a GARE when the
@@ -141,8 +142,8 @@ const stat: TransferHandler = (ctx, caller, store) => {
 
 /** @internal The fake Transfer's file operation routes: list, make a directory, rename, stat. */
 export const TRANSFER_FILE_ROUTES: readonly TransferRoute[] = [
-  { pattern: transferPath("operation/endpoint/:id/ls"), methods: { GET: ls } },
-  { pattern: transferPath("operation/endpoint/:id/mkdir"), methods: { POST: mkdir } },
-  { pattern: transferPath("operation/endpoint/:id/rename"), methods: { POST: rename } },
-  { pattern: transferPath("operation/endpoint/:id/stat"), methods: { GET: stat } },
+  { pattern: servicePath("operation/endpoint/:id/ls"), methods: { GET: ls } },
+  { pattern: servicePath("operation/endpoint/:id/mkdir"), methods: { POST: mkdir } },
+  { pattern: servicePath("operation/endpoint/:id/rename"), methods: { POST: rename } },
+  { pattern: servicePath("operation/endpoint/:id/stat"), methods: { GET: stat } },
 ];

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { RequestContext } from "./request-context.ts";
+import { servicePath } from "./service-request.ts";
 import { isUuid } from "./stable-uuid.ts";
 import { badRequest, denied, fault, notFound, transferResult } from "./transfer-answers.ts";
 import type { RoleRecord } from "./transfer-records.ts";
 import { dataType, jsonBody, knownCollection } from "./transfer-request.ts";
-import { type TransferHandler, type TransferRoute, transferPath } from "./transfer-route.ts";
+import type { TransferHandler, TransferRoute } from "./transfer-route.ts";
 import type { TransferStore } from "./transfer-store.ts";
 
 const ROLES = ["administrator", "access_manager", "activity_manager", "activity_monitor"];
@@ -84,7 +85,7 @@ const deleteRole: TransferHandler = (ctx, caller, store) => {
 
 /** @internal The fake Transfer's role routes: a collection's roles, for its administrators and access managers. */
 export const TRANSFER_ROLE_ROUTES: readonly TransferRoute[] = [
-  { pattern: transferPath("endpoint/:id/role_list"), methods: { GET: roleList } },
-  { pattern: transferPath("endpoint/:id/role"), methods: { POST: addRole } },
-  { pattern: transferPath("endpoint/:id/role/:id"), methods: { GET: getRole, DELETE: deleteRole } },
+  { pattern: servicePath("endpoint/:id/role_list"), methods: { GET: roleList } },
+  { pattern: servicePath("endpoint/:id/role"), methods: { POST: addRole } },
+  { pattern: servicePath("endpoint/:id/role/:id"), methods: { GET: getRole, DELETE: deleteRole } },
 ];

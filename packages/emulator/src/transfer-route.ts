@@ -1,4 +1,5 @@
 import type { RequestContext } from "./request-context.ts";
+import type { ServiceRoute } from "./service-request.ts";
 import type { AccessTokenRecord } from "./token-store.ts";
 import type { TransferStore } from "./transfer-store.ts";
 
@@ -6,12 +7,4 @@ import type { TransferStore } from "./transfer-store.ts";
 export type TransferHandler = (ctx: RequestContext, caller: AccessTokenRecord, store: TransferStore) => void;
 
 /** @internal A Transfer route: a pattern on the path after `/transfer/v0.10/`. */
-export interface TransferRoute {
-  readonly pattern: RegExp;
-  readonly methods: Readonly<Partial<Record<string, TransferHandler>>>;
-}
-
-const UUID_PART = "([^/]+)";
-
-/** @internal The pattern of a path after `/transfer/v0.10/`; each `:id` captures one segment. */
-export const transferPath = (path: string): RegExp => new RegExp(`^${path.replaceAll(":id", UUID_PART)}$`);
+export type TransferRoute = ServiceRoute<TransferHandler>;

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { ClockedStore } from "./clocked-store.ts";
 import { runTransferTask } from "./run-transfer-task.ts";
 import { ownerIdOf, SAMPLE_COLLECTIONS, type SampleCollection } from "./transfer-collections.ts";
 import {
@@ -36,9 +37,7 @@ const taskDuration = (bytes: number): number => Math.min(60, 2 + bytes / 100e6);
  * tasks, bookmarks, access rules, roles. Tasks move on the emulator clock: {@link settle} (called
  * before every Transfer request) finishes those whose time has come, really copying or deleting.
  */
-export class TransferStore {
-  readonly #now: () => number;
-  readonly #changed: () => void;
+export class TransferStore extends ClockedStore {
   trees = new Map<string, FileNode>();
   submissionIds = new Set<string>();
   tasks = new Map<string, TaskRecord>();
@@ -47,14 +46,17 @@ export class TransferStore {
   roles = new Map<string, RoleRecord[]>();
   edits = new Map<string, EndpointEdits>();
 
-  constructor(now: () => number, changed: () => void) {
-    this.#now = now;
-    this.#changed = changed;
+  /**
+   * @param clock the emulator clock, in fractional epoch seconds.
+   * @param changed called after every change worth persisting.
+   */
+  constructor(clock: () => number, changed: () => void) {
+    super(clock, changed);
     this.#seed();
   }
 
   #seed(): void {
-    const now = this.#now();
+    const now = this.exactNow();
     for (const collection of SAMPLE_COLLECTIONS) {
       if (collection.entityType !== "GCSv5_guest_collection") continue;
       this.roles.set(collection.id, [
@@ -96,7 +98,7 @@ export class TransferStore {
     const lower = id.toLowerCase();
     let tree = this.trees.get(lower);
     if (!tree) {
-      tree = sampleTree(Math.floor(this.#now()) - 86_400);
+      tree = sampleTree(this.now() - 86_400);
       this.trees.set(lower, tree);
     }
     return tree;
@@ -150,7 +152,7 @@ export class TransferStore {
   newSubmissionId(): string {
     const id = randomUUID();
     this.submissionIds.add(id);
-    this.#changed();
+    this.changed();
     return id;
   }
 
@@ -168,7 +170,7 @@ export class TransferStore {
     source: string,
     destination: string | null,
   ): TaskRecord {
-    const now = this.#now();
+    const now = this.exactNow();
     const bytes = this.#plannedBytes(type, source, document);
     const task: TaskRecord = {
       id: randomUUID(),
@@ -198,7 +200,7 @@ export class TransferStore {
       fatalError: null,
     };
     this.tasks.set(task.id, task);
-    this.#changed();
+    this.changed();
     return task;
   }
 
@@ -223,20 +225,20 @@ export class TransferStore {
 
   /** Finishes every task whose time has come on the emulator clock (see {@link runTransferTask}). */
   settle(): void {
-    const now = this.#now();
+    const now = this.exactNow();
     let changed = false;
     for (const task of this.tasks.values()) {
       if (task.status !== "ACTIVE" || task.completesAt > now || this.isPaused(task)) continue;
       runTransferTask(task, (id) => this.tree(id));
       changed = true;
     }
-    if (changed) this.#changed();
+    if (changed) this.changed();
   }
 
   /** Cancels an unfinished task; `false` when it had already finished. */
   cancel(task: TaskRecord): boolean {
     if (task.status === "SUCCEEDED" || task.status === "FAILED") return false;
-    const now = this.#now();
+    const now = this.exactNow();
     task.status = "FAILED";
     task.completionTime = now;
     task.fatalError = { code: "CANCELED", description: "canceled" };
@@ -247,7 +249,7 @@ export class TransferStore {
       details: "Canceled by the user",
       time: now,
     });
-    this.#changed();
+    this.changed();
     return true;
   }
 
@@ -273,16 +275,6 @@ export class TransferStore {
       pause_task_transfer_write: true,
       pause_task_transfer_read: true,
     };
-  }
-
-  /** The emulator clock, in fractional epoch seconds. */
-  now(): number {
-    return this.#now();
-  }
-
-  /** Records that something changed (for the state file). */
-  changed(): void {
-    this.#changed();
   }
 
   snapshot(): TransferSnapshot {

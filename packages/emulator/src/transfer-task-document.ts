@@ -9,7 +9,7 @@ export function taskDocument(store: TransferStore, task: TaskRecord): Record<str
   const display = (id: string | null) => (id === null ? null : (store.collection(id)?.displayName ?? id));
   const finished = task.status === "SUCCEEDED" || task.status === "FAILED";
   const items = Array.isArray(doc.DATA) ? doc.DATA.length : 0;
-  const seconds = Math.max(1, (task.completionTime ?? store.now()) - task.requestTime);
+  const seconds = Math.max(1, (task.completionTime ?? store.exactNow()) - task.requestTime);
   return {
     DATA_TYPE: "task",
     task_id: task.id,

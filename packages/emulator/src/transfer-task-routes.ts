@@ -1,5 +1,6 @@
 import { isoTime } from "./iso-time.ts";
 import type { RequestContext } from "./request-context.ts";
+import { servicePath } from "./service-request.ts";
 import { isUuid } from "./stable-uuid.ts";
 import type { AccessTokenRecord } from "./token-store.ts";
 import { checkAccess } from "./transfer-access.ts";
@@ -8,7 +9,7 @@ import { splitPath } from "./transfer-file-tree.ts";
 import { orderBy, parseFilter, textMatches, timeMatches } from "./transfer-filters.ts";
 import type { TaskRecord } from "./transfer-records.ts";
 import { dataType, integerParam, jsonBody } from "./transfer-request.ts";
-import { type TransferHandler, type TransferRoute, transferPath } from "./transfer-route.ts";
+import type { TransferHandler, TransferRoute } from "./transfer-route.ts";
 import type { TransferStore } from "./transfer-store.ts";
 import { taskDocument } from "./transfer-task-document.ts";
 
@@ -305,14 +306,14 @@ const pauseInfo: TransferHandler = (ctx, caller, store) => {
  * errors, pause information).
  */
 export const TRANSFER_TASK_ROUTES: readonly TransferRoute[] = [
-  { pattern: transferPath("submission_id"), methods: { GET: submissionId } },
-  { pattern: transferPath("transfer"), methods: { POST: submitTransfer } },
-  { pattern: transferPath("delete"), methods: { POST: submitDelete } },
-  { pattern: transferPath("task_list"), methods: { GET: taskList } },
-  { pattern: transferPath("task/:id"), methods: { GET: getTask, PUT: updateTask } },
-  { pattern: transferPath("task/:id/cancel"), methods: { POST: cancelTask } },
-  { pattern: transferPath("task/:id/event_list"), methods: { GET: eventList } },
-  { pattern: transferPath("task/:id/successful_transfers"), methods: { GET: successfulTransfers } },
-  { pattern: transferPath("task/:id/skipped_errors"), methods: { GET: skippedErrors } },
-  { pattern: transferPath("task/:id/pause_info"), methods: { GET: pauseInfo } },
+  { pattern: servicePath("submission_id"), methods: { GET: submissionId } },
+  { pattern: servicePath("transfer"), methods: { POST: submitTransfer } },
+  { pattern: servicePath("delete"), methods: { POST: submitDelete } },
+  { pattern: servicePath("task_list"), methods: { GET: taskList } },
+  { pattern: servicePath("task/:id"), methods: { GET: getTask, PUT: updateTask } },
+  { pattern: servicePath("task/:id/cancel"), methods: { POST: cancelTask } },
+  { pattern: servicePath("task/:id/event_list"), methods: { GET: eventList } },
+  { pattern: servicePath("task/:id/successful_transfers"), methods: { GET: successfulTransfers } },
+  { pattern: servicePath("task/:id/skipped_errors"), methods: { GET: skippedErrors } },
+  { pattern: servicePath("task/:id/pause_info"), methods: { GET: pauseInfo } },
 ];
