@@ -37,4 +37,21 @@ describe("tokenStorageDataToJSON", () => {
       x: 1,
     });
   });
+
+  it("never writes an extra key named like a known field, even where the known field is null", () => {
+    // A record without a refresh token or identity must not read back with the ones in `extra`.
+    const planted = {
+      ...record,
+      extra: { access_token: "planted", refresh_token: "planted", identity_id: "planted", token_type: "x", y: 2 },
+    };
+    const json = tokenStorageDataToJSON(planted);
+    expect(json).toEqual({
+      resource_server: "transfer.api.globus.org",
+      scope: "s",
+      access_token: "a",
+      expires_at_seconds: 1_900_000_000,
+      y: 2,
+    });
+    expect(parseTokenStorageData(json, "x")).toEqual({ ...record, extra: { y: 2 } });
+  });
 });
