@@ -251,6 +251,32 @@ describe("JSONTokenStorage", () => {
       expect(Object.keys(await reading)).toEqual(["a"]);
     });
 
+    it("writes nothing when given no records: no file is created, an existing one is left as it is", async () => {
+      const storage = new JSONTokenStorage(file);
+      await storage.storeTokenDataByResourceServer({});
+      expect(existsSync(file)).toBe(false);
+      const v1 = JSON.stringify({ by_rs: {}, format_version: "1.0" });
+      await writeFile(file, v1);
+      await storage.storeTokenDataByResourceServer({});
+      expect(await readFile(file, "utf8")).toBe(v1);
+    });
+
+    it("leaves the file byte for byte as it was when a remove finds nothing to remove", async () => {
+      const pretty = JSON.stringify(
+        {
+          data: { DEFAULT: { a: sampleTokenData("a") } },
+          format_version: "2.0",
+          "globus-sdk.version": "3.50.0",
+        },
+        null,
+        2,
+      );
+      await writeFile(file, pretty);
+      expect(await new JSONTokenStorage(file).removeTokenData("absent")).toBe(false);
+      expect(await new JSONTokenStorage(file, { namespace: "other" }).removeTokenData("a")).toBe(false);
+      expect(await readFile(file, "utf8")).toBe(pretty);
+    });
+
     it("treats a missing file as empty and does not create it on read or remove", async () => {
       const storage = new JSONTokenStorage(path.join(dir, "missing", "tokens.json"));
       expect(await storage.getTokenDataByResourceServer()).toEqual({});
@@ -286,6 +312,23 @@ describe("JSONTokenStorage", () => {
       ["not JSON", "{not json", /is not valid JSON\. To recover, delete the file/],
       ["an empty file", "", /is empty/],
       ["a non-object root", "[1, 2]", /does not hold a JSON object at its root/],
+      ["a null root", "null", /does not hold a JSON object at its root/],
+      ["a blank file", " \n\t", /is empty, which is not valid JSON/],
+      [
+        "a non-string format_version",
+        '{"data": {}, "format_version": 2}',
+        /is malformed: 'format_version' must be a string/,
+      ],
+      [
+        "v1 with by_rs that is not an object",
+        '{"by_rs": [], "format_version": "1.0"}',
+        /holds invalid v1\.0 data \('by_rs' must be an object\)/,
+      ],
+      [
+        "a long unknown format_version (quoted up to 40 characters)",
+        `{"data": {}, "format_version": "${"9".repeat(39)}xsecret-at"}`,
+        new RegExp(`unknown format \\(format_version="${"9".repeat(39)}x"\\)`),
+      ],
       [
         "an unknown format_version",
         '{"data": {}, "format_version": "3.0"}',
@@ -329,6 +372,9 @@ describe("JSONTokenStorage", () => {
       const message = await expectRefused(() => storage.getTokenDataByResourceServer());
       expect(message).toMatch(pattern);
       expect(message).not.toContain("secret-at");
+      // A file's problem has no cause to wrap.
+      const error = await storage.getTokenDataByResourceServer().catch((e: unknown) => e);
+      expect(Object.hasOwn(error as object, "cause")).toBe(false);
       await expectRefused(() => storage.storeTokenDataByResourceServer({ good }));
       await expectRefused(() => storage.removeTokenData("a"));
     });
@@ -395,15 +441,81 @@ describe("JSONTokenStorage", () => {
       );
       await writeFile(path.join(dir, "tokens.json.20240101"), '{"data": {}, "format_version": "2.0"}');
       await writeFile(path.join(dir, "tokens.json.backup"), "not ours");
+      // Names that only contain or start like a legacy temporary name are someone else's files.
+      const neighbours = [
+        "tokens.json.backup.1",
+        "tokens.json.1.bak",
+        "tokens.json.12345678901",
+        "tokens.json.",
+        "tokens-json.7",
+      ];
+      for (const name of neighbours) await writeFile(path.join(dir, name), "not ours either");
+      await writeFile(path.join(dir, "old-tokens.json.42"), "not ours either");
       const storage = new JSONTokenStorage(file);
       await storage.storeTokenDataByResourceServer({ a: sampleTokenData("a") });
       await storage.withLock("refresh:a", async () => storage.removeTokenData("a"));
       // A complete file with a temporary-looking name may be a backup: it stays.
-      expect((await readdir(dir)).sort()).toEqual([
-        "tokens.json",
-        "tokens.json.20240101",
-        "tokens.json.backup",
-      ]);
+      expect((await readdir(dir)).sort()).toEqual(
+        [
+          "tokens.json",
+          "tokens.json.20240101",
+          "tokens.json.backup",
+          "old-tokens.json.42",
+          ...neighbours,
+        ].sort(),
+      );
+    });
+  });
+
+  describe("the signed-in person's record", () => {
+    const ada = { sub: "e97b81af-bba5-4d10-849c-0b40ea5084c1", name: "Ada Lovelace" };
+
+    it("is kept in a namespace of its own, which the Python SDK never reads", async () => {
+      const storage = new JSONTokenStorage(file);
+      expect(await storage.getUserRecord()).toBeNull();
+      await storage.storeTokenDataByResourceServer({ a: sampleTokenData("a") });
+      expect(await storage.getUserRecord()).toBeNull();
+      await storage.storeUserRecord(ada);
+      expect(await storage.getUserRecord()).toEqual(ada);
+      const document = JSON.parse(await readFile(file, "utf8"));
+      expect(document.data["DEFAULT::globus-app:user"]).toEqual({ user: ada });
+      expect(Object.keys(document.data.DEFAULT)).toEqual(["a"]);
+      expect(await new JSONTokenStorage(file, { namespace: "other" }).getUserRecord()).toBeNull();
+    });
+
+    it("is removed by storing null, leaving the tokens; with no record or file, nothing is written", async () => {
+      const storage = new JSONTokenStorage(file);
+      await storage.storeUserRecord(null);
+      expect(existsSync(file)).toBe(false);
+      await storage.storeTokenDataByResourceServer({ a: sampleTokenData("a") });
+      const withoutUser = await readFile(file, "utf8");
+      await storage.storeUserRecord(null);
+      expect(await readFile(file, "utf8")).toBe(withoutUser);
+      await storage.storeUserRecord(ada);
+      await storage.storeUserRecord({ ...ada, name: "Countess of Lovelace" });
+      expect(await storage.getUserRecord()).toEqual({ ...ada, name: "Countess of Lovelace" });
+      await storage.storeUserRecord(null);
+      expect(await storage.getUserRecord()).toBeNull();
+      expect(await readFile(file, "utf8")).toBe(withoutUser);
+    });
+  });
+
+  describe("removeUnreadable", () => {
+    it("leaves a readable file alone: no copy, no rewrite", async () => {
+      const storage = new JSONTokenStorage(file);
+      await storage.storeTokenDataByResourceServer({ a: sampleTokenData("a") });
+      const before = await readFile(file, "utf8");
+      await storage.removeUnreadable();
+      expect(await readdir(dir)).toEqual(["tokens.json"]);
+      expect(await readFile(file, "utf8")).toBe(before);
+    });
+
+    it("waits for the file's lock no longer than lockTimeoutMs", async () => {
+      await writeFile(file, "{not json");
+      await mkdir(`${file}.lock`);
+      const storage = new JSONTokenStorage(file, { lockTimeoutMs: 150 });
+      const message = await expectRefused(() => storage.removeUnreadable());
+      expect(message).toMatch(/^Timed out after 150 ms waiting for the lock/);
     });
   });
 
@@ -578,6 +690,17 @@ describe("JSONTokenStorage refuses token files another user could plant or read"
       expect(existsSync(target)).toBe(false);
     },
   );
+
+  it.skipIf(!isRoot)(`never removes another user's leftover temporary file (${notRoot})`, async () => {
+    const file = path.join(dir, "tokens.json");
+    const foreign = path.join(dir, "tokens.json.3735928559");
+    await writeFile(foreign, '{"data": {"DEFAULT": {"a": {"access_token": "at');
+    chownSync(foreign, 12345, 12345);
+    const mine = path.join(dir, "tokens.json.3735928560");
+    await writeFile(mine, '{"data": {"DEFAULT": {"a": {"access_token": "at');
+    await new JSONTokenStorage(file).storeTokenDataByResourceServer({ a: sampleTokenData("a") });
+    expect((await readdir(dir)).sort()).toEqual(["tokens.json", "tokens.json.3735928559"]);
+  });
 
   it.skipIf(!isRoot)(`refuses a token file owned by another user (${notRoot})`, async () => {
     const file = path.join(dir, "tokens.json");

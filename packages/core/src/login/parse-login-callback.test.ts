@@ -80,16 +80,22 @@ describe("parseLoginCallback", () => {
   });
 
   it("fails with LoginFlowError for this login's callback without code or error, or a non-callback", () => {
-    for (const input of [
-      callback(`state=${STATE}`),
-      callback(`state=${STATE}&code=`),
-      "just-a-code",
-      "http://x/",
-    ]) {
+    for (const [input, message] of [
+      [callback(`state=${STATE}`), /carries neither a code nor an error/],
+      [callback(`state=${STATE}&code=`), /carries neither a code nor an error/],
+      ["just-a-code", /not a login callback/],
+      ["http://x/", /not a login callback/],
+    ] as const) {
       const error = failure(input);
       expect(isLoginFlowError(error)).toBe(true);
       expect(isLoginStateMismatchError(error)).toBe(false);
+      expect((error as Error).message).toMatch(message);
     }
+  });
+
+  it("reads a pasted query string whose values hold an unencoded ':' (not a URL scheme)", () => {
+    expect(parseLoginCallback(`code=c&state=${STATE}&iss=https://auth.globus.org`, expected)).toBe("c");
+    expect(parseLoginCallback(`?code=c&state=${STATE}&iss=https://auth.globus.org`, expected)).toBe("c");
   });
 
   it("never puts the code or state into a message", () => {
@@ -114,11 +120,33 @@ describe("isLoginCallback and loginCallbackState", () => {
     expect(isLoginCallback("https://portal.example/page?tab=files")).toBe(false);
   });
 
+  it("count a callback carrying only an error, or only a state, as a callback (so it is refused, not pasted as a code)", () => {
+    expect(isLoginCallback(callback("error=access_denied"))).toBe(true);
+    expect(isLoginCallback("error=access_denied")).toBe(true);
+    expect(isLoginCallback(callback(`state=${STATE}`))).toBe(true);
+    expect(isLoginStateMismatchError(failure(callback("error=access_denied")))).toBe(true);
+  });
+
+  it("take text with whitespace before its first '=' for neither a query string nor a URL", () => {
+    expect(isLoginCallback(`pasted text&code=c&state=${STATE}`)).toBe(false);
+    expect(isLoginCallback(`the answer: code=c&state=${STATE}`)).toBe(false);
+    expect(loginCallbackState(`pasted text&code=c&state=${STATE}`)).toBeUndefined();
+  });
+
+  it("take nothing but a string, a URL or URLSearchParams: an object is not read through its toString", () => {
+    // e.g. a browser's `location` (not a URL instance), or a URL from another window.
+    const locationLike = { toString: () => callback(`code=c&state=${STATE}`) };
+    expect(isLoginCallback(locationLike as unknown as string)).toBe(false);
+    expect(loginCallbackState(locationLike as unknown as string)).toBeUndefined();
+    expect(isLoginFlowError(failure(locationLike as unknown as string))).toBe(true);
+  });
+
   it("give the claimed state only for a callback with code or error and no repeated parameter", () => {
     expect(loginCallbackState(callback(`code=c&state=${STATE}`))).toBe(STATE);
     expect(loginCallbackState(callback(`error=access_denied&state=${STATE}`))).toBe(STATE);
     expect(loginCallbackState(callback(`state=${STATE}`))).toBeUndefined();
     expect(loginCallbackState(callback(`code=c&state=${STATE}&iss=a&iss=b`))).toBeUndefined();
+    expect(loginCallbackState(callback(`code=c&state=${"x".repeat(512)}`))).toBe("x".repeat(512));
     expect(loginCallbackState(callback(`code=c&state=${"x".repeat(513)}`))).toBeUndefined();
   });
 });

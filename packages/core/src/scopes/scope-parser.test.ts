@@ -28,6 +28,8 @@ describe("ScopeParser.parse grammar", () => {
     ["foo[bar ]", "foo[bar]"],
     ["  foo[ bar   *baz  ]  ", "foo[bar *baz]"],
     ["foo\tbar\nbaz", "foo bar baz"],
+    ["foo\vbar\fbaz\rqux", "foo bar baz qux"],
+    ["foo[bar\r*baz]\r\n", "foo[bar *baz]"],
     ["foo[bar\n*baz]", "foo[bar *baz]"],
   ])("ignores non-semantic whitespace: %j", (text, expected) => {
     expect(serializeScopes(ScopeParser.parse(text))).toBe(expected);
@@ -95,6 +97,13 @@ describe("ScopeParser.parse grammar", () => {
       expect(e).not.toBeInstanceOf(ScopeCycleError);
       expect((e as ScopeParseError).code).toBe("SCOPE_PARSE_ERROR");
     }
+  });
+
+  it("keeps each scope's optional marker to itself", () => {
+    expect(strings(ScopeParser.parse("*a *b"))).toEqual(["*a", "*b"]);
+    expect(strings(ScopeParser.parse("*a b"))).toEqual(["*a", "b"]);
+    expect(strings(ScopeParser.parse("a *b"))).toEqual(["a", "*b"]);
+    expect(strings(ScopeParser.parse("a[*b c] *d[e]"))).toEqual(["a[*b c]", "*d[e]"]);
   });
 
   it("rejects non-string input with a usage error", () => {

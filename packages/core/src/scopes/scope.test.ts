@@ -48,11 +48,19 @@ describe("Scope", () => {
     expect(JSON.stringify({ s: Scope.parse("a[*b]") })).toBe('{"s":"a[*b]"}');
   });
 
-  it.each(["*foo", "foo[bar]", "foo[", "foo]", "foo bar", "", "a\tb", "a\nb"])(
+  it.each(["*foo", "foo[bar]", "foo[", "foo]", "foo bar", "", "a\tb", "a\nb", "a\vb", "a\fb", "a\rb"])(
     "constructor rejects special characters in %j",
     (bad) => {
       expect(() => new Scope(bad)).toThrow(GlobusSDKUsageError);
       expect(() => new Scope(bad)).toThrow(/Use Scope\.parse instead/);
+    },
+  );
+
+  it.each([42, null, undefined, ["a"], { toString: () => "a" }])(
+    "constructor rejects a scope string that is not a string: %j",
+    (bad) => {
+      expect(() => new Scope(bad as unknown as string)).toThrow(GlobusSDKUsageError);
+      expect(() => new Scope(bad as unknown as string)).toThrow(/must be non-empty/);
     },
   );
 
@@ -138,6 +146,27 @@ describe("Scope", () => {
         new Scope("a", { dependencies: [new Scope("b"), new Scope("b")] }).equals(Scope.parse("a[b]")),
       ).toBe(true);
       expect(new Scope("a").equals("a" as unknown as Scope)).toBe(false);
+    });
+
+    it("tells apart every pair of scopes that differ in their dependencies, among many sub-scopes", () => {
+      // Sub-scopes are numbered while comparing: with 13 of them, no dependency list may read the same
+      // as another (x[the leaf numbered 12] against x[those numbered 1 and 2]).
+      const leaves = Array.from({ length: 13 }, (_, i) => new Scope(`leaf${i}`));
+      const wide = new Scope("wide", { dependencies: leaves });
+      const variants: Scope[] = [];
+      for (const [i, first] of leaves.entries()) {
+        variants.push(new Scope("x", { dependencies: [first] }));
+        for (const second of leaves.slice(i + 1)) {
+          variants.push(new Scope("x", { dependencies: [first, second] }));
+        }
+      }
+      const tops = variants.map((variant) => new Scope("top", { dependencies: [variant, wide] }));
+      const wrong: string[] = [];
+      for (const [i, a] of tops.entries()) {
+        if (!a.equals(new Scope("top", { dependencies: [variants[i] as Scope, wide] }))) wrong.push(`${a}`);
+        for (const b of tops.slice(i + 1)) if (a.equals(b) || b.equals(a)) wrong.push(`${a} = ${b}`);
+      }
+      expect(wrong).toEqual([]);
     });
 
     it("handles very deep scopes without recursion", () => {

@@ -107,6 +107,7 @@ export class ScopeRequirementsValidator implements TokenDataValidator {
   ): Promise<void> {
     for (const record of Object.values(data)) {
       this.#checkRoots(record);
+      // Stryker disable next-line ArrayDeclaration: any other array without brackets has no dependent scopes either
       const required = this.#requirements()[record.resource_server] ?? [];
       if (requiredRootScopes(required).dependent) {
         await this.#checkDependencies(required, context.tokenDataIdentityId ?? context.priorIdentityId);

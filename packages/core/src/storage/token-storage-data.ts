@@ -163,9 +163,10 @@ export function tokenStorageDataToJSON(data: TokenStorageData): Record<string, u
       out[key] = key === "expires_at_seconds" ? Math.trunc(value as number) : value;
   }
   for (const [key, value] of Object.entries(data.extra ?? {})) {
-    // Own keys only, so an extra key named like an Object.prototype member (`valueOf`) is kept.
-    // `__proto__` is left out: assigning it would replace the prototype, and reads drop it anyway.
-    if (key !== "__proto__" && !Object.hasOwn(out, key)) out[key] = value;
+    // Known keys are the record's own, also when null (omitted): a null refresh_token or identity_id
+    // must not come back from `extra`. An extra key named like an Object.prototype member (`valueOf`)
+    // is kept. `__proto__` is left out: assigning it would replace the prototype, and reads drop it.
+    if (key !== "__proto__" && !KNOWN_KEYS.has(key)) out[key] = value;
   }
   return out;
 }
