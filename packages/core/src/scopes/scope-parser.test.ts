@@ -108,6 +108,9 @@ describe("ScopeParser.parse grammar", () => {
 
   it("rejects non-string input with a usage error", () => {
     expect(() => ScopeParser.parse(42 as unknown as string)).toThrow(GlobusSDKUsageError);
+    expect(() => ScopeParser.parse(42 as unknown as string)).toThrow(
+      "Scope strings must be strings; got 'number'",
+    );
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GlobusSDKUsageError, isGlobusSDKUsageError } from "../errors/usage-error.ts";
+import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import { Scope } from "./scope.ts";
 import {
   isScopeCycleError,
@@ -100,11 +100,18 @@ describe("Scope", () => {
     expect(() => s.withDependencies([new Scope("y"), "z"] as unknown as Scope[])).toThrow(
       "Scope.withDependencies() takes an iterable of Scopes as its input. At position 1, got: 'string'",
     );
-    try {
-      s.withDependency({} as Scope);
-    } catch (e) {
-      expect(isGlobusSDKUsageError(e)).toBe(true);
-    }
+    expect(() => s.withDependency({} as Scope)).toThrow(
+      "Scope.withDependency() takes a Scope as its input. Got: 'Object'",
+    );
+    expect(() => s.withDependency(Object.create(null) as Scope)).toThrow(
+      "Scope.withDependency() takes a Scope as its input. Got: 'object'",
+    );
+    expect(() => s.withDependency(null as unknown as Scope)).toThrow(
+      "Scope.withDependency() takes a Scope as its input. Got: 'null'",
+    );
+    expect(() => s.withDependencies(null as unknown as Scope[])).toThrow(
+      "Scope.withDependencies() takes an iterable of Scopes as its input; got: 'null'",
+    );
     // Not iterable at all: a usage error too, not a TypeError.
     for (const make of [
       () => s.withDependencies(null as unknown as Scope[]),
@@ -125,7 +132,9 @@ describe("Scope", () => {
 
     it.each(["", "  ", "foo bar"])("rejects %j (not exactly one scope)", (text) => {
       expect(() => Scope.parse(text)).toThrow(ScopeParseError);
-      expect(() => Scope.parse(text)).toThrow(/did not get exactly one scope/);
+      expect(() => Scope.parse(text)).toThrow(
+        /did not get exactly one scope; got \d+: '.*'\. Use ScopeParser\.parse for several scopes\./,
+      );
     });
 
     it("propagates grammar and cycle errors", () => {
@@ -140,6 +149,8 @@ describe("Scope", () => {
       expect(Scope.parse("a").equals(new Scope("a"))).toBe(true);
       expect(Scope.parse("a[b]").equals(Scope.parse("a[*b]"))).toBe(false);
       expect(Scope.parse("*a").equals(Scope.parse("a"))).toBe(false);
+      expect(Scope.parse("*a").equals(Scope.parse("*b"))).toBe(false);
+      expect(Scope.parse("x[*a]").equals(Scope.parse("x[*b]"))).toBe(false);
       expect(Scope.parse("a[b]").equals(Scope.parse("a[b c]"))).toBe(false);
       expect(Scope.parse("a[b[c]]").equals(Scope.parse("a[b[d]]"))).toBe(false);
       expect(

@@ -191,14 +191,17 @@ function canonicalId(root: Scope, table: Map<string, number>): number {
   const stack: Array<[Scope, boolean]> = [[root, false]];
   while (stack.length > 0) {
     const [scope, expanded] = stack.pop() as [Scope, boolean];
+    // Stryker disable next-line ConditionalExpression: memoising saves work only; a scope numbered twice gets the same number from the table
     if (memo.has(scope)) continue;
     if (!expanded) {
       stack.push([scope, true]);
+      // Stryker disable next-line ConditionalExpression: as above, a numbered dependency pushed again is skipped when popped
       for (const dep of scope.dependencies) if (!memo.has(dep)) stack.push([dep, false]);
       continue;
     }
     const deps = [...new Set(scope.dependencies.map((dep) => memo.get(dep) as number))].sort((a, b) => a - b);
-    const key = `${scope.optional ? "*" : ""}${scope.scopeString}[${deps.join(" ")}]`;
+    const name = scope.optional ? `*${scope.scopeString}` : scope.scopeString;
+    const key = `${name}[${deps.join(" ")}]`;
     let id = table.get(key);
     if (id === undefined) {
       id = table.size;
