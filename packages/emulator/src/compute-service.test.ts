@@ -2,10 +2,11 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type ServiceAnswer, serviceCalls } from "../test-support/service-call.ts";
 import { COMPUTE_ALL_SCOPE } from "./compute-routes.ts";
 import { SAMPLE_COMPUTE_ENDPOINT_ID } from "./compute-store.ts";
 import { formatBanner } from "./run-cli.ts";
-import { SAMPLE_IDENTITIES, SAMPLE_NATIVE_CLIENT } from "./sample-data.ts";
+import { SAMPLE_IDENTITIES } from "./sample-data.ts";
 import { TRANSFER_ALL_SCOPE } from "./scope-registry.ts";
 import { type Emulator, startEmulator } from "./start-emulator.ts";
 
@@ -22,38 +23,8 @@ beforeEach(() => {
   emu.control.clearFaults();
 });
 
-type Answer = { status: number; body: unknown; headers: Headers };
-
-const tokenFor = (scope: string, identity: string = ADA.id, on: Emulator = emu): string =>
-  on.control.issueTokens({ clientId: SAMPLE_NATIVE_CLIENT.id, scope, identity }).access_token;
-
-/** A call to the fake Compute (default: Ada's token with Compute's `all`). */
-async function call(
-  path: string,
-  init: {
-    method?: string;
-    body?: unknown;
-    token?: string | null;
-    headers?: Record<string, string>;
-    base?: string;
-  } = {},
-): Promise<Answer> {
-  const token = init.token === undefined ? tokenFor(COMPUTE_ALL_SCOPE) : init.token;
-  const response = await fetch(new URL(path, init.base ?? emu.serviceUrls.compute), {
-    method: init.method ?? "GET",
-    headers: {
-      ...(token === null ? {} : { Authorization: `Bearer ${token}` }),
-      ...(init.body === undefined ? {} : { "Content-Type": "application/json" }),
-      ...init.headers,
-    },
-    ...(init.body === undefined
-      ? {}
-      : { body: typeof init.body === "string" ? init.body : JSON.stringify(init.body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : {}, headers: response.headers };
-}
-const json = (answer: Answer) => answer.body as Record<string, unknown>;
+const { tokenFor, call } = serviceCalls(() => emu, "compute", COMPUTE_ALL_SCOPE);
+const json = (answer: ServiceAnswer) => answer.body as Record<string, unknown>;
 
 /** Compute's error body: `{"code", "reason", "http_status_code"}`. */
 const computeError = (code: string, status: number) => ({

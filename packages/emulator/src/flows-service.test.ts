@@ -2,9 +2,10 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type ServiceAnswer, serviceCalls } from "../test-support/service-call.ts";
 import { FLOWS_ALL_SCOPE, flowUserScope } from "./flows-routes.ts";
 import { formatBanner } from "./run-cli.ts";
-import { SAMPLE_IDENTITIES, SAMPLE_NATIVE_CLIENT } from "./sample-data.ts";
+import { SAMPLE_IDENTITIES } from "./sample-data.ts";
 import { TRANSFER_ALL_SCOPE } from "./scope-registry.ts";
 import { type Emulator, startEmulator } from "./start-emulator.ts";
 
@@ -24,37 +25,7 @@ beforeEach(() => {
   emu.control.clearFaults();
 });
 
-type Answer = { status: number; body: Record<string, unknown>; headers: Headers };
-
-const tokenFor = (scope: string, identity: string = ADA.id, on: Emulator = emu): string =>
-  on.control.issueTokens({ clientId: SAMPLE_NATIVE_CLIENT.id, scope, identity }).access_token;
-
-/** A call to the fake Flows; `token: null` sends no Authorization header. */
-async function call(
-  path: string,
-  init: {
-    method?: string;
-    body?: unknown;
-    token?: string | null;
-    headers?: Record<string, string>;
-    base?: string;
-  } = {},
-): Promise<Answer> {
-  const token = init.token === undefined ? tokenFor(FLOWS_ALL_SCOPE) : init.token;
-  const response = await fetch(new URL(path, init.base ?? emu.serviceUrls.flows), {
-    method: init.method ?? "GET",
-    headers: {
-      ...(token === null ? {} : { Authorization: `Bearer ${token}` }),
-      ...(init.body === undefined ? {} : { "Content-Type": "application/json" }),
-      ...init.headers,
-    },
-    ...(init.body === undefined
-      ? {}
-      : { body: typeof init.body === "string" ? init.body : JSON.stringify(init.body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : {}, headers: response.headers };
-}
+const { tokenFor, call } = serviceCalls(() => emu, "flows", FLOWS_ALL_SCOPE);
 
 const passDefinition = (count: number) => {
   const states: Record<string, unknown> = {};
@@ -319,7 +290,7 @@ describe("runs on the emulator clock", () => {
     let marker: string | null = null;
     let pages = 0;
     do {
-      const page: Answer = await call(`runs/${id}/log?limit=2${marker ? `&marker=${marker}` : ""}`);
+      const page: ServiceAnswer = await call(`runs/${id}/log?limit=2${marker ? `&marker=${marker}` : ""}`);
       pages++;
       codes.push(...(page.body.entries as { code: string }[]).map((e) => e.code));
       marker = page.body.has_next_page ? (page.body.marker as string) : null;

@@ -2,8 +2,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { serviceCalls } from "../test-support/service-call.ts";
 import { formatBanner } from "./run-cli.ts";
-import { SAMPLE_IDENTITIES, SAMPLE_NATIVE_CLIENT } from "./sample-data.ts";
+import { SAMPLE_IDENTITIES } from "./sample-data.ts";
 import { TRANSFER_ALL_SCOPE } from "./scope-registry.ts";
 import { type Emulator, startEmulator } from "./start-emulator.ts";
 import { TIMERS_RESOURCE_SERVER, TIMERS_SCOPE } from "./timers-routes.ts";
@@ -23,37 +24,7 @@ beforeEach(() => {
   emu.control.clearFaults();
 });
 
-type Answer = { status: number; body: Record<string, unknown>; headers: Headers };
-
-const tokenFor = (scope: string, identity: string = ADA.id, on: Emulator = emu): string =>
-  on.control.issueTokens({ clientId: SAMPLE_NATIVE_CLIENT.id, scope, identity }).access_token;
-
-/** A call to the fake Timers (default: Ada's token with Transfer consented under `timer`). */
-async function call(
-  path: string,
-  init: {
-    method?: string;
-    body?: unknown;
-    token?: string | null;
-    headers?: Record<string, string>;
-    base?: string;
-  } = {},
-): Promise<Answer> {
-  const token = init.token === undefined ? tokenFor(CONSENTED) : init.token;
-  const response = await fetch(new URL(path, init.base ?? emu.serviceUrls.timer), {
-    method: init.method ?? "GET",
-    headers: {
-      ...(token === null ? {} : { Authorization: `Bearer ${token}` }),
-      ...(init.body === undefined ? {} : { "Content-Type": "application/json" }),
-      ...init.headers,
-    },
-    ...(init.body === undefined
-      ? {}
-      : { body: typeof init.body === "string" ? init.body : JSON.stringify(init.body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : {}, headers: response.headers };
-}
+const { tokenFor, call } = serviceCalls(() => emu, "timer", CONSENTED);
 
 const transferBody = (label = "timed") => ({
   DATA_TYPE: "transfer",
