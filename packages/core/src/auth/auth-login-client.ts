@@ -2,6 +2,7 @@ import type * as oauth from "oauth4webapi";
 import { getAuthUrl, resolveEnvironment, resolveTimeoutMs } from "../config/environment.ts";
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import type { GlobusAuthorizationParameters } from "../gare/globus-authorization-parameters.ts";
+import { isLoopbackHttp } from "../internal/is-loopback-http.ts";
 import type { TokenGrantType, TokenResponse } from "../storage/token-response.ts";
 import type { IdTokenDecoder } from "./id-token-decoder.ts";
 import { type LoadedLoginMachinery, loadLoginMachinery } from "./load-login-machinery.ts";
@@ -170,10 +171,6 @@ export interface LoginClientSettings {
   readonly loopbackHttp: boolean;
   /** How the client authenticates at the token endpoint, built with the loaded oauth4webapi. */
   readonly clientAuth: (oauth: ClientAuthMethods) => oauth.ClientAuth;
-}
-
-function isLoopbackHttp(url: URL): boolean {
-  return url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
 }
 
 /**

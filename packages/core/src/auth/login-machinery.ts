@@ -11,6 +11,7 @@ import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import { toAuthorizeQuery } from "../gare/to-authorize-query.ts";
 import { clientInfoHeaders } from "../http/client-info.ts";
 import { fetchFailure, requestDeadline } from "../http/request-deadline.ts";
+import { isLoopbackHttp } from "../internal/is-loopback-http.ts";
 import { parseConsentsResponse } from "../scopes/consent.ts";
 import { consentGraph, consentGraphMeets } from "../scopes/consent-forest.ts";
 import type { ScopeLike } from "../scopes/scope.ts";
@@ -38,10 +39,6 @@ interface IdTokenCheck {
   readonly jwks: { keys: readonly JsonWebKey[] } | undefined;
 }
 
-function isLoopbackUrl(url: URL): boolean {
-  return url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
-}
-
 /** Checks the id_token options of a login client (Python's rules: no keys without a configuration). */
 function checkIdTokenOptions(
   options: LoginClientSettings["idTokenOptions"],
@@ -62,7 +59,7 @@ function checkIdTokenOptions(
     if (
       typeof issuer !== "string" ||
       !url ||
-      (url.protocol !== "https:" && !(loopbackHttp && isLoopbackUrl(url)))
+      (url.protocol !== "https:" && !(loopbackHttp && isLoopbackHttp(url)))
     ) {
       throw new GlobusSDKUsageError(
         "A login client's openidConfiguration needs an issuer and an https jwks_uri.",

@@ -1,4 +1,5 @@
 import { GlobusSDKUsageError } from "../errors/usage-error.ts";
+import { isLoopbackHttp } from "../internal/is-loopback-http.ts";
 
 /** The Globus environments this library knows, and the domain of each. */
 export const GLOBUS_ENVIRONMENTS: Readonly<Record<string, string>> = Object.freeze({
@@ -82,9 +83,7 @@ export function registerEnvironment(name: string, config: EnvironmentConfig): vo
   const urls: Record<string, string> = {};
   for (const [service, url] of Object.entries(serviceUrls)) {
     const parsed = typeof url === "string" && URL.canParse(url) ? new URL(url) : undefined;
-    const loopback =
-      parsed?.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(parsed.hostname);
-    if (!parsed || (parsed.protocol !== "https:" && !loopback)) {
+    if (!parsed || (parsed.protocol !== "https:" && !isLoopbackHttp(parsed))) {
       throw new GlobusSDKUsageError(`Environment "${name}": the URL of ${service} must be absolute https.`);
     }
     urls[service] = parsed.href.endsWith("/") ? parsed.href : `${parsed.href}/`;
