@@ -9,3 +9,13 @@ export function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
     (error: unknown) => error,
   );
 }
+
+/** What `fn` throws; an Error saying it returned instead when it does not throw. */
+export function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return new Error("returned instead of throwing");
+}

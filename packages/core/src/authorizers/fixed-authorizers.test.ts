@@ -5,7 +5,7 @@ import {
   startEmulator,
 } from "@globus-app/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rejectionOf } from "../../test-support/rejection-of.ts";
+import { rejectionOf, thrownBy } from "../../test-support/rejection-of.ts";
 import { TransferClient } from "../../test-support/transfer-test-client.ts";
 import { type GlobusAPIError, isGlobusAPIError } from "../errors/api-error.ts";
 import { isGlobusSDKUsageError } from "../errors/usage-error.ts";
@@ -62,8 +62,8 @@ describe("BasicAuthorizer", () => {
     const authz = new BasicAuthorizer("client", "s3cret-pass");
     expect(JSON.stringify(authz)).toBe('{"type":"BasicAuthorizer","username":"client"}');
     expect(String(authz)).not.toContain("s3cret");
-    expect(isGlobusSDKUsageError(rejectionOfSync(() => new BasicAuthorizer("a:b", "c")))).toBe(true);
-    expect(isGlobusSDKUsageError(rejectionOfSync(() => new BasicAuthorizer("a", 42 as never)))).toBe(true);
+    expect(isGlobusSDKUsageError(thrownBy(() => new BasicAuthorizer("a:b", "c")))).toBe(true);
+    expect(isGlobusSDKUsageError(thrownBy(() => new BasicAuthorizer("a", 42 as never)))).toBe(true);
   });
 });
 
@@ -104,20 +104,11 @@ describe("StaticGlobusGenericAuthorizer", () => {
     expect(JSON.stringify(new StaticGlobusGenericAuthorizer("tok-123"))).toBe(
       '{"type":"StaticGlobusGenericAuthorizer","tokenType":"Bearer"}',
     );
-    expect(isGlobusSDKUsageError(rejectionOfSync(() => new StaticGlobusGenericAuthorizer("")))).toBe(true);
+    expect(isGlobusSDKUsageError(thrownBy(() => new StaticGlobusGenericAuthorizer("")))).toBe(true);
     expect(
       isGlobusSDKUsageError(
-        rejectionOfSync(() => new StaticGlobusGenericAuthorizer("t", { tokenType: "Bearer x" })),
+        thrownBy(() => new StaticGlobusGenericAuthorizer("t", { tokenType: "Bearer x" })),
       ),
     ).toBe(true);
   });
 });
-
-function rejectionOfSync(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a throw");
-}

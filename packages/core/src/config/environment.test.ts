@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { thrownBy } from "../../test-support/rejection-of.ts";
 import { UserApp } from "../app/user-app.ts";
 import { NativeAppAuthClient } from "../auth/native-app-auth-client.ts";
 import { isGlobusSDKUsageError } from "../errors/usage-error.ts";
@@ -98,13 +99,7 @@ describe("registered environments (Python's EnvConfig subclasses)", () => {
       () => registerEnvironment("bad-url-2", { domain: "a.example.org", serviceUrls: { auth: "/auth" } }),
     ],
   ])("refuses %s with a usage error", (_label, register) => {
-    let error: unknown;
-    try {
-      register();
-    } catch (e) {
-      error = e;
-    }
-    expect(isGlobusSDKUsageError(error)).toBe(true);
+    expect(isGlobusSDKUsageError(thrownBy(register))).toBe(true);
     expect(getServiceUrl("auth", "production")).toBe("https://auth.globus.org/");
     expect(() => resolveEnvironment("bad-domain")).toThrow(/Unrecognized environment/);
   });

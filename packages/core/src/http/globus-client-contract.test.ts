@@ -8,7 +8,7 @@ import {
   startEmulator,
 } from "@globus-app/emulator";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { rejectionOf } from "../../test-support/rejection-of.ts";
+import { rejectionOf, thrownBy } from "../../test-support/rejection-of.ts";
 import { TransferClient } from "../../test-support/transfer-test-client.ts";
 import type { GlobusAppConfigInput } from "../app/globus-app-contracts.ts";
 import { UserApp } from "../app/user-app.ts";
@@ -64,15 +64,6 @@ function makeApp(config: GlobusAppConfigInput = {}, loginClient = nativeClient()
     config: { tokenStorage: new MemoryTokenStorage(), loginFlowManager: flow, ...config },
   });
   return { app, flow };
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
 }
 
 function issued(options: { refreshTokens?: boolean } = {}) {
@@ -152,7 +143,7 @@ describe("a client bound to an app", () => {
       ],
     ];
     for (const [make, message] of cases) {
-      expect(thrown(make)).toMatchObject({ name: "GlobusSDKUsageError", message });
+      expect(thrownBy(make)).toMatchObject({ name: "GlobusSDKUsageError", message });
     }
     expect(app.scopeRequirements[TRANSFER]).toBeUndefined();
   });
@@ -164,7 +155,7 @@ describe("a client bound to an app", () => {
     expect(new TransferClient({ app, environment: "sandbox" }).baseUrl).toBe(
       getServiceUrl("transfer", "sandbox"),
     );
-    expect(thrown(() => new TransferClient({ app, environment: "preview" }))).toMatchObject({
+    expect(thrownBy(() => new TransferClient({ app, environment: "preview" }))).toMatchObject({
       name: "GlobusSDKUsageError",
       message:
         "[Environment Mismatch] TransferClient's environment (preview) does not match the GlobusApp's configured environment (sandbox).",

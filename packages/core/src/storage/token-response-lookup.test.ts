@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { thrownBy } from "../../test-support/rejection-of.ts";
 import { isGlobusSDKUsageError } from "../errors/usage-error.ts";
 import { tokenResponseFromBody } from "./token-response.ts";
 import { byScopes, formatTokenResponse } from "./token-response-lookup.ts";
@@ -31,15 +32,6 @@ const response = tokenResponseFromBody(
   },
 );
 
-const thrown = (fn: () => unknown): unknown => {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-};
-
 describe("byScopes (the Python SDK's by_scopes)", () => {
   it("finds the token of one scope, or of several of the same token in any order", () => {
     expect(byScopes(response, "openid").access_token).toBe("auth-access-token-1");
@@ -51,21 +43,21 @@ describe("byScopes (the Python SDK's by_scopes)", () => {
   });
 
   it("refuses a scope in no token, scopes of two tokens, and an empty specifier, with Python's messages", () => {
-    const missing = thrown(() => byScopes(response, "openid urn:x"));
+    const missing = thrownBy(() => byScopes(response, "openid urn:x"));
     expect(isGlobusSDKUsageError(missing)).toBe(true);
     expect((missing as Error).message).toBe(
       'Scope specifier "openid urn:x" contains scope "urn:x" which was not found',
     );
-    const two = thrown(() => byScopes(response, `openid ${TRANSFER_ALL}`));
+    const two = thrownBy(() => byScopes(response, `openid ${TRANSFER_ALL}`));
     expect((two as Error).message).toBe(
       `Scope specifier "openid ${TRANSFER_ALL}" did not match exactly one token!`,
     );
-    expect((thrown(() => byScopes(response, " ")) as Error).message).toMatch(
+    expect((thrownBy(() => byScopes(response, " ")) as Error).message).toMatch(
       /did not match exactly one token/,
     );
-    expect(isGlobusSDKUsageError(thrown(() => byScopes(response, 42 as never)))).toBe(true);
+    expect(isGlobusSDKUsageError(thrownBy(() => byScopes(response, 42 as never)))).toBe(true);
     // A scope is matched whole, never as a prefix of a longer one.
-    expect(isGlobusSDKUsageError(thrown(() => byScopes(response, "open")))).toBe(true);
+    expect(isGlobusSDKUsageError(thrownBy(() => byScopes(response, "open")))).toBe(true);
   });
 });
 
