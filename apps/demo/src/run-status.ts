@@ -22,8 +22,8 @@ export function statusBadge(status: string): HTMLElement {
   );
 }
 
-/** Waits `ms`, or rejects with the signal's reason when it aborts first (polling loops). */
-export const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+/** Waits `ms`, or rejects with the signal's reason when it aborts first. */
+const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
     signal.addEventListener(
@@ -35,3 +35,26 @@ export const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
       { once: true },
     );
   });
+
+/**
+ * Polls a Transfer task or a flow run until it is no longer `ACTIVE`: `load` every second at first,
+ * growing to every 10 s, so a long one costs few requests. Then `onSettled`; a failure goes to
+ * `onError` unless `signal` stopped the polling, which ends it quietly.
+ */
+export async function pollUntilSettled<T extends { status: string }>(
+  signal: AbortSignal,
+  load: () => Promise<T>,
+  handlers: { onSettled: (value: T) => void; onError: (error: unknown) => void },
+): Promise<void> {
+  const { onSettled, onError } = handlers;
+  try {
+    for (let interval = 1000; ; interval = Math.min(interval * 1.5, 10_000)) {
+      const value = await load();
+      if (signal.aborted) return;
+      if (value.status !== "ACTIVE") return onSettled(value);
+      await sleep(interval, signal);
+    }
+  } catch (error) {
+    if (!signal.aborted) onError(error);
+  }
+}

@@ -1,6 +1,6 @@
 import type { FlowsClient, RunDocument, RunLogEntry } from "globus-app";
 import { h } from "./dom.ts";
-import { shortTime, sleep, statusBadge, statusWords } from "./run-status.ts";
+import { pollUntilSettled, shortTime, statusBadge, statusWords } from "./run-status.ts";
 
 /** What a {@link RunView} needs from the page. */
 export interface RunViewOptions {
@@ -60,21 +60,18 @@ export class RunView {
     this.#log.replaceChildren();
     const { signal } = watching;
     try {
-      for (let interval = 1000; ; interval = Math.min(interval * 1.5, 10_000)) {
-        const [run, log] = await Promise.all([
-          this.#options.flows.getRun(runId, { signal }),
-          this.#options.flows.getRunLogs(runId, { limit: 100, signal }),
-        ]);
-        if (signal.aborted) return;
-        this.#render(run, log.entries);
-        if (run.status !== "ACTIVE") {
-          this.#options.onSettled(run);
-          return;
-        }
-        await sleep(interval, signal);
-      }
-    } catch (error) {
-      if (!signal.aborted) this.#options.onError(error);
+      await pollUntilSettled(
+        signal,
+        async () => {
+          const [run, log] = await Promise.all([
+            this.#options.flows.getRun(runId, { signal }),
+            this.#options.flows.getRunLogs(runId, { limit: 100, signal }),
+          ]);
+          if (!signal.aborted) this.#render(run, log.entries);
+          return run;
+        },
+        this.#options,
+      );
     } finally {
       if (this.#watching === watching) this.#watching = undefined;
     }

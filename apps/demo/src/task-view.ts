@@ -1,6 +1,6 @@
 import type { EventDocument, TaskDocument, TransferClient } from "globus-app";
 import { formatSize, h } from "./dom.ts";
-import { shortTime, sleep, statusBadge, statusWords } from "./run-status.ts";
+import { pollUntilSettled, shortTime, statusBadge, statusWords } from "./run-status.ts";
 
 export interface TaskViewOptions {
   readonly transfer: TransferClient;
@@ -53,21 +53,18 @@ export class TaskView {
     this.#events.replaceChildren();
     const { signal } = watching;
     try {
-      for (let interval = 1000; ; interval = Math.min(interval * 1.5, 10_000)) {
-        const [task, events] = await Promise.all([
-          this.#options.transfer.getTask(taskId, { signal }),
-          this.#options.transfer.taskEventList(taskId, { limit: 20, signal }),
-        ]);
-        if (signal.aborted) return;
-        this.#render(task, events.DATA);
-        if (task.status !== "ACTIVE") {
-          this.#options.onSettled(task);
-          return;
-        }
-        await sleep(interval, signal);
-      }
-    } catch (error) {
-      if (!signal.aborted) this.#options.onError(error);
+      await pollUntilSettled(
+        signal,
+        async () => {
+          const [task, events] = await Promise.all([
+            this.#options.transfer.getTask(taskId, { signal }),
+            this.#options.transfer.taskEventList(taskId, { limit: 20, signal }),
+          ]);
+          if (!signal.aborted) this.#render(task, events.DATA);
+          return task;
+        },
+        this.#options,
+      );
     } finally {
       if (this.#watching === watching) this.#watching = undefined;
     }
