@@ -1,7 +1,9 @@
 // The OAuth machinery of the login clients, in a module of its own: AuthLoginClient loads it with a
 // dynamic import() on the first call that talks to Globus Auth's OAuth endpoints, so bundlers put
 // oauth4webapi, PKCE, the id_token check, the token-response checks, GARE → authorize
-// query and the consents check in a chunk that a signed-in page load never downloads.
+// query and the consents check in a chunk that a signed-in page load never downloads. Over 400
+// lines, kept whole: LoginMachinery is one class whose calls share one deadline, fetch wrapper and
+// error mapping; its checks live beside it (check-login-options.ts, id-token-checks.ts).
 import * as oauth from "oauth4webapi";
 import { GlobusAPIError, globusAPIErrorFromBody } from "../errors/api-error.ts";
 import { GlobusError, safeCause } from "../errors/globus-error.ts";
@@ -11,7 +13,6 @@ import { GlobusSDKUsageError } from "../errors/usage-error.ts";
 import { toAuthorizeQuery } from "../gare/to-authorize-query.ts";
 import { clientInfoHeaders } from "../http/client-info.ts";
 import { fetchFailure, requestDeadline } from "../http/request-deadline.ts";
-import { isLoopbackHttp } from "../internal/is-loopback-http.ts";
 import { parseConsentsResponse } from "../scopes/consent.ts";
 import { consentGraph, consentGraphMeets } from "../scopes/consent-forest.ts";
 import type { ScopeLike } from "../scopes/scope.ts";
@@ -24,53 +25,14 @@ import type {
   AuthorizationRequestOptions,
   ClientAuthMethods,
   LoginClientSettings,
-  OpenIdConfiguration,
   TokenRequestSender,
   TokenResponseProcessor,
 } from "./auth-login-client.ts";
+import { checkCallerSecrets, checkIdTokenOptions, type IdTokenCheck } from "./check-login-options.ts";
+import { assertIdTokenShape, decodeIdToken } from "./id-token-checks.ts";
 import type { IdTokenClaims, IdTokenDecoder } from "./id-token-decoder.ts";
 
 const clientAuthMethods: ClientAuthMethods = { None: oauth.None, ClientSecretBasic: oauth.ClientSecretBasic };
-
-/** The id_token options of a login client, checked. */
-interface IdTokenCheck {
-  readonly jwtLeewaySeconds: number;
-  readonly openidConfiguration: OpenIdConfiguration | undefined;
-  readonly jwks: { keys: readonly JsonWebKey[] } | undefined;
-}
-
-/** Checks the id_token options of a login client (Python's rules: no keys without a configuration). */
-function checkIdTokenOptions(
-  options: LoginClientSettings["idTokenOptions"],
-  loopbackHttp: boolean,
-): IdTokenCheck {
-  const { jwtLeewaySeconds = 300, openidConfiguration, jwks } = options;
-  if (typeof jwtLeewaySeconds !== "number" || !Number.isFinite(jwtLeewaySeconds) || jwtLeewaySeconds < 0) {
-    throw new GlobusSDKUsageError(
-      "A login client's jwtLeewaySeconds must be a number of seconds, 0 or more.",
-    );
-  }
-  if (jwks !== undefined && openidConfiguration === undefined) {
-    throw new GlobusSDKUsageError("passing jwks without openidConfiguration is not allowed.");
-  }
-  if (openidConfiguration !== undefined) {
-    const { issuer, jwks_uri: jwksUri } = openidConfiguration ?? {};
-    const url = typeof jwksUri === "string" && URL.canParse(jwksUri) ? new URL(jwksUri) : undefined;
-    if (
-      typeof issuer !== "string" ||
-      !url ||
-      (url.protocol !== "https:" && !(loopbackHttp && isLoopbackHttp(url)))
-    ) {
-      throw new GlobusSDKUsageError(
-        "A login client's openidConfiguration needs an issuer and an https jwks_uri.",
-      );
-    }
-  }
-  if (jwks !== undefined && (typeof jwks !== "object" || jwks === null || !Array.isArray(jwks.keys))) {
-    throw new GlobusSDKUsageError("A login client's jwks must be a JWKS: { keys: [...] }.");
-  }
-  return { jwtLeewaySeconds, openidConfiguration, jwks };
-}
 
 /**
  * What an {@link AuthLoginClient} does once its first OAuth call loads this module: every call to
@@ -491,95 +453,6 @@ export class LoginMachinery {
         },
       );
     }
-  }
-}
-
-const CODE_VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
-const STATE = /^[\x21-\x7e][\x20-\x7e]{14,1022}[\x21-\x7e]$/;
-
-/**
- * The state and PKCE verifier of an authorization request: the caller's when given (checked: RFC
- * 7636's verifier alphabet and length; a state long enough to stay hard to guess), else random.
- * The messages never repeat the values.
- */
-function checkCallerSecrets(
-  options: AuthorizationRequestOptions,
-  native: boolean,
-): { state: string; codeVerifier: string | null } {
-  const { state = oauth.generateRandomState(), codeVerifier } = options;
-  if (typeof state !== "string" || !STATE.test(state)) {
-    throw new GlobusSDKUsageError("state must be 16 to 1024 visible ASCII characters.");
-  }
-  if (codeVerifier !== undefined) {
-    if (!native)
-      throw new GlobusSDKUsageError("A confidential client uses no PKCE: do not pass codeVerifier.");
-    if (typeof codeVerifier !== "string" || !CODE_VERIFIER.test(codeVerifier)) {
-      throw new GlobusSDKUsageError(
-        "codeVerifier must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636).",
-      );
-    }
-  }
-  return { state, codeVerifier: native ? (codeVerifier ?? oauth.generateRandomCodeVerifier()) : null };
-}
-
-/**
- * Runs an app's own id_token decoder, so that what it throws or returns fails like the built-in
- * check: a typed `ID_TOKEN_INVALID` error, and never claims without a subject.
- */
-async function decodeIdToken(decoder: IdTokenDecoder, idToken: string): Promise<IdTokenClaims> {
-  let claims: unknown;
-  try {
-    claims = await decoder.decode(idToken);
-  } catch (error) {
-    if (isGlobusError(error)) throw error;
-    throw new GlobusError("The idTokenDecoder could not decode the id_token.", "ID_TOKEN_INVALID", {
-      cause: safeCause(error),
-    });
-  }
-  if (typeof claims !== "object" || claims === null || typeof (claims as IdTokenClaims).sub !== "string") {
-    throw new GlobusError(
-      "The idTokenDecoder returned no claims with a subject ('sub').",
-      "ID_TOKEN_INVALID",
-    );
-  }
-  return claims as IdTokenClaims;
-}
-
-/** Decodes one base64url segment of a JWT as JSON; undefined when it is not. */
-function jwtSegment(segment: string | undefined): Record<string, unknown> | undefined {
-  try {
-    const binary = atob((segment ?? "").replace(/-/g, "+").replace(/_/g, "/"));
-    const value: unknown = JSON.parse(
-      new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))),
-    );
-    return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Refuses, as `ID_TOKEN_INVALID`, an id_token that is not a JWS signed the way Globus signs (RS512;
- * never `none`, HMAC or another algorithm) or whose claims have no subject. The signature, issuer,
- * audience and times are checked afterwards by oauth4webapi.
- */
-function assertIdTokenShape(idToken: string): void {
-  const segments = idToken.split(".");
-  const header = jwtSegment(segments[0]);
-  const claims = jwtSegment(segments[1]);
-  if (segments.length !== 3 || !header || !claims) {
-    throw new GlobusError("The id_token is not a signed JWT.", "ID_TOKEN_INVALID");
-  }
-  if (header.alg !== "RS512") {
-    const alg =
-      typeof header.alg === "string" ? header.alg.replace(/[^\w.-]/g, "").slice(0, 20) : typeof header.alg;
-    throw new GlobusError(
-      `The id_token is signed with '${alg}'; Globus Auth signs id_tokens with RS512 only.`,
-      "ID_TOKEN_INVALID",
-    );
-  }
-  if (typeof claims.sub !== "string" || claims.sub === "") {
-    throw new GlobusError("The id_token has no subject ('sub').", "ID_TOKEN_INVALID");
   }
 }
 
