@@ -5,5 +5,5 @@ const app = new UserApp("portal", {
   scopeRequirements: { "transfer.api.globus.org": "urn:globus:auth:scope:transfer.api.globus.org:all" },
   config: { tokenStorage: "indexeddb", loginFlowManager: "redirect" },
 });
-await app.handleRedirect();
+void app.handleRedirect();
 document.querySelector("button")?.addEventListener("click", () => app.login());

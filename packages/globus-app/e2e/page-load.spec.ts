@@ -7,12 +7,14 @@ import { type Emulator, SAMPLE_NATIVE_CLIENT, startEmulator } from "@globus-app/
 import { expect, type Page, test } from "@playwright/test";
 import { build, type PreviewServer, preview } from "vite";
 import { pageLoadFiles } from "../../../bench/lib/page-load-chunks.mjs";
+import { productionMessagesPlugin } from "../../../scripts/production-messages.mjs";
 
 // The page-load budget as behaviour (DESIGN.md, "Budgets"): the minimal app, built by Vite and
 // served as it ships, downloads only its page-load chunks (the entry and its static imports, read
 // from Vite's manifest) on a signed-in reload and still produces a Bearer header; the login chunk
 // is fetched when sign-in is clicked; a failed login-chunk load is a GlobusNetworkError that the
-// next click retries. Against the emulator over real sockets.
+// next click retries. Built as a portal's production build is (short error messages), against the
+// emulator over real sockets.
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const appRoot = path.join(here, "page-load-app");
@@ -48,6 +50,8 @@ test.beforeAll(async () => {
     root: appRoot,
     logLevel: "warn",
     resolve: { conditions: ["@globus-app/source", "browser", "module", "import", "default"] },
+    // As a portal's production build gets it: error messages shortened (the `production` condition).
+    plugins: [productionMessagesPlugin()],
     define: { __AUTH_URL__: JSON.stringify(emu.url), __CLIENT_ID__: JSON.stringify(SAMPLE_NATIVE_CLIENT.id) },
     build: { outDir, emptyOutDir: true, manifest: true, target: "es2022" },
   });
@@ -124,7 +128,10 @@ test("a failed login-chunk load is a GlobusNetworkError, and the next sign-in lo
   await page.goto(appUrl);
   await expect(status(page)).toHaveText("signed-out");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(status(page)).toHaveText("error:GlobusNetworkError:NETWORK_ERROR");
+  // Its message is the production build's short one (README, "Error messages in production builds").
+  await expect(status(page)).toHaveText(
+    /^error:GlobusNetworkError:NETWORK_ERROR:\[globus-app [0-9a-z]{6}\]$/,
+  );
 
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(status(page)).toHaveText("bearer");

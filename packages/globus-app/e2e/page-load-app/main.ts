@@ -11,7 +11,9 @@ const show = (text: string) => {
   status.textContent = text;
 };
 const showError = (error: unknown) =>
-  show(isGlobusError(error) ? `error:${error.name}:${error.code}` : `error:${String(error)}`);
+  show(
+    isGlobusError(error) ? `error:${error.name}:${error.code}:${error.message}` : `error:${String(error)}`,
+  );
 
 const app = new UserApp("portal", {
   loginClient: new NativeAppAuthClient({ clientId: __CLIENT_ID__, baseUrl: __AUTH_URL__ }),
