@@ -12,8 +12,8 @@ import { taskDocument } from "./transfer-task-document.ts";
 /** The Transfer action provider a transfer timer's job calls (the Python SDK's V1_TIMER). */
 const TRANSFER_ACTION_URL = "https://actions.automate.globus.org/transfer/transfer/run";
 
-/** @internal When the timer runs next, or `undefined` (inactive, or its schedule has ended). */
-export function nextRun(timer: TimerRecord, now: number): number | undefined {
+/** When the timer runs next, or `undefined` (inactive, or its schedule has ended). */
+function nextRun(timer: TimerRecord, now: number): number | undefined {
   if (timer.status === "inactive") return undefined;
   // A new timer has not run yet: its first run may be now (a once timer without a time).
   if (timer.status === "new") return nextTime(timer.schedule, now, true);
