@@ -8,6 +8,7 @@ import {
 import type { ConsentNotice } from "./consent-notice.ts";
 import { h } from "./dom.ts";
 import type { ProblemNotice } from "./problem-notice.ts";
+import { isCancelledRun } from "./run-status.ts";
 import { RunView } from "./run-view.ts";
 
 /** What a {@link FlowPanel} needs from the page. */
@@ -220,6 +221,7 @@ export class FlowPanel {
   }
 
   #settled(run: RunDocument): void {
-    this.#note.textContent = `Run ${run.label || run.run_id}: ${run.status}.`;
+    // Flows reports a cancelled run as FAILED: say "cancelled", not "failed".
+    this.#note.textContent = `Run ${run.label || run.run_id}: ${isCancelledRun(run) ? "cancelled" : run.status}.`;
   }
 }

@@ -10,16 +10,24 @@ export const statusWords: Record<string, string> = {
   INACTIVE: "Waiting (needs attention)",
   SUCCEEDED: "Succeeded",
   FAILED: "Failed",
-  ENDED: "Cancelled",
+  ENDED: "Ended",
 };
 
-/** A status badge of a Transfer task or a flow run: the service's word, plus what it means, so colour is never the only cue. */
-export function statusBadge(status: string): HTMLElement {
-  return h(
-    "span",
-    { class: `badge badge-${status.toLowerCase()}`, title: statusWords[status] ?? status },
-    status,
-  );
+/** Whether a flow run was cancelled: Flows reports it `FAILED`, its `details.code` `FlowCanceled`. */
+export const isCancelledRun = (run: { details: { code?: string } }): boolean =>
+  run.details.code === "FlowCanceled";
+
+/** What a flow run's status means, in words: "Cancelled" for a cancelled run, not "Failed". */
+export function runStatusWords(run: { status: string; details: { code?: string } }): string {
+  return isCancelledRun(run) ? "Cancelled" : (statusWords[run.status] ?? run.status);
+}
+
+/**
+ * A status badge of a Transfer task or a flow run: the service's word, plus what it means (`words`,
+ * by default {@link statusWords}'), so colour is never the only cue.
+ */
+export function statusBadge(status: string, words = statusWords[status] ?? status): HTMLElement {
+  return h("span", { class: `badge badge-${status.toLowerCase()}`, title: words }, status);
 }
 
 /** Waits `ms`, or rejects with the signal's reason when it aborts first. */

@@ -1,6 +1,6 @@
 import type { FlowsClient, RunDocument, RunLogEntry } from "globus-app";
 import { h } from "./dom.ts";
-import { pollUntilSettled, shortTime, statusBadge, statusWords } from "./run-status.ts";
+import { pollUntilSettled, runStatusWords, shortTime, statusBadge } from "./run-status.ts";
 
 /** What a {@link RunView} needs from the page. */
 export interface RunViewOptions {
@@ -8,7 +8,10 @@ export interface RunViewOptions {
   readonly flows: FlowsClient;
   /** A failed call while watching (the panel words it). */
   readonly onError: (error: unknown) => void;
-  /** The run stopped running: `SUCCEEDED`, `FAILED`, `ENDED` (cancelled) or `INACTIVE` (waiting). */
+  /**
+   * The run stopped running: `SUCCEEDED`, `FAILED` (a cancelled run too, its `details.code`
+   * `FlowCanceled`), `ENDED` or `INACTIVE` (waiting).
+   */
   readonly onSettled: (run: RunDocument) => void;
 }
 
@@ -92,6 +95,7 @@ export class RunView {
   }
 
   #render(run: RunDocument, entries: readonly RunLogEntry[]): void {
+    const words = runStatusWords(run);
     this.#heading.textContent = `Run: ${run.label || run.run_id}`;
     const fact = (term: string, ...value: (Node | string)[]): Node[] => [
       h("dt", {}, term),
@@ -99,7 +103,7 @@ export class RunView {
     ];
     this.#facts.replaceChildren(
       h("dt", {}, "Status"),
-      h("dd", { id: "run-status" }, statusBadge(run.status), " ", statusWords[run.status] ?? ""),
+      h("dd", { id: "run-status" }, statusBadge(run.status, words), " ", words),
       ...fact("Flow", run.flow_title),
       ...fact("Started", shortTime(run.start_time)),
       ...fact("Completed", shortTime(run.completion_time)),

@@ -151,7 +151,8 @@ const cancelRun: FlowsHandler = (ctx, caller, store) => {
   const now = store.now();
   if (runProgress(run, now).status === "ACTIVE") run.cancelledAt = now;
   store.changed();
-  ctx.respond.json(202, runDocument(run, caller.identity, now));
+  // wire: the Python SDK's cancel_run — 200, the run now `FAILED` with `details.code` `FlowCanceled`.
+  ctx.respond.json(200, runDocument(run, caller.identity, now));
 };
 
 const resumeRun: FlowsHandler = (ctx, caller, store) => {

@@ -155,7 +155,7 @@ describe("tokens and scopes", () => {
     expect(
       (await call(`runs/${runId}/cancel`, { method: "POST", token: tokenFor(FLOWS_SCOPE("run_manage")) }))
         .status,
-    ).toBe(202);
+    ).toBe(200);
   });
 
   it("hides flows and runs of others (404), and lets only their owners and administrators change them", async () => {
@@ -279,13 +279,37 @@ describe("runs on the emulator clock", () => {
     expect((await call(`runs/${doomed.body.run_id}`)).body).toMatchObject({ status: "FAILED" });
   });
 
-  it("a cancelled run stops where it was; log pages follow their markers", async () => {
+  it("a cancelled run stops where it was, FAILED with the code FlowCanceled; log pages follow their markers", async () => {
     const flow = await createFlow(passDefinition(5));
     const started = await run(flow.id);
     const id = started.body.run_id as string;
     emu.control.advanceClock(1.5);
-    expect((await call(`runs/${id}/cancel`, { method: "POST" })).body).toMatchObject({ status: "ENDED" });
+    const answer = await call(`runs/${id}/cancel`, { method: "POST" });
+    expect(answer.status).toBe(200);
+    const cancelledAt = answer.body.completion_time as string;
+    expect(Date.parse(cancelledAt) / 1000).toBeCloseTo(emu.control.now(), 0);
+    // As the Python SDK's cancel_run has it.
+    const cancelled = {
+      status: "FAILED",
+      display_status: "FAILED",
+      completion_time: cancelledAt,
+      details: {
+        time: cancelledAt,
+        code: "FlowCanceled",
+        description: "The Flow Instance was canceled by the user",
+        details: {},
+      },
+    };
+    expect(answer.body).toMatchObject(cancelled);
     emu.control.advanceClock(60);
+    expect((await call(`runs/${id}`)).body).toMatchObject(cancelled);
+    const failed = (await call(`runs?filter_flow_id=${flow.id}&filter_status=FAILED`)).body.runs as {
+      run_id: string;
+    }[];
+    expect(failed.map((r) => r.run_id)).toEqual([id]);
+    // Cancelling again changes nothing.
+    emu.control.advanceClock(5);
+    expect((await call(`runs/${id}/cancel`, { method: "POST" })).body).toMatchObject(cancelled);
     const codes: string[] = [];
     let marker: string | null = null;
     let pages = 0;

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { isoTime } from "./iso-time.ts";
 import type { RequestContext } from "./request-context.ts";
 import { TRANSFER_ALL_SCOPE } from "./scope-registry.ts";
 import type { ScopeNode } from "./scope-tree.ts";
@@ -13,13 +12,8 @@ import {
   servicePath,
 } from "./service-request.ts";
 import { isUuid } from "./stable-uuid.ts";
-import {
-  dueTimes,
-  nextTime,
-  type TimerRecord,
-  type TimerScheduleRecord,
-  type TimersStore,
-} from "./timers-store.ts";
+import { jobDocument, timerDocument } from "./timers-documents.ts";
+import { dueTimes, type TimerRecord, type TimerScheduleRecord, type TimersStore } from "./timers-store.ts";
 
 /** Resource server (and scope owner) of Globus Timers. */
 export const TIMERS_RESOURCE_SERVER = "524230d7-ea86-4a52-8312-86065a9e0417";
@@ -74,8 +68,9 @@ export function runTimers(ctx: RequestContext, handler: TimersHandler): void {
 }
 
 /**
- * Submits, through the fake Transfer, the Transfer task of every run due by now of every loaded
- * timer: timers fire on the emulator clock, seen whenever Timers is next called.
+ * Loads new timers (`new` → `loaded`), then submits, through the fake Transfer, the Transfer task
+ * of every run due by now of every loaded timer: timers fire on the emulator clock, seen whenever
+ * Timers is next called (so the answer that creates a timer shows it `new`, without runs).
  */
 function fireDue(ctx: RequestContext): void {
   const store = ctx.state.timers;
@@ -83,6 +78,10 @@ function fireDue(ctx: RequestContext): void {
   const now = store.now();
   let fired = false;
   for (const timer of store.timers.values()) {
+    if (timer.status === "new") {
+      timer.status = "loaded";
+      fired = true;
+    }
     if (timer.status !== "loaded") continue;
     const last = timer.runs.at(-1)?.ranAt ?? Number.NEGATIVE_INFINITY;
     for (const at of dueTimes(timer.schedule, now)) {
@@ -107,35 +106,6 @@ function timerFromPath(ctx: RequestContext, store: TimersStore, caller: TimersCa
   const timer = isUuid(id) ? store.timers.get(id) : undefined;
   if (!timer || timer.owner !== caller.identity) throw notFound(id);
   return timer;
-}
-
-/** // wire: unverified — the fields of a timer document. */
-function timerDocument(timer: TimerRecord, now: number): Record<string, unknown> {
-  const last = timer.runs.at(-1);
-  const next =
-    timer.status === "loaded" ? nextTime(timer.schedule, Math.max(now, last?.ranAt ?? now)) : undefined;
-  return {
-    job_id: timer.id,
-    name: timer.name,
-    status: timer.status,
-    timer_type: "transfer",
-    schedule: timer.scheduleDocument,
-    body: timer.body,
-    submitted_at: isoTime(timer.submitted),
-    last_ran_at: last ? isoTime(last.ranAt) : null,
-    next_run: next === undefined ? null : isoTime(next),
-    n_runs: timer.runs.length,
-    n_errors: 0,
-    inactive_reason: null,
-    results: {
-      data: timer.runs.map((run) => ({
-        ran_at: isoTime(run.ranAt),
-        status: 202,
-        data: { DATA_TYPE: "transfer_result", code: "Accepted", task_id: run.taskId },
-      })),
-      page_next: null,
-    },
-  };
 }
 
 function time(value: unknown, field: string, fallback: number): number {
@@ -215,26 +185,25 @@ const createTimer: TimersHandler = (ctx, caller, store) => {
     schedule,
     scheduleDocument: asObject(timer.schedule) ?? {},
     body: transfer,
-    status: "loaded",
+    status: "new",
     submitted: now,
     resumedAt: null,
     runs: [],
   };
   store.timers.set(record.id, record);
   store.changed();
-  // A once timer without a time runs at once.
-  fireDue(ctx);
+  // A once timer without a time runs on the next call, as the real scheduler picks it up soon after.
   ctx.respond.json(201, { timer: timerDocument(record, now) });
 };
 
 const listJobs: TimersHandler = (ctx, caller, store) => {
   const now = store.now();
   const jobs = [...store.timers.values()].filter((timer) => timer.owner === caller.identity);
-  ctx.respond.json(200, { jobs: jobs.map((timer) => timerDocument(timer, now)) });
+  ctx.respond.json(200, { jobs: jobs.map((timer) => jobDocument(timer, now, ctx.state.transfer)) });
 };
 
 const getJob: TimersHandler = (ctx, caller, store) => {
-  ctx.respond.json(200, timerDocument(timerFromPath(ctx, store, caller), store.now()));
+  ctx.respond.json(200, jobDocument(timerFromPath(ctx, store, caller), store.now(), ctx.state.transfer));
 };
 
 const updateJob: TimersHandler = (ctx, caller, store) => {
@@ -248,37 +217,39 @@ const updateJob: TimersHandler = (ctx, caller, store) => {
     timer.name = body.name.slice(0, 500);
   }
   store.changed();
-  ctx.respond.json(200, timerDocument(timer, store.now()));
+  ctx.respond.json(200, jobDocument(timer, store.now(), ctx.state.transfer));
 };
 
 const deleteJob: TimersHandler = (ctx, caller, store) => {
   const timer = timerFromPath(ctx, store, caller);
   store.timers.delete(timer.id);
   store.changed();
-  ctx.respond.json(200, { ...timerDocument(timer, store.now()), status: "deleted" });
+  // wire: the Python SDK's delete_job answers the job as it was.
+  ctx.respond.json(200, jobDocument(timer, store.now(), ctx.state.transfer));
 };
 
 const pauseJob: TimersHandler = (ctx, caller, store) => {
   const timer = timerFromPath(ctx, store, caller);
-  timer.status = "paused";
+  // A paused timer is `inactive` for the cause "user" (the Python SDK's TIMER_INACTIVE_USER).
+  timer.status = "inactive";
   store.changed();
-  // wire: unverified
+  // wire: the Python SDK's pause_job.
   ctx.respond.json(200, { message: `Successfully paused job ${timer.id}.` });
 };
 
 const resumeJob: TimersHandler = (ctx, caller, store) => {
   const timer = timerFromPath(ctx, store, caller);
   if (ctx.body.length > 0) jsonObjectBody(ctx, (message) => fault(400, "BAD_REQUEST", message));
-  if (timer.status === "paused") {
+  if (timer.status === "inactive") {
     timer.status = "loaded";
     timer.resumedAt = store.now();
   }
   store.changed();
-  // wire: unverified
+  // wire: the Python SDK's resume_job.
   ctx.respond.json(200, { message: `Successfully resumed job ${timer.id}.` });
 };
 
-/** @internal The fake Timers' routes, by path after `/timer/`. // wire: unverified (all paths) */
+/** @internal The fake Timers' routes, by path after `/timer/`. // wire: the Python SDK's TimersClient paths */
 export const TIMERS_ROUTES: readonly TimersRoute[] = [
   { pattern: servicePath("v2/timer", { trailingSlash: true }), methods: { POST: createTimer } },
   { pattern: servicePath("jobs", { trailingSlash: true }), methods: { GET: listJobs } },

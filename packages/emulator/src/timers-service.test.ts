@@ -8,6 +8,7 @@ import { SAMPLE_IDENTITIES } from "./sample-data.ts";
 import { TRANSFER_ALL_SCOPE } from "./scope-registry.ts";
 import { type Emulator, startEmulator } from "./start-emulator.ts";
 import { TIMERS_RESOURCE_SERVER, TIMERS_SCOPE } from "./timers-routes.ts";
+import { type TimerRecord, TimersStore } from "./timers-store.ts";
 
 const [ADA, GRACE] = SAMPLE_IDENTITIES;
 const CONSENTED = `${TIMERS_SCOPE}[${TRANSFER_ALL_SCOPE}]`;
@@ -176,13 +177,140 @@ describe("errors shaped as Timers'", () => {
   });
 });
 
+/** The fields of POST /v2/timer's timer: the Python SDK's V2_TRANSFER_TIMER. */
+const V2_TIMER_FIELDS = [
+  "body",
+  "inactive_reason",
+  "job_id",
+  "last_ran_at",
+  "name",
+  "next_run",
+  "number_of_errors",
+  "number_of_runs",
+  "schedule",
+  "status",
+  "submitted_at",
+  "timer_type",
+];
+/** The fields of a /jobs/ job: the Python SDK's V1_TIMER. */
+const JOB_FIELDS = [
+  "callback_body",
+  "callback_url",
+  "inactive_reason",
+  "interval",
+  "job_id",
+  "last_ran_at",
+  "n_errors",
+  "n_runs",
+  "name",
+  "next_run",
+  "results",
+  "scope",
+  "start",
+  "status",
+  "stop_after",
+  "submitted_at",
+];
+type Job = {
+  n_runs: number;
+  next_run: string | null;
+  results: {
+    data: { ran_at: string; status: number; data: { status: string; details: { task_id: string } } }[];
+  };
+};
+
+describe("the shapes Timers answers with", () => {
+  it("creating answers the v2 timer, `new` and without runs; the /jobs/ calls answer the job", async () => {
+    const start = new Date((emu.control.now() + 3600) * 1000).toISOString();
+    const made = await create({
+      type: "recurring",
+      interval_seconds: 86_400,
+      start,
+      end: { condition: "iterations", count: 2 },
+    });
+    expect(made.status).toBe(201);
+    const timer = made.body.timer as Record<string, unknown>;
+    expect(Object.keys(timer).sort()).toEqual(V2_TIMER_FIELDS);
+    expect(timer).toMatchObject({
+      status: "new",
+      timer_type: "transfer",
+      number_of_runs: 0,
+      number_of_errors: 0,
+      last_ran_at: null,
+      inactive_reason: null,
+      next_run: expect.stringMatching(/^\d{4}-/),
+      schedule: { type: "recurring", interval_seconds: 86_400, end: { condition: "iterations", count: 2 } },
+      body: { DATA_TYPE: "transfer", source_endpoint: TUTORIAL_1, destination_endpoint: TUTORIAL_2 },
+    });
+    expect(Date.parse(timer.next_run as string)).toBe(Date.parse(start));
+
+    // The scheduler has seen it by the next call: `loaded`, in the job shape.
+    const job = (await call(`jobs/${timer.job_id}`)).body;
+    expect(Object.keys(job).sort()).toEqual(JOB_FIELDS);
+    expect(job).toMatchObject({
+      job_id: timer.job_id,
+      status: "loaded",
+      interval: 86_400,
+      stop_after: { date: null, n_runs: 2 },
+      callback_url: "https://actions.automate.globus.org/transfer/transfer/run",
+      callback_body: {
+        body: {
+          label: "timed",
+          source_endpoint_id: TUTORIAL_1,
+          destination_endpoint_id: TUTORIAL_2,
+          transfer_items: [{ source_path: "/~/README.txt", destination_path: "/~/timed.txt" }],
+        },
+      },
+      scope: null,
+      n_runs: 0,
+      n_errors: 0,
+      inactive_reason: null,
+      results: { data: [], page_next: null },
+    });
+    expect(Date.parse(job.start as string)).toBe(Date.parse(start));
+    const listed = (await call("jobs/")).body.jobs as Record<string, unknown>[];
+    expect(listed.find((j) => j.job_id === timer.job_id)).toEqual(job);
+    const renamed = await call(`jobs/${timer.job_id}`, { method: "PATCH", body: { name: "renamed" } });
+    expect(renamed.body).toEqual({ ...job, name: "renamed" });
+  });
+
+  it("a once timer's job: no interval, stop_after one run; an end time is stop_after's date", async () => {
+    const once = await create({ type: "once", datetime: "2099-01-01T00:00:00Z" });
+    const onceJob = (await call(`jobs/${(once.body.timer as { job_id: string }).job_id}`)).body;
+    expect(onceJob).toMatchObject({ interval: null, stop_after: { date: null, n_runs: 1 } });
+    // Starting in 2098, so that they do not fire in the other tests.
+    const start = "2098-01-01T00:00:00Z";
+    const until = await create({
+      type: "recurring",
+      interval_seconds: 60,
+      start,
+      end: { condition: "time", datetime: "2099-01-01T00:00:00Z" },
+    });
+    const untilJob = (await call(`jobs/${(until.body.timer as { job_id: string }).job_id}`)).body;
+    expect(untilJob).toMatchObject({ interval: 60, stop_after: { n_runs: null } });
+    expect(Date.parse((untilJob.stop_after as { date: string }).date)).toBe(
+      Date.parse("2099-01-01T00:00:00Z"),
+    );
+    const forever = await create({ type: "recurring", interval_seconds: 60, start });
+    expect((await call(`jobs/${(forever.body.timer as { job_id: string }).job_id}`)).body).toMatchObject({
+      stop_after: null,
+    });
+  });
+});
+
 describe("timers fire on the emulator clock", () => {
-  it("a once timer without a time runs at once; with a time, on the first call after it", async () => {
+  it("a once timer without a time runs on the next call; with a time, on the first call after it", async () => {
     const before = (await transferTasks()).length;
     const now = await create({ type: "once" });
-    const ran = now.body.timer as { n_runs: number; results: { data: { data: { task_id: string } }[] } };
-    expect(ran.n_runs).toBe(1);
-    const taskId = ran.results.data[0]?.data.task_id;
+    const made = now.body.timer as { job_id: string; next_run: string };
+    expect(now.body.timer).toMatchObject({ status: "new", number_of_runs: 0 });
+    expect(Date.parse(made.next_run) / 1000).toBeCloseTo(emu.control.now(), 0);
+    const ran = (await call(`jobs/${made.job_id}`)).body as Job;
+    expect(ran).toMatchObject({ status: "loaded", n_runs: 1, next_run: null });
+    const result = ran.results.data[0];
+    expect(result).toMatchObject({ status: 202, errors: null, data: { status: "ACTIVE" } });
+    const taskId = result?.data.details.task_id;
+    expect(result?.data.details).toMatchObject({ DATA_TYPE: "task", type: "TRANSFER", label: "timed" });
     const tasks = await transferTasks();
     expect(tasks.length).toBe(before + 1);
     expect(tasks.find((t) => t.task_id === taskId)).toMatchObject({ label: "timed", owner_id: ADA.id });
@@ -190,7 +318,7 @@ describe("timers fire on the emulator clock", () => {
     const at = new Date((emu.control.now() + 600) * 1000).toISOString();
     const later = await create({ type: "once", datetime: at });
     const id = (later.body.timer as { job_id: string; next_run: string }).job_id;
-    expect(later.body.timer).toMatchObject({ n_runs: 0, next_run: expect.any(String) });
+    expect(later.body.timer).toMatchObject({ number_of_runs: 0, next_run: expect.any(String) });
     emu.control.advanceClock(599);
     expect((await call(`jobs/${id}`)).body).toMatchObject({ n_runs: 0 });
     emu.control.advanceClock(2);
@@ -220,28 +348,34 @@ describe("timers fire on the emulator clock", () => {
     expect((await call(`jobs/${countedId}/pause`, { method: "POST" })).body).toEqual({
       message: `Successfully paused job ${countedId}.`,
     });
-    expect((await call(`jobs/${countedId}`)).body).toMatchObject({ status: "paused", next_run: null });
+    // Paused is `inactive` for the cause "user".
+    expect((await call(`jobs/${countedId}`)).body).toMatchObject({
+      status: "inactive",
+      inactive_reason: { cause: "user", detail: null },
+      next_run: null,
+    });
     emu.control.advanceClock(600);
     expect(
       (await call(`jobs/${countedId}/resume`, { method: "POST", body: { update_credentials: true } })).body,
     ).toEqual({
       message: `Successfully resumed job ${countedId}.`,
     });
-    expect((await call(`jobs/${countedId}`)).body).toMatchObject({ status: "loaded", n_runs: 3 });
+    expect((await call(`jobs/${countedId}`)).body).toMatchObject({
+      status: "loaded",
+      inactive_reason: null,
+      n_runs: 3,
+    });
     // 180 … 720 s fell while it was paused: skipped, not made up.
     emu.control.advanceClock(60);
     expect((await call(`jobs/${countedId}`)).body).toMatchObject({ n_runs: 4, next_run: expect.any(String) });
     emu.control.advanceClock(10_000);
-    const done = (await call(`jobs/${countedId}`)).body as {
-      n_runs: number;
-      next_run: unknown;
-      results: { data: { data: { task_id: string } }[] };
-    };
+    const done = (await call(`jobs/${countedId}`)).body as Job;
     expect([done.n_runs, done.next_run]).toEqual([10, null]);
-    expect(new Set(done.results.data.map((r) => r.data.task_id)).size).toBe(10);
+    expect(new Set(done.results.data.map((r) => r.data.details.task_id)).size).toBe(10);
     expect((await call(`jobs/${timedId}`)).body).toMatchObject({ n_runs: 3, next_run: null });
     const deleted = await call(`jobs/${timedId}`, { method: "DELETE" });
-    expect(deleted.body).toMatchObject({ job_id: timedId, status: "deleted" });
+    // The job as it was when deleted (the Python SDK's delete_job).
+    expect(deleted.body).toMatchObject({ job_id: timedId, status: "loaded", n_runs: 3 });
     expect((await call(`jobs/${timedId}`)).status).toBe(404);
   });
 });
@@ -293,5 +427,15 @@ describe("faults and the state file", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("reads an older state file's `paused` timer as `inactive`", () => {
+    const store = new TimersStore(
+      () => 0,
+      () => {},
+    );
+    const paused = { id: "t", status: "paused", runs: [] } as unknown as TimerRecord;
+    store.restore({ timers: [paused] });
+    expect(store.timers.get("t")?.status).toBe("inactive");
   });
 });

@@ -17,6 +17,9 @@ export interface TimerRunRecord {
   readonly taskId: string;
 }
 
+/** @internal A timer's status, as Timers names it. */
+export type TimerStatus = "new" | "loaded" | "inactive";
+
 /** @internal One timer the fake Timers holds. */
 export interface TimerRecord {
   readonly id: string;
@@ -27,7 +30,11 @@ export interface TimerRecord {
   readonly scheduleDocument: Record<string, unknown>;
   /** The Transfer document each run submits (without a submission id). */
   readonly body: Record<string, unknown>;
-  status: "loaded" | "paused";
+  /**
+   * `new` until the scheduler first sees it (the next call to the fake Timers), then `loaded`;
+   * `inactive` while paused (its reason then is `{cause: "user"}`).
+   */
+  status: TimerStatus;
   readonly submitted: number;
   /** Emulator seconds of the last resume: runs missed while paused are skipped, not made up. */
   resumedAt: number | null;
@@ -52,10 +59,19 @@ export function dueTimes(schedule: TimerScheduleRecord, until: number): number[]
   return times;
 }
 
-/** @internal The next run after `after`, or `undefined` when the schedule has ended. */
-export function nextTime(schedule: TimerScheduleRecord, after: number): number | undefined {
-  if (schedule.type === "once") return schedule.at > after ? schedule.at : undefined;
-  const n = Math.max(0, Math.floor((after - schedule.start) / schedule.interval) + 1);
+/**
+ * @internal The next run after `after` (or at it, when `inclusive`), or `undefined` when the
+ * schedule has ended.
+ */
+export function nextTime(
+  schedule: TimerScheduleRecord,
+  after: number,
+  inclusive = false,
+): number | undefined {
+  if (schedule.type === "once")
+    return schedule.at > after || (inclusive && schedule.at === after) ? schedule.at : undefined;
+  const elapsed = (after - schedule.start) / schedule.interval;
+  const n = Math.max(0, inclusive ? Math.ceil(elapsed) : Math.floor(elapsed) + 1);
   const at = schedule.start + n * schedule.interval;
   if ((schedule.endAt !== null && at > schedule.endAt) || (schedule.count !== null && n >= schedule.count)) {
     return undefined;
@@ -77,8 +93,11 @@ export class TimersStore {
     return { timers: [...this.timers.values()] };
   }
 
-  /** @internal Loads a snapshot's timers. */
+  /** @internal Loads a snapshot's timers (a state file's `paused`, the older fake's word, is `inactive`). */
   restore(snapshot: TimersSnapshot): void {
-    for (const timer of snapshot.timers) this.timers.set(timer.id, { ...timer, runs: [...timer.runs] });
+    for (const timer of snapshot.timers) {
+      const status = (timer.status as string) === "paused" ? "inactive" : timer.status;
+      this.timers.set(timer.id, { ...timer, status, runs: [...timer.runs] });
+    }
   }
 }

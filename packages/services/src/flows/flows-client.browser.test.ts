@@ -188,7 +188,10 @@ describe("runs in Chromium", () => {
     });
     const second = await runner.runFlow({ name: "Grace" });
     expect(await flowsError(flows.deleteRun(second.run_id))).toMatchObject({ status: 409 });
-    expect((await flows.cancelRun(second.run_id)).status).toBe("ENDED");
+    expect(await flows.cancelRun(second.run_id)).toMatchObject({
+      status: "FAILED",
+      details: { code: "FlowCanceled" },
+    });
     expect((await runner.resumeRun(second.run_id)).run_id).toBe(second.run_id);
     expect((await flows.deleteRun(second.run_id)).run_id).toBe(second.run_id);
     expect(await flowsError(flows.getRun(second.run_id))).toMatchObject({ status: 404 });

@@ -153,10 +153,19 @@ describe("runs of a flow", () => {
     });
     const second = await runner.runFlow({ name: "Grace" }, { label: "second" });
     expect(await apiError(flows.deleteRun(second.run_id))).toMatchObject({ status: 409 });
-    expect((await flows.cancelRun(second.run_id)).status).toBe("ENDED");
+    const cancelled = await flows.cancelRun(second.run_id);
+    expect(cancelled).toMatchObject({
+      status: "FAILED",
+      display_status: "FAILED",
+      details: { code: "FlowCanceled", description: "The Flow Instance was canceled by the user" },
+    });
+    expect(cancelled.details.time).toBe(cancelled.completion_time);
     emu.control.advanceClock(10);
-    expect((await flows.getRun(second.run_id)).status).toBe("ENDED");
-    expect((await runner.resumeRun(second.run_id)).status).toBe("ENDED");
+    expect(await flows.getRun(second.run_id)).toMatchObject({
+      status: "FAILED",
+      details: { code: "FlowCanceled" },
+    });
+    expect((await runner.resumeRun(second.run_id)).details.code).toBe("FlowCanceled");
     const mine = await flows.paginated.listRuns({ filterFlowId: flow.id, orderby: "label ASC" }).toArray();
     expect(mine.map((r) => r.label)).toEqual(["renamed", "second"]);
     await flows.deleteRun(second.run_id);

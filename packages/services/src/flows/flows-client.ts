@@ -343,11 +343,13 @@ export class FlowsClient extends GlobusClient {
   }
 
   /**
-   * Cancels an active run (its status becomes `ENDED`); run managers only.
+   * Cancels an active run; run managers only. The run becomes `FAILED`, its `details.code`
+   * `FlowCanceled`.
    * @throws {FlowsAPIError} `FORBIDDEN` (403) for monitors, `NOT_FOUND` (404).
    * @example
    * ```ts
-   * await flows.cancelRun(runId);
+   * const run = await flows.cancelRun(runId);
+   * run.details.code; // "FlowCanceled"
    * ```
    */
   cancelRun(runId: string, options: FlowsCallOptions = {}): Promise<RunDocument> {

@@ -4,7 +4,10 @@ export type FlowPrincipal = string;
 /** The caller's role on a flow, strongest first. */
 export type FlowRole = "flow_owner" | "flow_administrator" | "flow_starter" | "flow_viewer";
 
-/** A run's status. `ENDED` is a cancelled run. */
+/**
+ * A run's status. A cancelled run is `FAILED`, with `details.code` `FlowCanceled` (as the Python
+ * SDK's `cancel_run` testing data has it); `ENDED` is in Flows' list of statuses too.
+ */
 export type RunStatus = "ACTIVE" | "INACTIVE" | "SUCCEEDED" | "FAILED" | "ENDED";
 
 /** A flow as Flows answers with it. */
@@ -70,9 +73,13 @@ export interface RunDocument {
   created_by: FlowPrincipal;
   user_role: string | null;
   activity_notification_policy?: RunActivityNotificationPolicy;
-  /** What the run is doing, and its `output` once it has succeeded. */
+  /**
+   * What the run is doing, and its `output` once it has succeeded. `code` `FlowCanceled` (with
+   * `time`) marks a run its manager cancelled.
+   */
   details: {
     code?: string;
+    time?: string;
     description?: string;
     output?: Record<string, unknown>;
     [field: string]: unknown;

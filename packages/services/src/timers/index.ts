@@ -14,9 +14,14 @@ export { isTimersAPIError, TimersAPIError } from "./timers-api-error.ts";
 export { type TimersCallOptions, TimersClient } from "./timers-client.ts";
 export type {
   CreateTimerResult,
+  TimerActionStatus,
+  TimerDocument,
+  TimerInactiveReason,
   TimerJobDocument,
   TimerJobListDocument,
   TimerMessageDocument,
   TimerRunResult,
+  TimerStatus,
+  TimerStopAfter,
 } from "./timers-documents.ts";
 export { type TransferBody, type TransferDocumentSource, TransferTimer } from "./transfer-timer.ts";

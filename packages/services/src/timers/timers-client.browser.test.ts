@@ -56,18 +56,25 @@ const timersError = async (promise: Promise<unknown>) => {
 };
 
 describe("TimersClient in Chromium", () => {
-  it("creates a once timer that submits a Transfer task at once (CORS)", async () => {
+  it("creates a once timer (`new`, v2 shape) that submits a Transfer task on the next call (CORS)", async () => {
     const timers = await timersAs();
     const { timer } = await timers.createTimer(
       new TransferTimer({ name: "browser once", schedule: new OnceTimerSchedule(), body: data() }),
     );
-    expect(timer).toMatchObject({ name: "browser once", status: "loaded", n_runs: 1 });
+    expect(timer).toMatchObject({
+      name: "browser once",
+      status: "new",
+      timer_type: "transfer",
+      number_of_runs: 0,
+    });
+    const job = await timers.getJob(timer.job_id);
+    expect(job).toMatchObject({ status: "loaded", n_runs: 1, stop_after: { n_runs: 1 } });
     const transfer = new TransferClient({
       baseUrl: emu.transferUrl,
       authorizer: new AccessTokenAuthorizer(await token(TRANSFER_ALL)),
       retryLimit: 0,
     });
-    const task = await transfer.getTask(timer.results.data[0]?.data.task_id as string);
+    const task = await transfer.getTask(job.results.data[0]?.data.details.task_id as string);
     expect(task).toMatchObject({ type: "TRANSFER", label: "timed", source_endpoint_id: TUTORIAL_1 });
   });
 
@@ -86,12 +93,16 @@ describe("TimersClient in Chromium", () => {
     expect((await timers.updateJob(timer.job_id, { name: "renamed" })).name).toBe("renamed");
     expect((await timers.pauseJob(timer.job_id)).message).toContain("paused");
     await commands.emulatorControl(emu.id, "advanceClock", 3600);
-    expect((await timers.getJob(timer.job_id)).n_runs).toBe(2);
+    expect(await timers.getJob(timer.job_id)).toMatchObject({
+      status: "inactive",
+      inactive_reason: { cause: "user" },
+      n_runs: 2,
+    });
     expect((await timers.resumeJob(timer.job_id, { updateCredentials: true })).message).toContain("resumed");
     await commands.emulatorControl(emu.id, "advanceClock", 10_000);
     const ended = await timers.getJob(timer.job_id);
-    expect([ended.n_runs, ended.next_run]).toEqual([2, null]);
-    expect((await timers.deleteJob(timer.job_id)).status).toBe("deleted");
+    expect([ended.status, ended.n_runs, ended.next_run]).toEqual(["loaded", 2, null]);
+    expect((await timers.deleteJob(timer.job_id)).job_id).toBe(timer.job_id);
     expect(await timersError(timers.getJob(timer.job_id))).toMatchObject({
       status: 404,
       errorCode: "NOT_FOUND",

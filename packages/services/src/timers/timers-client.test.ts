@@ -85,19 +85,41 @@ describe("TransferTimer", () => {
 });
 
 describe("TimersClient", () => {
-  it("a once timer submits a Transfer task through the fake Transfer at once", async () => {
+  it("a once timer is created `new`, then submits a Transfer task through the fake Transfer", async () => {
     const timers = timersAs();
     const { timer } = await timers.createTimer(
       new TransferTimer({ name: "now", schedule: new OnceTimerSchedule(), body: data() }),
     );
-    expect(timer).toMatchObject({ name: "now", status: "loaded", timer_type: "transfer", n_runs: 1 });
-    const taskId = timer.results.data[0]?.data.task_id as string;
-    const task = await transferAs(emu).getTask(taskId);
+    expect(timer).toMatchObject({
+      name: "now",
+      status: "new",
+      timer_type: "transfer",
+      number_of_runs: 0,
+      number_of_errors: 0,
+      last_ran_at: null,
+      inactive_reason: null,
+      schedule: { type: "once" },
+      body: { DATA_TYPE: "transfer", source_endpoint: TUTORIAL_1, label: "timed" },
+    });
+    const job = await timers.getJob(timer.job_id);
+    expect(job).toMatchObject({
+      job_id: timer.job_id,
+      status: "loaded",
+      n_runs: 1,
+      next_run: null,
+      interval: null,
+      stop_after: { date: null, n_runs: 1 },
+      callback_url: "https://actions.automate.globus.org/transfer/transfer/run",
+      callback_body: { body: { source_endpoint_id: TUTORIAL_1, destination_endpoint_id: TUTORIAL_2 } },
+      results: { page_next: null },
+    });
+    const run = job.results.data[0];
+    expect(run).toMatchObject({ status: 202, data: { status: "ACTIVE", details: { DATA_TYPE: "task" } } });
+    const task = await transferAs(emu).getTask(run?.data.details.task_id as string);
     expect(task).toMatchObject({ type: "TRANSFER", label: "timed", source_endpoint_id: TUTORIAL_1 });
-    expect((await timers.getJob(timer.job_id)).next_run).toBeNull();
   });
 
-  it("a recurring timer fires on the emulator clock, pauses, resumes without making up missed runs, and ends", async () => {
+  it("a recurring timer fires on the emulator clock, pauses (inactive), resumes without making up missed runs, and ends", async () => {
     const timers = timersAs();
     const { timer } = await timers.createTimer(
       new TransferTimer({
@@ -106,18 +128,32 @@ describe("TimersClient", () => {
         body: data(),
       }),
     );
-    expect(timer.n_runs).toBe(1);
+    expect([timer.status, timer.number_of_runs]).toEqual(["new", 0]);
     expect(timer.next_run).not.toBeNull();
     emu.control.advanceClock(3601);
-    expect((await timers.getJob(timer.job_id)).n_runs).toBe(2);
-    expect((await timers.pauseJob(timer.job_id)).message).toContain("paused");
-    expect((await timers.getJob(timer.job_id)).status).toBe("paused");
+    const running = await timers.getJob(timer.job_id);
+    expect([running.status, running.n_runs, running.interval]).toEqual(["loaded", 2, 3600]);
+    expect(running.stop_after).toEqual({ date: null, n_runs: 3 });
+    expect(await timers.pauseJob(timer.job_id)).toEqual({
+      message: `Successfully paused job ${timer.job_id}.`,
+    });
+    expect(await timers.getJob(timer.job_id)).toMatchObject({
+      status: "inactive",
+      inactive_reason: { cause: "user", detail: null },
+    });
     emu.control.advanceClock(3600);
-    await timers.resumeJob(timer.job_id, { updateCredentials: true });
+    expect((await timers.resumeJob(timer.job_id, { updateCredentials: true })).message).toBe(
+      `Successfully resumed job ${timer.job_id}.`,
+    );
     emu.control.advanceClock(10_000);
     const ended = await timers.getJob(timer.job_id);
-    expect([ended.status, ended.n_runs, ended.next_run]).toEqual(["loaded", 2, null]);
-    const taskIds = ended.results.data.map((run) => run.data.task_id);
+    expect([ended.status, ended.inactive_reason, ended.n_runs, ended.next_run]).toEqual([
+      "loaded",
+      null,
+      2,
+      null,
+    ]);
+    const taskIds = ended.results.data.map((run) => run.data.details.task_id);
     expect(new Set(taskIds).size).toBe(2);
   });
 
@@ -131,7 +167,9 @@ describe("TimersClient", () => {
       }),
     );
     emu.control.advanceClock(5 * 3600);
-    expect((await timers.getJob(timer.job_id)).n_runs).toBe(3);
+    const job = await timers.getJob(timer.job_id);
+    expect([job.n_runs, job.stop_after?.n_runs]).toEqual([3, null]);
+    expect(Date.parse(job.stop_after?.date ?? "")).toBeCloseTo(end.getTime(), -1);
     expect((await timers.updateJob(timer.job_id, { name: "renamed" })).name).toBe("renamed");
     const { jobs } = await timers.listJobs();
     expect(jobs.map((job) => job.job_id)).toContain(timer.job_id);
@@ -139,7 +177,12 @@ describe("TimersClient", () => {
       status: 422,
       errorCode: "ValidationError",
     });
-    expect((await timers.deleteJob(timer.job_id)).status).toBe("deleted");
+    // Deleting answers the job as it was.
+    expect(await timers.deleteJob(timer.job_id)).toMatchObject({
+      job_id: timer.job_id,
+      name: "renamed",
+      n_runs: 3,
+    });
     expect(await apiError(timers.getJob(timer.job_id))).toMatchObject({
       status: 404,
       errorCode: "NOT_FOUND",

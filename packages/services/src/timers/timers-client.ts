@@ -93,7 +93,8 @@ export class TimersClient extends GlobusClient {
   }
 
   /**
-   * Creates a timer.
+   * Creates a timer. It answers the new timer in Timers' v2 shape ({@link CreateTimerResult}: `status`
+   * `new`, `number_of_runs` 0); the job calls ({@link TimersClient.getJob} …) show it as a job.
    * @param timer - a {@link TransferTimer}, or a timer document.
    * @throws {TimersAPIError} `ValidationError` (422) for a timer Timers refuses; `ConsentRequired`
    *   (403, with a GARE) without Transfer consent under `timer`.
@@ -106,28 +107,30 @@ export class TimersClient extends GlobusClient {
     timer: TransferTimer | Record<string, unknown>,
     options: TimersCallOptions = {},
   ): Promise<CreateTimerResult> {
-    // wire: unverified — POST v2/timer {"timer": …}.
+    // wire: POST v2/timer {"timer": …} answers 201 {"timer": …} (the Python SDK's create_timer).
     return this.#call("post", "v2/timer", options, { timer });
   }
 
   /**
-   * The caller's timers.
+   * The caller's timers, as jobs (all in one answer: Timers does not page them).
    * @example
    * ```ts
    * for (const job of (await timers.listJobs()).jobs) console.log(job.name, job.next_run);
    * ```
    */
   listJobs(options: TimersCallOptions = {}): Promise<TimerJobListDocument> {
-    // wire: unverified — GET jobs/ (with the slash, as the Python SDK sends it).
+    // wire: GET jobs/ (with the slash, as the Python SDK sends it).
     return this.#call("get", "jobs/", options);
   }
 
   /**
-   * A timer, with the results of its runs.
+   * A timer as a job, with the results of its runs (for a transfer timer, each run's Transfer task
+   * is `results.data[i].data.details`).
    * @throws {TimersAPIError} `NOT_FOUND` (404).
    * @example
    * ```ts
-   * const { results } = await timers.getJob(jobId);
+   * const { status, results } = await timers.getJob(jobId);
+   * const taskIds = results.data.map((run) => run.data.details.task_id);
    * ```
    */
   getJob(jobId: string, options: TimersCallOptions = {}): Promise<TimerJobDocument> {
@@ -151,7 +154,7 @@ export class TimersClient extends GlobusClient {
   }
 
   /**
-   * Deletes a timer; its runs so far stay done.
+   * Deletes a timer (answering the job as it was); its runs so far stay done.
    * @throws {TimersAPIError} `NOT_FOUND` (404).
    * @example
    * ```ts
@@ -163,7 +166,8 @@ export class TimersClient extends GlobusClient {
   }
 
   /**
-   * Pauses a timer: it makes no runs until resumed.
+   * Pauses a timer: it makes no runs until resumed. Its status becomes `inactive`, with
+   * `inactive_reason` `{ cause: "user" }`.
    * @throws {TimersAPIError} `NOT_FOUND` (404).
    * @example
    * ```ts
@@ -175,7 +179,7 @@ export class TimersClient extends GlobusClient {
   }
 
   /**
-   * Resumes a paused timer; runs missed while paused are not made up.
+   * Resumes an `inactive` timer (its status becomes `loaded`); runs missed while paused are not made up.
    * @param options - `updateCredentials`: have Timers use the caller's current consents from now on.
    * @throws {TimersAPIError} `NOT_FOUND` (404).
    * @example
