@@ -134,7 +134,8 @@ const servicesCost = await attempt(() => {
 report({
   gzipTool: gzipTool(),
   // DESIGN.md: page load ≤ 14 KB (goal ≤ 10 KB); all chunks ≤ 29 KB.
-  budget: { ceilingBytes: 14 * 1024, goalBytes: 10 * 1024, totalCeilingBytes: 29 * 1024 },
+  // DESIGN.md's budgets are in KB of 1,000 bytes (its peer figures are: oidc-client-ts 17.3 KB = 16.9 KiB).
+  budget: { ceilingBytes: 14_000, goalBytes: 10_000, totalCeilingBytes: 29_000 },
   entries,
   ourModules: breakdown,
   servicesCost,
