@@ -1,38 +1,6 @@
-/**
- * Stable, machine-readable codes carried by every {@link GlobusError}. They never change meaning
- * between releases; branch on them (or on the `isX()` guards) rather than on messages.
- */
-export type GlobusErrorCode =
-  | "GLOBUS_ERROR"
-  | "USAGE_ERROR"
-  | "API_ERROR"
-  | "NETWORK_ERROR"
-  | "NETWORK_TIMEOUT"
-  | "NETWORK_ABORTED"
-  | "TOKEN_VALIDATION_FAILED"
-  | "TOKEN_MISSING"
-  | "TOKEN_EXPIRED"
-  | "SCOPE_REQUIREMENTS_UNMET"
-  | "IDENTITY_VALIDATION_FAILED"
-  | "IDENTITY_MISSING"
-  | "IDENTITY_MISMATCH"
-  | "TOKEN_STORAGE_ERROR"
-  | "SCOPE_PARSE_ERROR"
-  | "SCOPE_CYCLE_ERROR"
-  | "LOGIN_FAILED"
-  | "LOGIN_STATE_MISMATCH"
-  | "LOGIN_ISSUER_MISMATCH"
-  | "LOGIN_TIMEOUT"
-  | "LOGIN_CANCELLED"
-  | "LOGIN_DENIED"
-  | "LOGIN_POPUP_BLOCKED"
-  | "LOGIN_POPUP_CLOSED"
-  | "LOGIN_COMMAND_LINE_EOF"
-  | "LOGIN_LOCAL_SERVER"
-  | "ID_TOKEN_INVALID"
-  | "SESSION_COOKIE_INVALID"
-  | "SESSION_MISSING"
-  | "RETURN_URL_REFUSED";
+import type { GlobusErrorCode } from "./globus-error-codes.ts";
+
+export type { GlobusErrorCode };
 
 /** Options accepted by every error of the hierarchy. */
 export interface GlobusErrorOptions {
