@@ -1,7 +1,8 @@
+import { TransferClient } from "globus-app";
 import { useGlobusClient, useLogin, useLoginRequired, useLogout, useUser } from "globus-app/react";
 import { type ReactNode, useState } from "react";
 import { ErrorAlert } from "./error-alert.tsx";
-import { PortalTransferClient, popupLogin } from "./portal-app.ts";
+import { popupLogin, transferOptions } from "./portal-app.ts";
 import { SignInCard } from "./sign-in-card.tsx";
 import { TransferListing } from "./transfer-listing.tsx";
 import { useOtherTabNotice } from "./use-other-tab-notice.ts";
@@ -33,7 +34,7 @@ function isPopupCallback(): boolean {
  */
 export function Portal({ redirectError }: PortalProps): ReactNode {
   // Built at the first render, before any login, so the first login asks for Transfer's scope too.
-  useGlobusClient(PortalTransferClient);
+  useGlobusClient(TransferClient, transferOptions);
   const user = useUser();
   const loginRequired = useLoginRequired();
   const signIn = useLogin();
