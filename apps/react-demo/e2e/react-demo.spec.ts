@@ -1,16 +1,17 @@
 import { expect, test } from "@playwright/test";
-import { expectSignedIn, expectSignedOut, portalHelpers } from "../../demo/e2e/helpers.ts";
-
-// The React demo portal (apps/react-demo: globus-app/react's hooks) against its own Globus Auth
-// emulator, both started by `npm run start:react`'s script on the ports of playwright.config.ts's
-// second webServer. It shows what apps/demo shows, in the same words, so the demo's helpers walk it.
-// Each test gets a fresh browser context (empty IndexedDB and sessionStorage) and a reset emulator.
-const portalUrl = `http://127.0.0.1:${process.env.REACT_DEMO_PORT ?? "5274"}/`;
-const emulatorUrl = `http://127.0.0.1:${process.env.REACT_EMULATOR_PORT ?? "8771"}/`;
-const { answerConsent, control, open, requestCounts, resetEmulator, signInWithRedirect } = portalHelpers(
+import { expectSignedIn, expectSignedOut } from "../../demo/e2e/helpers.ts";
+import {
+  answerConsent,
+  control,
+  open,
   portalUrl,
-  emulatorUrl,
-);
+  requestCounts,
+  resetEmulator,
+  signInWithRedirect,
+} from "./react-portal.ts";
+
+// The React demo portal against its own emulator (react-portal.ts). Each test gets a fresh browser
+// context (empty IndexedDB and sessionStorage) and a reset emulator.
 
 const SAMPLE_COLLECTION = "f6cd964d-7ab7-44cf-8a05-777a55f598ee";
 const MFA_COLLECTION = "96348e9e-93dd-432f-93b9-b015d71f2fbb";

@@ -26,7 +26,7 @@ export interface ErrorReport {
 type Rule = readonly [matches: (error: unknown) => boolean, title: string, hint: string, signIn: boolean];
 
 /** A refresh token Globus no longer accepts: revoked, or the session ended elsewhere. */
-const isEndedSession = (error: unknown): boolean =>
+export const isEndedSession = (error: unknown): boolean =>
   isGlobusAPIError(error) && (error.errorCode === "invalid_grant" || error.status === 401);
 
 // First match wins; the `isX()` guards work across windows (a popup's errors included).

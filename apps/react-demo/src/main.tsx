@@ -1,3 +1,4 @@
+import "./report-startup-error.ts";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { AppRoot } from "./app-root.tsx";

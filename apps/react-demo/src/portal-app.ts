@@ -1,5 +1,6 @@
-import { type GlobusClientOptions, NativeAppAuthClient, TransferClient, UserApp } from "globus-app";
+import { NativeAppAuthClient, UserApp } from "globus-app";
 import { PopupLoginFlowManager } from "globus-app/browser";
+import type { UseGlobusClientOptions } from "globus-app/react";
 import { readConfig } from "./config.ts";
 
 // The portal's one app, built once when the page loads (never inside a component, so StrictMode's
@@ -35,11 +36,7 @@ export const popupLogin = new PopupLoginFlowManager(loginClient, {
 });
 
 /**
- * `TransferClient` at the portal's Transfer (the emulator's fake one, or Globus's), for
- * `useGlobusClient(PortalTransferClient)`, which builds a client from `{ app }` alone.
+ * The options of the portal's `TransferClient`, `useGlobusClient(TransferClient, transferOptions)`:
+ * the portal's Transfer (the emulator's fake one, or Globus's). Every component gets one client.
  */
-export class PortalTransferClient extends TransferClient {
-  constructor(options: GlobusClientOptions) {
-    super({ ...options, baseUrl: portalConfig.transferUrl });
-  }
-}
+export const transferOptions: UseGlobusClientOptions = { baseUrl: portalConfig.transferUrl };

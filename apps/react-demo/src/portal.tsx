@@ -1,9 +1,11 @@
+import { TransferClient } from "globus-app";
 import { useGlobusClient, useLogin, useLoginRequired, useLogout, useUser } from "globus-app/react";
 import { type ReactNode, useState } from "react";
 import { ErrorAlert } from "./error-alert.tsx";
-import { PortalTransferClient, popupLogin } from "./portal-app.ts";
+import { popupLogin, transferOptions } from "./portal-app.ts";
 import { SignInCard } from "./sign-in-card.tsx";
 import { TransferListing } from "./transfer-listing.tsx";
+import { useForgetEndedSession } from "./use-forget-ended-session.ts";
 import { useOtherTabNotice } from "./use-other-tab-notice.ts";
 import { WhoAmI } from "./who-am-i.tsx";
 
@@ -33,7 +35,7 @@ function isPopupCallback(): boolean {
  */
 export function Portal({ redirectError }: PortalProps): ReactNode {
   // Built at the first render, before any login, so the first login asks for Transfer's scope too.
-  useGlobusClient(PortalTransferClient);
+  useGlobusClient(TransferClient, transferOptions);
   const user = useUser();
   const loginRequired = useLoginRequired();
   const signIn = useLogin();
@@ -41,16 +43,20 @@ export function Portal({ redirectError }: PortalProps): ReactNode {
   const [via, setVia] = useState<"redirect" | "popup">();
   const [loggedOutHere, setLoggedOutHere] = useState(false);
   const [otherTabNote, clearOtherTabNote] = useOtherTabNotice();
+  const [endedSession, clearEndedSession] = useForgetEndedSession();
   const [dismissed, setDismissed] = useState<ReadonlySet<unknown>>(new Set());
 
   const signedIn = user !== undefined && user !== null && loginRequired === false;
-  const error = [signIn.error, signOut.error, redirectError].find(
+  // Someone's tokens are stored but cannot be renewed: they can be forgotten.
+  const expired = user !== undefined && user !== null && loginRequired === true;
+  const error = [signIn.error, signOut.error, redirectError, endedSession].find(
     (e) => e !== undefined && !dismissed.has(e),
   );
 
   /** This tab acts: notes about earlier errors and other tabs are stale now. */
   const clearNotes = (): void => {
     setDismissed(new Set([...dismissed, signIn.error, signOut.error, redirectError]));
+    clearEndedSession();
     clearOtherTabNote();
     setLoggedOutHere(false);
   };
@@ -105,7 +111,12 @@ export function Portal({ redirectError }: PortalProps): ReactNode {
           <TransferListing user={user} />
         </>
       ) : (
-        <SignInCard signIn={startSignIn} signingIn={signIn.pending} />
+        <SignInCard
+          signIn={startSignIn}
+          signingIn={signIn.pending}
+          forget={expired ? () => void logOut() : undefined}
+          forgetting={signOut.pending}
+        />
       )}
     </>
   );

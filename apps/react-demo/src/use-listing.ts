@@ -1,7 +1,7 @@
-import { type FileDocument, type GARE, isGlobusAPIError, toGare } from "globus-app";
+import { type FileDocument, type GARE, isGlobusAPIError, TransferClient, toGare } from "globus-app";
 import { useAuthorizer, useGlobusClient } from "globus-app/react";
 import { useEffect, useState } from "react";
-import { PortalTransferClient } from "./portal-app.ts";
+import { transferOptions } from "./portal-app.ts";
 
 /** A listing asked for; a new object (even of the same collection) lists again. */
 export interface ListingRequest {
@@ -31,7 +31,7 @@ interface Settled {
   readonly state: ListingState;
 }
 
-async function list(transfer: PortalTransferClient, collectionId: string): Promise<ListingState> {
+async function list(transfer: TransferClient, collectionId: string): Promise<ListingState> {
   try {
     const [listing, name] = await Promise.all([
       transfer.operationLs(collectionId),
@@ -63,7 +63,7 @@ async function list(transfer: PortalTransferClient, collectionId: string): Promi
  * ```
  */
 export function useListing(request: ListingRequest | undefined): ListingState {
-  const transfer = useGlobusClient(PortalTransferClient);
+  const transfer = useGlobusClient(TransferClient, transferOptions);
   const { authorizer, error } = useAuthorizer(TRANSFER_RESOURCE_SERVER);
   const [settled, setSettled] = useState<Settled>();
   useEffect(() => {

@@ -4,6 +4,8 @@
  *
  * @packageDocumentation
  */
+
+export type { UseGlobusClientOptions } from "./client-options-key.ts";
 export type { GlobusAppProviderProps } from "./globus-app-provider.tsx";
 export { GlobusAppProvider, useGlobusApp } from "./globus-app-provider.tsx";
 export type { UseAuthorizerResult } from "./use-authorizer.ts";

@@ -1,17 +1,11 @@
-import { RedirectLoginFlowManager, UserApp } from "@globus-app/browser";
+import type { UserApp } from "@globus-app/browser";
 import { AuthClient } from "@globus-app/core";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { StrictMode, useEffect, useState } from "react";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import {
-  callbackUrl,
-  captureNavigation,
-  clearPendingLogins,
-  navigateInFrame,
-  TestEmulator,
-  TRANSFER,
-  TRANSFER_ALL,
-} from "../../browser/test-support/emulator-fixture.ts";
+import { StrictMode, useEffect, useState, version } from "react";
+import { version as domVersion } from "react-dom";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { navigateInFrame, TestEmulator, TRANSFER } from "../../browser/test-support/emulator-fixture.ts";
+import { closeTestApps, makeTestApp } from "../test-support/browser-apps.ts";
 import {
   GlobusAppProvider,
   useAuthorizer,
@@ -24,37 +18,16 @@ import {
 } from "./index.ts";
 
 let emu: TestEmulator;
-const databases: string[] = [];
-const apps: UserApp[] = [];
 beforeAll(async () => {
   emu = await TestEmulator.start({ autoApprove: true });
 });
 afterAll(() => emu.stop());
 afterEach(async () => {
   cleanup();
-  clearPendingLogins();
-  for (const app of apps.splice(0)) await app.close();
-  for (const name of databases.splice(0)) indexedDB.deleteDatabase(name);
+  await closeTestApps();
 });
 
-/** A browser UserApp (a "tab") whose redirect login stays in this page; same client id = same login. */
-function makeApp(clientId: string) {
-  const loginClient = emu.loginClient(clientId);
-  const capture = captureNavigation();
-  const flow = new RedirectLoginFlowManager(loginClient, {
-    redirectUri: callbackUrl(),
-    navigate: capture.navigate,
-    requestRefreshTokens: false,
-  });
-  databases.push(`globus-app:${encodeURIComponent(clientId)}`);
-  const app = new UserApp("react-test", {
-    loginClient,
-    scopeRequirements: { [TRANSFER]: TRANSFER_ALL },
-    config: { loginFlowManager: flow, tokenValidationErrorHandler: null },
-  });
-  apps.push(app);
-  return { app, capture };
-}
+const makeApp = (clientId: string) => makeTestApp(emu, clientId);
 
 function Portal() {
   const user = useUser();
@@ -95,7 +68,20 @@ function Orphan() {
   return null;
 }
 
-describe("@globus-app/react in Chromium", () => {
+/** Counts its effect's runs: two under StrictMode in development (React 18 and 19 alike). */
+function EffectRuns({ onRun }: { onRun: () => void }) {
+  useEffect(() => {
+    onRun();
+  }, [onRun]);
+  return null;
+}
+
+describe(`@globus-app/react in Chromium, React ${inject("reactMajor")}`, () => {
+  it("runs on the React version its project chose (the React 18 project must not fall back to 19)", () => {
+    expect(version.split(".")[0]).toBe(String(inject("reactMajor")));
+    expect(domVersion).toBe(version);
+  });
+
   it("logs in by redirect: pending login, the callback completed ONCE under StrictMode, then the person, login state and authorizer", async () => {
     const clientId = await emu.newClientId();
     const before = makeApp(clientId);
@@ -120,10 +106,12 @@ describe("@globus-app/react in Chromium", () => {
     const after = makeApp(clientId);
     const handleRedirect = vi.spyOn(after.app, "handleRedirect");
     const onRedirect = vi.fn();
+    const effectRuns = vi.fn();
     await emu.control("resetCounts");
     render(
       <StrictMode>
         <GlobusAppProvider app={after.app} callbackUrl={callback} onRedirect={onRedirect}>
+          <EffectRuns onRun={effectRuns} />
           <Portal />
         </GlobusAppProvider>
       </StrictMode>,
@@ -134,6 +122,8 @@ describe("@globus-app/react in Chromium", () => {
     expect(screen.getByTestId("user").textContent).toBeTruthy();
     expect(screen.getByTestId("required").textContent).toBe("false");
     await waitFor(() => expect(screen.getByTestId("header").textContent).toBe("Bearer"));
+    // StrictMode ran every effect twice, the provider's included, and the callback was completed once.
+    expect(effectRuns).toHaveBeenCalledTimes(2);
     expect(handleRedirect).toHaveBeenCalledTimes(1);
     expect(onRedirect).toHaveBeenCalledTimes(1);
     expect(onRedirect).toHaveBeenCalledWith({ returnUrl: expect.any(String) });

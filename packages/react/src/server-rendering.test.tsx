@@ -1,6 +1,7 @@
 import { UserApp } from "@globus-app/core";
-import { renderToString } from "react-dom/server";
-import { describe, expect, it, vi } from "vitest";
+import { version } from "react";
+import { renderToString, version as serverVersion } from "react-dom/server";
+import { describe, expect, inject, it, vi } from "vitest";
 // Imported at module load in Node, as a server component or an SSR build would.
 import { GlobusAppProvider, useAuthorizer, useLoginRequired, useUser } from "./index.ts";
 
@@ -15,7 +16,12 @@ function Portal() {
   );
 }
 
-describe("@globus-app/react without a DOM (Node, as in SSR and server components)", () => {
+describe(`@globus-app/react without a DOM (Node, as in SSR and server components), React ${inject("reactMajor")}`, () => {
+  it("runs on the React version its project chose", () => {
+    expect(version.split(".")[0]).toBe(String(inject("reactMajor")));
+    expect(serverVersion).toBe(version);
+  });
+
   it("imports without a browser global and renders the loading state without reading tokens", async () => {
     expect(typeof window).toBe("undefined");
     expect(typeof document).toBe("undefined");
