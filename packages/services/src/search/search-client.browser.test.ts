@@ -183,4 +183,26 @@ describe("SearchClient in Chromium", () => {
     expect(await search.reopenIndex(indexId)).toEqual({ index_id: indexId, acknowledged: true });
     expect((await search.getIndex(indexId)).status).toBe("open");
   });
+
+  it("SearchQuery's setters and SearchScrollQuery.setMarker shape what the emulator answers", async () => {
+    const indexId = await indexWith(10);
+    const page = await search.postSearch(
+      indexId,
+      new SearchQuery("*")
+        .setQuery("parity:even")
+        .setAdvanced(true)
+        .setLimit(2)
+        .setOffset(1)
+        .addSort("n", "asc"),
+    );
+    expect([page.total, page.count, page.offset]).toEqual([5, 2, 1]);
+    expect(page.gmeta.map((result) => result.entries[0]?.content.n)).toEqual([2, 4]);
+    const first = await search.scroll(indexId, new SearchScrollQuery("*").setLimit(6));
+    const rest = await search.scroll(
+      indexId,
+      new SearchScrollQuery("*", { limit: 6 }).setMarker(first.marker as string),
+    );
+    expect([first.count, rest.count, rest.marker]).toEqual([6, 4, null]);
+    expect(new Set([...first.gmeta, ...rest.gmeta].map((result) => result.subject)).size).toBe(10);
+  });
 });
