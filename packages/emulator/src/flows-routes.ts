@@ -85,8 +85,13 @@ export function runFlows(ctx: RequestContext, [audience, handler]: readonly [Aud
   try {
     const resourceServer = audience.kind === "flows" ? FLOWS_RESOURCE_SERVER : audience.flowId(ctx, store);
     const caller = identifyCaller(ctx, resourceServer);
-    if (caller.kind === "anonymous") throw fault(401, "UNAUTHORIZED", "No Authorization header provided");
-    if (caller.kind === "refused") throw fault(401, "UNAUTHORIZED", caller.reason);
+    // Flows' 401 is AUTHENTICATION_ERROR (the Python SDK's validate_run `invalid_token` answer).
+    if (caller.kind === "anonymous") {
+      throw fault(401, "AUTHENTICATION_ERROR", "No Authorization header provided");
+    }
+    if (caller.kind === "refused") {
+      throw fault(401, "AUTHENTICATION_ERROR", `Expired or invalid Bearer token: ${caller.reason}`);
+    }
     const needed =
       audience.kind === "flows" ? [FLOWS_ALL_SCOPE, ...audience.scopes] : [flowUserScope(resourceServer)];
     if (!needed.some((scope) => caller.scopes.has(scope))) {

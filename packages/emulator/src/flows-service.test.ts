@@ -111,10 +111,12 @@ describe("the fake Flows' own port", () => {
 describe("tokens and scopes", () => {
   it("401 without a token, with a dead token, and with another service's token", async () => {
     const none = await call("flows", { token: null });
-    expect(none).toMatchObject({ status: 401, body: flowsError("UNAUTHORIZED") });
-    expect((await call("flows", { token: "not-a-token" })).body).toMatchObject(flowsError("UNAUTHORIZED"));
+    expect(none).toMatchObject({ status: 401, body: flowsError("AUTHENTICATION_ERROR") });
+    expect((await call("flows", { token: "not-a-token" })).body).toMatchObject(
+      flowsError("AUTHENTICATION_ERROR"),
+    );
     const transfer = await call("flows", { token: tokenFor(TRANSFER_ALL_SCOPE) });
-    expect(transfer).toMatchObject({ status: 401, body: flowsError("UNAUTHORIZED") });
+    expect(transfer).toMatchObject({ status: 401, body: flowsError("AUTHENTICATION_ERROR") });
     expect(JSON.stringify(transfer.body)).toContain("flows.globus.org");
     const revoked = tokenFor(FLOWS_ALL_SCOPE);
     emu.control.revokeAll();

@@ -4,6 +4,7 @@ import type { RequestContext } from "./request-context.ts";
 import {
   badRequest,
   fault,
+  incompatibleIndexStatus,
   indexFromPath,
   needRole,
   needScope,
@@ -154,8 +155,7 @@ const reopenIndex: SearchHandler = (ctx, caller, store) => {
   needScope(caller, "manage");
   const index = indexFromPath(ctx, store, { open: false });
   needRole(ctx, caller, index, "owner");
-  if (index.status === "open")
-    throw fault(409, "Conflict.IndexNotPendingDeletion", `Index ${index.id} is open`);
+  if (index.status === "open") throw incompatibleIndexStatus("open", "delete_pending");
   index.status = "open";
   index.deleteAt = null;
   store.changed();

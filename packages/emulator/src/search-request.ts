@@ -24,6 +24,16 @@ export const fault = (status: number, code: string, message: string): ServiceFau
   new ServiceFault(status, code, message);
 /** @internal 400 `BadRequest`. */
 export const badRequest = (message: string): ServiceFault => fault(400, "BadRequest", message);
+/**
+ * @internal 409 `Conflict.IncompatibleIndexStatus`, Search's answer (in the Python SDK's testing
+ * data) to a call on an index whose status is not the one the call needs.
+ */
+export const incompatibleIndexStatus = (actual: string, required: string): ServiceFault =>
+  fault(
+    409,
+    "Conflict.IncompatibleIndexStatus",
+    `Index status (${actual}) did not match required status for this operation: ${required}`,
+  );
 /** 403 `Forbidden.Generic`. */
 const forbidden = (message: string): ServiceFault => fault(403, "Forbidden.Generic", message);
 
@@ -85,11 +95,7 @@ export function indexFromPath(
   const index = isUuid(id) ? store.indices.get(id) : undefined;
   if (!index) throw fault(404, "NotFound.NoSuchIndex", `There is no index named '${id.slice(0, 100)}'`);
   if (options.open !== false && index.status !== "open") {
-    throw fault(
-      409,
-      "Conflict.IndexPendingDeletion",
-      `Index ${index.id} is pending deletion; reopen it first`,
-    );
+    throw incompatibleIndexStatus("delete_pending", "open");
   }
   return index;
 }

@@ -210,4 +210,54 @@ describe.each(CASES)("the fake $service's own port", (c) => {
     expect((await call(at(c.read), { token })).status).toBe(200);
     expect(emu.control.requestCounts()[c.service]).toBeGreaterThan(0);
   });
+
+  it("applies latency, dropped connections, stalled bodies, counts and `*`, set over HTTP too", async () => {
+    const token = tokenFor(c.scope);
+    emu.control.injectFault({ endpoint: c.service, kind: "latency", latencyMs: 150 });
+    const started = performance.now();
+    expect((await call(at(c.read), { token })).status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+
+    emu.control.injectFault({ endpoint: c.service, kind: "drop-connection" });
+    await expect(call(at(c.read), { token })).rejects.toThrow();
+    expect(emu.control.requestLog(1)[0]).toMatchObject({ endpoint: c.service, fault: "drop-connection" });
+
+    emu.control.injectFault({ endpoint: c.service, kind: "stall-body" });
+    const controller = new AbortController();
+    const stalled = await fetch(at(c.read), {
+      headers: { Authorization: `Bearer ${token}` },
+      signal: controller.signal,
+    });
+    expect([stalled.status, stalled.headers.get("content-type")]).toEqual([
+      200,
+      "application/json; charset=utf-8",
+    ]);
+    const reader = (stalled.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read();
+    const next = reader.read();
+    const outcome = await Promise.race([
+      next.then(() => "more"),
+      new Promise((resolve) => setTimeout(resolve, 150, "stalled")),
+    ]);
+    expect(outcome).toBe("stalled");
+    controller.abort();
+    await expect(next).rejects.toThrow();
+
+    emu.control.injectFault({ endpoint: c.service, kind: "server-error", status: 503, count: 2 });
+    const statuses: number[] = [];
+    for (let n = 0; n < 3; n++) statuses.push((await call(at(c.read), { token })).status);
+    expect(statuses).toEqual([503, 503, 200]);
+    emu.control.injectFault({ endpoint: "*", kind: "rate-limit", retryAfter: 2 });
+    expect((await call(at(c.read), { token })).status).toBe(429);
+
+    // The control API over HTTP (on the Auth port) names the service's endpoint too.
+    const injected = await call(new URL("_emulator/faults", emu.url), {
+      method: "POST",
+      body: { endpoint: c.service, kind: "server-error", status: 504 },
+    });
+    expect(injected.status).toBe(201);
+    expect(injected.body.faults).toEqual([expect.objectContaining({ endpoint: c.service, remaining: 1 })]);
+    expect((await call(at(c.read), { token })).status).toBe(504);
+    expect((await call(at(c.read), { token })).status).toBe(200);
+  });
 });

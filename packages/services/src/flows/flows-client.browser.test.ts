@@ -2,6 +2,7 @@ import {
   AccessTokenAuthorizer,
   BaseLoginFlowManager,
   type GlobusAuthorizationParameters,
+  GlobusSDKUsageError,
   MemoryTokenStorage,
   NativeAppAuthClient,
   type TokenResponse,
@@ -17,6 +18,7 @@ const FLOWS_ALL = "https://auth.globus.org/scopes/eec9b274-0c81-4334-bdc2-54e90e
 const TRANSFER_ALL = "urn:globus:auth:scope:transfer.api.globus.org:all";
 const TUTORIAL_1 = "f6cd964d-7ab7-44cf-8a05-777a55f598ee";
 const TUTORIAL_2 = "2ddeacb8-1052-43eb-9863-d437ef0fa9c0";
+const MAPPED_COLLECTION_ID = "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
 const userScope = (flowId: string) =>
   `https://auth.globus.org/scopes/${flowId}/flow_${flowId.replaceAll("-", "_")}_user`;
 
@@ -235,5 +237,28 @@ describe("runs in Chromium", () => {
       destination_endpoint_id: TUTORIAL_2,
     });
     await commands.emulatorControl(emu.id, "resetClock");
+  });
+
+  it("SpecificFlowClient.addAppTransferDataAccessScope: the first login consents to the Transfer step, no GARE", async () => {
+    const created = await (await flowsAs()).createFlow("Consented up front", TRANSFER_DEFINITION, {}, {});
+    const loginClient = new NativeAppAuthClient({ clientId: emu.nativeClientId, baseUrl: emu.url });
+    const login = new FollowAuthorizeLoginFlow(loginClient, { requestRefreshTokens: false });
+    await using app = new UserApp(`flows-browser-${crypto.randomUUID()}`, {
+      loginClient,
+      config: { tokenStorage: new MemoryTokenStorage(), loginFlowManager: login, autoRedriveGares: false },
+    });
+    const runner = new SpecificFlowClient(created.id, {
+      app,
+      baseUrl: emu.flowsUrl,
+    }).addAppTransferDataAccessScope([MAPPED_COLLECTION_ID]);
+    expect(app.scopeRequirements[created.id]?.map(String)).toContain(
+      `${userScope(created.id)}[*${TRANSFER_ALL}[*https://auth.globus.org/scopes/${MAPPED_COLLECTION_ID}/data_access]]`,
+    );
+    await app.login();
+    const run = await runner.runFlow({ source: TUTORIAL_1, destination: TUTORIAL_2 }, { label: "up front" });
+    expect(run).toMatchObject({ flow_id: created.id, status: "ACTIVE", label: "up front" });
+    expect(login.runs).toBe(1);
+    const unbound = new SpecificFlowClient(created.id, { baseUrl: emu.flowsUrl });
+    expect(() => unbound.addAppTransferDataAccessScope(MAPPED_COLLECTION_ID)).toThrow(GlobusSDKUsageError);
   });
 });

@@ -1,6 +1,18 @@
-import { type GARE, MemoryTokenStorage, NativeAppAuthClient, UserApp } from "@globus-app/core";
+import {
+  type GARE,
+  GlobusSDKUsageError,
+  MemoryTokenStorage,
+  NativeAppAuthClient,
+  ScopeParser,
+  UserApp,
+} from "@globus-app/core";
 import { EmulatorAutoApproveLoginFlow } from "@globus-app/core/testing/emulator";
-import { type Emulator, SAMPLE_NATIVE_CLIENT, startEmulator } from "@globus-app/emulator";
+import {
+  type Emulator,
+  MAPPED_COLLECTION_ID,
+  SAMPLE_NATIVE_CLIENT,
+  startEmulator,
+} from "@globus-app/emulator";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { flowAs, flowsAs, passDefinition, TRANSFER_DEFINITION } from "../../test-support/flows-fixture.ts";
 import {
@@ -194,7 +206,10 @@ describe("runs of a flow", () => {
       },
       retryLimit: 0,
     });
-    expect(await apiError(wrong.runFlow({}))).toMatchObject({ status: 401 });
+    expect(await apiError(wrong.runFlow({}))).toMatchObject({
+      status: 401,
+      errorCode: "AUTHENTICATION_ERROR",
+    });
   });
 });
 
@@ -249,5 +264,31 @@ describe("SpecificFlowClient bound to an app", () => {
     );
     const task = await transferAs(emu).getTask(started?.details.task_id as string);
     expect(task).toMatchObject({ source_endpoint_id: TUTORIAL_1, destination_endpoint_id: TUTORIAL_2 });
+  });
+
+  it("addAppTransferDataAccessScope: one login consents to what the Transfer step needs, so no GARE comes", async () => {
+    const created = await flowsAs(emu).createFlow(
+      "Copy, consented up front",
+      TRANSFER_DEFINITION,
+      {},
+      { flowStarters: ["all_authenticated_users"] },
+    );
+    const userScope = `https://auth.globus.org/scopes/${created.id}/flow_${created.id.replaceAll("-", "_")}_user`;
+    const { app, flow } = makeApp(false);
+    await using _ = app;
+    const runner = new SpecificFlowClient(created.id, {
+      app,
+      baseUrl: emu.serviceUrls.flows,
+    }).addAppTransferDataAccessScope(MAPPED_COLLECTION_ID);
+    expect(ScopeParser.merge(app.scopeRequirements[created.id] ?? []).map(String)).toEqual([
+      `${userScope}[*urn:globus:auth:scope:transfer.api.globus.org:all[*https://auth.globus.org/scopes/${MAPPED_COLLECTION_ID}/data_access]]`,
+    ]);
+    await app.login();
+    const run = await runner.runFlow({ source: TUTORIAL_1, destination: TUTORIAL_2 }, { label: "up front" });
+    // Without autoRedriveGares, a missing consent would have thrown ConsentRequired.
+    expect(run).toMatchObject({ flow_id: created.id, status: "ACTIVE", label: "up front" });
+    expect(flow.runs).toBe(1);
+    const unbound = new SpecificFlowClient(created.id, { baseUrl: emu.serviceUrls.flows });
+    expect(() => unbound.addAppTransferDataAccessScope(MAPPED_COLLECTION_ID)).toThrow(GlobusSDKUsageError);
   });
 });

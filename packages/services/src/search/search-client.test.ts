@@ -273,9 +273,12 @@ describe("SearchClient: indices and roles", () => {
     expect(await grace.deleteIndex(created.id)).toEqual({ index_id: created.id, acknowledged: true });
     expect((await grace.getIndex(created.id)).status).toBe("delete-pending");
     const pending = await apiError(grace.search(created.id, "*"));
-    expect(pending).toMatchObject({ status: 409 });
+    expect(pending).toMatchObject({ status: 409, errorCode: "Conflict.IncompatibleIndexStatus" });
     expect(await grace.reopenIndex(created.id)).toEqual({ index_id: created.id, acknowledged: true });
-    expect(await apiError(grace.reopenIndex(created.id))).toMatchObject({ status: 409 });
+    expect(await apiError(grace.reopenIndex(created.id))).toMatchObject({
+      status: 409,
+      errorCode: "Conflict.IncompatibleIndexStatus",
+    });
     expect((await grace.search(created.id, "*")).total).toBe(0);
     // A deletion becomes final after a day.
     await grace.deleteIndex(created.id);

@@ -459,7 +459,7 @@ export class SearchClient extends GlobusClient {
 
   /**
    * Reopens an index marked for deletion.
-   * @throws {SearchAPIError} 409 for an index that is open.
+   * @throws {SearchAPIError} `Conflict.IncompatibleIndexStatus` (409) for an index that is open.
    * @example
    * ```ts
    * await search.reopenIndex(indexId);

@@ -1,8 +1,18 @@
-import { AccessTokenAuthorizer } from "@globus-app/core";
+import {
+  AccessTokenAuthorizer,
+  BaseLoginFlowManager,
+  type GlobusAuthorizationParameters,
+  MemoryTokenStorage,
+  NativeAppAuthClient,
+  ScopeParser,
+  type TokenResponse,
+  UserApp,
+} from "@globus-app/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { commands } from "vitest/browser";
 import type { StartedEmulator } from "../../../browser/test-support/emulator-commands.ts";
 import {
+  FlowsClient,
   isTimersAPIError,
   OnceTimerSchedule,
   RecurringTimerSchedule,
@@ -17,6 +27,8 @@ const TIMERS_SCOPE = "https://auth.globus.org/scopes/524230d7-ea86-4a52-8312-860
 const TRANSFER_ALL = "urn:globus:auth:scope:transfer.api.globus.org:all";
 const TUTORIAL_1 = "f6cd964d-7ab7-44cf-8a05-777a55f598ee";
 const TUTORIAL_2 = "2ddeacb8-1052-43eb-9863-d437ef0fa9c0";
+const FLOWS_ALL = "https://auth.globus.org/scopes/eec9b274-0c81-4334-bdc2-54e90e689b9a/all";
+const TIMERS_RESOURCE_SERVER = "524230d7-ea86-4a52-8312-86065a9e0417";
 
 let emu: StartedEmulator;
 beforeAll(async () => {
@@ -126,4 +138,47 @@ describe("TimersClient in Chromium", () => {
       required_scopes: [`${TIMERS_SCOPE}[${TRANSFER_ALL}]`],
     });
   });
+
+  it("addAppTransferDataAccessScope and addAppFlowUserScope: one login consents to what the timers need", async () => {
+    const flow = await new FlowsClient({
+      baseUrl: emu.flowsUrl,
+      authorizer: new AccessTokenAuthorizer(await token(FLOWS_ALL)),
+      retryLimit: 0,
+    }).createFlow("timed flow", { StartAt: "A", States: { A: { Type: "Pass", End: true } } }, {});
+    const loginClient = new NativeAppAuthClient({ clientId: emu.nativeClientId, baseUrl: emu.url });
+    const login = new FollowAuthorizeLoginFlow(loginClient, { requestRefreshTokens: false });
+    await using app = new UserApp(`timers-browser-${crypto.randomUUID()}`, {
+      loginClient,
+      config: { tokenStorage: new MemoryTokenStorage(), loginFlowManager: login },
+    });
+    const timers = new TimersClient({ app, baseUrl: emu.timerUrl })
+      .addAppTransferDataAccessScope([])
+      .addAppFlowUserScope(flow.id);
+    const flowUser = `https://auth.globus.org/scopes/${flow.id}/flow_${flow.id.replaceAll("-", "_")}_user`;
+    expect(ScopeParser.merge(app.scopeRequirements[TIMERS_RESOURCE_SERVER] ?? []).map(String)).toEqual([
+      `${TIMERS_SCOPE}[${TRANSFER_ALL} ${flowUser}]`,
+    ]);
+    await app.login();
+    // Without Transfer under `timer`, creating a transfer timer would answer 403 ConsentRequired.
+    const { timer } = await timers.createTimer(
+      new TransferTimer({ name: "consented", schedule: new OnceTimerSchedule(), body: data() }),
+    );
+    expect(timer).toMatchObject({ name: "consented", status: "new", timer_type: "transfer" });
+    expect(login.runs).toBe(1);
+  });
 });
+
+/**
+ * A login flow that plays the browser through the emulator's consent page with the test's
+ * `followAuthorize` command (a page cannot read a cross-origin redirect itself), then exchanges the
+ * code from the page, as a redirect login's callback half does.
+ */
+class FollowAuthorizeLoginFlow extends BaseLoginFlowManager {
+  runs = 0;
+  async runLoginFlow(authParams: GlobusAuthorizationParameters): Promise<TokenResponse> {
+    this.runs++;
+    const request = await this.startAuthorization(authParams, "http://127.0.0.1:9/callback");
+    const callback = await commands.followAuthorize(request.url.toString());
+    return this.exchangeCode(request, this.readCallback(new URL(callback), request));
+  }
+}
