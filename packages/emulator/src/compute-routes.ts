@@ -37,7 +37,12 @@ const badRequest = (reason: string): ServiceFault => fault(400, "BAD_REQUEST", r
  * @internal Compute's error body. // wire: unverified — `{"code", "reason", "http_status_code"}` is
  * our belief of the web service's shape.
  */
-export function computeError(ctx: RequestContext, status: number, code: string, reason: string): void {
+export function computeError(
+  ctx: Pick<RequestContext, "respond">,
+  status: number,
+  code: string,
+  reason: string,
+): void {
   ctx.respond.json(status, { code, reason, http_status_code: status });
 }
 

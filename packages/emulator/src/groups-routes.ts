@@ -33,7 +33,12 @@ export const GROUPS_VIEW_SCOPE = "urn:globus:auth:scope:groups.api.globus.org:vi
  * @internal Groups' error body. // wire: unverified — Groups v2 answers `{code, detail}` as far as
  * we know; the status is repeated so that a reader without the HTTP status has it.
  */
-export function groupsError(ctx: RequestContext, status: number, code: string, detail: string): void {
+export function groupsError(
+  ctx: Pick<RequestContext, "respond">,
+  status: number,
+  code: string,
+  detail: string,
+): void {
   ctx.respond.json(status, { code, detail, status });
 }
 

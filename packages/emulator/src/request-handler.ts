@@ -278,7 +278,7 @@ async function logAndInjectFaults(
   endpoint: string,
   form: URLSearchParams,
 ): Promise<FaultOutcome> {
-  const { req, res, respond, origin } = exchange;
+  const { req, res, respond, origin, target } = exchange;
   const detail = endpointDetail(endpoint, form);
   const entry = logRequest(deps, exchange, endpoint, detail, form);
   const { latencyMs, fault } = deps.faults.take([endpoint, detail]);
@@ -293,7 +293,7 @@ async function logAndInjectFaults(
   if (!fault) return "answer";
   entry.fault = fault.kind;
   if (fault.kind === "drop-response") return "drop-answer";
-  applyFault(fault, req, res, respond, route, origin);
+  applyFault(fault, req, res, respond, route, target.path, origin);
   return "answered";
 }
 

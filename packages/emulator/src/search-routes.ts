@@ -17,7 +17,7 @@ export { SEARCH_ALL_SCOPE, SEARCH_INGEST_SCOPE, SEARCH_SEARCH_SCOPE } from "./sc
  * `NotFound.NoSuchIndex` are the emulator's choice.
  */
 export function searchError(
-  ctx: RequestContext,
+  ctx: Pick<RequestContext, "respond">,
   status: number,
   code: string,
   message: string,

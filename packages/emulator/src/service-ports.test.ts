@@ -191,11 +191,21 @@ describe.each(CASES)("the fake $service's own port", (c) => {
 
   it("applies injected faults to its requests, named after the service", async () => {
     const token = tokenFor(c.scope);
+    // In the service's own error shape, as its other errors, so its clients read them the same way.
+    const upper = c.service !== "search";
     emu.control.injectFault({ endpoint: c.service, kind: "server-error", status: 502 });
-    expect((await call(at(c.read), { token })).status).toBe(502);
+    const failed = await call(at(c.read), { token });
+    expect([failed.status, c.code(failed.body)]).toEqual([502, upper ? "INTERNAL_ERROR" : "InternalError"]);
+    emu.control.injectFault({ endpoint: c.service, kind: "server-error", status: 503 });
+    const unavailable = await call(at(c.read), { token });
+    expect(c.code(unavailable.body)).toBe(upper ? "SERVICE_UNAVAILABLE" : "ServiceUnavailable");
     emu.control.injectFault({ endpoint: c.service, kind: "rate-limit", retryAfter: 3 });
     const limited = await call(at(c.read), { token });
-    expect([limited.status, limited.headers.get("retry-after")]).toEqual([429, "3"]);
+    expect([limited.status, limited.headers.get("retry-after"), c.code(limited.body)]).toEqual([
+      429,
+      "3",
+      upper ? "TOO_MANY_REQUESTS" : "TooManyRequests",
+    ]);
     emu.control.injectFault({ endpoint: c.service, kind: "malformed-json" });
     await expect(call(at(c.read), { token })).rejects.toThrow(SyntaxError);
     emu.control.injectFault({ endpoint: c.service, kind: "drop-response" });

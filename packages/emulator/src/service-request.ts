@@ -40,7 +40,7 @@ export function servicePath(path: string, options: { trailingSlash?: boolean } =
  * code and message, and extra fields (a GARE's, say) where the service puts them.
  */
 export type ServiceErrorWriter = (
-  ctx: RequestContext,
+  ctx: Pick<RequestContext, "respond" | "path">,
   status: number,
   code: string,
   detail: string,

@@ -31,7 +31,7 @@ export const denied = (message: string): TransferFault => fault(403, "Permission
 export const requestId = (): string => randomUUID().replaceAll("-", "").slice(0, 9);
 
 /** The `code`, `message`, `request_id` and `resource` (the path after `/transfer`) of an answer. */
-const transferMessage = (ctx: RequestContext, code: string, message: string) => ({
+const transferMessage = (ctx: Pick<RequestContext, "path">, code: string, message: string) => ({
   code,
   message,
   request_id: requestId(),
@@ -40,7 +40,7 @@ const transferMessage = (ctx: RequestContext, code: string, message: string) => 
 
 /** @internal Transfer's error body: `{ code, message, request_id, resource }` and any extras. */
 export function transferError(
-  ctx: RequestContext,
+  ctx: Pick<RequestContext, "respond" | "path">,
   status: number,
   code: string,
   message: string,
