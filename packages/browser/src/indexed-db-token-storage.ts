@@ -230,12 +230,8 @@ export class IndexedDBTokenStorage extends BaseTokenStorage {
   override async close(): Promise<void> {
     const connection = this.#connection;
     this.#connection = undefined;
-    if (!connection) return;
-    try {
-      (await connection).close();
-    } catch {
-      // It never opened: nothing to release.
-    }
+    // A connection that never opened has nothing to release: its failure to open is dropped.
+    await connection?.then((opened) => opened.close()).catch(() => undefined);
   }
 
   #key(resourceServer: string): [string, string] {

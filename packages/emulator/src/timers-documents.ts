@@ -25,23 +25,30 @@ function nextRun(timer: TimerRecord, now: number): number | undefined {
 const inactiveReason = (timer: TimerRecord) =>
   timer.status === "inactive" ? { cause: "user", detail: null } : null;
 
-/** @internal A timer as POST /v2/timer answers it. // wire: the Python SDK's V2_TRANSFER_TIMER */
-export function timerDocument(timer: TimerRecord, now: number): Record<string, unknown> {
+/** The fields the v2 timer and the job share: which timer, its state, when it was made and runs. */
+function timerState(timer: TimerRecord, now: number): Record<string, unknown> {
   const last = timer.runs.at(-1);
   const next = nextRun(timer, now);
   return {
     job_id: timer.id,
     name: timer.name,
     status: timer.status,
-    timer_type: "transfer",
-    schedule: timer.scheduleDocument,
-    body: timer.body,
     submitted_at: isoTime(timer.submitted),
     last_ran_at: last ? isoTime(last.ranAt) : null,
     next_run: next === undefined ? null : isoTime(next),
+    inactive_reason: inactiveReason(timer),
+  };
+}
+
+/** @internal A timer as POST /v2/timer answers it. // wire: the Python SDK's V2_TRANSFER_TIMER */
+export function timerDocument(timer: TimerRecord, now: number): Record<string, unknown> {
+  return {
+    ...timerState(timer, now),
+    timer_type: "transfer",
+    schedule: timer.scheduleDocument,
+    body: timer.body,
     number_of_runs: timer.runs.length,
     number_of_errors: 0,
-    inactive_reason: inactiveReason(timer),
   };
 }
 
@@ -116,22 +123,14 @@ export function jobDocument(
   now: number,
   transfer: TransferStore,
 ): Record<string, unknown> {
-  const last = timer.runs.at(-1);
-  const next = nextRun(timer, now);
   return {
-    job_id: timer.id,
-    name: timer.name,
-    status: timer.status,
+    ...timerState(timer, now),
     ...jobSchedule(timer),
     callback_url: TRANSFER_ACTION_URL,
     callback_body: { body: transferActionBody(timer.body) },
     scope: null,
-    submitted_at: isoTime(timer.submitted),
-    last_ran_at: last ? isoTime(last.ranAt) : null,
-    next_run: next === undefined ? null : isoTime(next),
     n_runs: timer.runs.length,
     n_errors: 0,
-    inactive_reason: inactiveReason(timer),
     results: { data: timer.runs.map((run) => runResult(timer, run, transfer)), page_next: null },
   };
 }

@@ -89,6 +89,54 @@ describe("JSONTokenStorage when the token file cannot be opened", () => {
     expect((error as Error).message).toMatch(/is a symbolic link/);
   });
 
+  it("refuses, without waiting or following, a FIFO or a symbolic link swapped in since the check", async () => {
+    const storage = new JSONTokenStorage(file);
+    const reading = (path: string, flags: number) => path === file && !creating(path, flags);
+    // A FIFO opened for reading without O_NONBLOCK would wait for a writer that never comes.
+    interceptOpen(reading, async (path, flags) => {
+      await rm(path);
+      execFileSync("mkfifo", [path]);
+      return actual.open(path, flags);
+    });
+    await expect(storage.getTokenDataByResourceServer()).rejects.toMatchObject({
+      name: "TokenStorageError",
+      message: expect.stringMatching(/is not a regular file/),
+    });
+    // A link to another file of the same user, which holds other tokens.
+    await rm(file);
+    const other = path.join(dir, "other.json");
+    await new JSONTokenStorage(other).storeTokenDataByResourceServer({ z: sampleTokenData("z") });
+    await new JSONTokenStorage(file).storeTokenDataByResourceServer({ a: sampleTokenData("a") });
+    interceptOpen(reading, async (path, flags) => {
+      await rm(path);
+      await fs.symlink(other, path);
+      return actual.open(path, flags);
+    });
+    await expect(storage.getTokenDataByResourceServer()).rejects.toMatchObject({
+      name: "TokenStorageError",
+      message: expect.stringMatching(/is a symbolic link/),
+    });
+  });
+
+  it("closes the file once read, whether it was understood or refused", async () => {
+    const handles: fs.FileHandle[] = [];
+    interceptOpen(
+      (path, flags) => path === file && !creating(path, flags),
+      async (path, flags) => {
+        const handle = await actual.open(path, flags);
+        handles.push(handle);
+        return handle;
+      },
+    );
+    const storage = new JSONTokenStorage(file);
+    expect(Object.keys(await storage.getTokenDataByResourceServer())).toEqual(["a"]);
+    await writeFile(file, '{"format_version": "9.0"}');
+    await expect(storage.getTokenDataByResourceServer()).rejects.toMatchObject({ name: "TokenStorageError" });
+    expect(handles).toHaveLength(2);
+    // A FileHandle's fd is -1 once closed; a storage that leaked one per read would run out.
+    expect(handles.map((handle) => handle.fd)).toEqual([-1, -1]);
+  });
+
   it("names the error when it carries no code", async () => {
     vi.mocked(fs.open).mockRejectedValueOnce(new Error("no code"));
     const error = await new JSONTokenStorage(file).getTokenDataByResourceServer().catch((e: unknown) => e);
@@ -127,6 +175,13 @@ describe("JSONTokenStorage when the token file cannot be opened", () => {
       message: expect.stringMatching(/is not valid JSON/),
     });
     expect(writes).toBe(4);
+  });
+
+  it("reports a torn file that reads the same twice after one re-read, without waiting out the others", async () => {
+    await writeFile(file, '{"data": {"DEFAULT": {"a": {"access_token": "torn');
+    const error = await new JSONTokenStorage(file).getTokenDataByResourceServer().catch((e: unknown) => e);
+    expect(error).toMatchObject({ message: expect.stringMatching(/is not valid JSON/) });
+    expect(vi.mocked(fs.open).mock.calls.filter(([path]) => path === file)).toHaveLength(2);
   });
 
   it("reports at once, without re-reading, a file that is JSON but not a token file", async () => {

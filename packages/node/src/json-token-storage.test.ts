@@ -277,10 +277,12 @@ describe("JSONTokenStorage", () => {
       expect(await readFile(file, "utf8")).toBe(pretty);
     });
 
-    it("treats a missing file as empty and does not create it on read or remove", async () => {
+    it("treats a missing file as empty and creates neither it nor its folder on read, remove or sign-out", async () => {
       const storage = new JSONTokenStorage(path.join(dir, "missing", "tokens.json"));
       expect(await storage.getTokenDataByResourceServer()).toEqual({});
       expect(await storage.removeTokenData("a")).toBe(false);
+      expect(await storage.getUserRecord()).toBeNull();
+      await storage.storeUserRecord(null);
       expect(await readdir(dir)).toEqual([]);
     });
 
@@ -497,6 +499,28 @@ describe("JSONTokenStorage", () => {
       await storage.storeUserRecord(null);
       expect(await storage.getUserRecord()).toBeNull();
       expect(await readFile(file, "utf8")).toBe(withoutUser);
+    });
+
+    it("is stored when it is the first thing written, creating the file", async () => {
+      const storage = new JSONTokenStorage(path.join(dir, "new", "tokens.json"));
+      await storage.storeUserRecord(ada);
+      expect(await storage.getUserRecord()).toEqual(ada);
+      expect(await new JSONTokenStorage(storage.filePath).getUserRecord()).toEqual(ada);
+    });
+
+    it("leaves a file with no record byte for byte as it was when null is stored", async () => {
+      const pretty = JSON.stringify(
+        {
+          data: { DEFAULT: { a: sampleTokenData("a") } },
+          format_version: "2.0",
+          "globus-sdk.version": "3.50.0",
+        },
+        null,
+        2,
+      );
+      await writeFile(file, pretty);
+      await new JSONTokenStorage(file).storeUserRecord(null);
+      expect(await readFile(file, "utf8")).toBe(pretty);
     });
   });
 

@@ -22,7 +22,7 @@ import {
   parseTokenFile,
   type TokenFileNamespaces,
 } from "./json-token-file.ts";
-import { errorCode, PRIVATE_FILE_MODE } from "./private-files.ts";
+import { errorCode } from "./private-files.ts";
 import { removeStaleTempFiles } from "./remove-stale-temp-files.ts";
 import { assertOwnEntry, assertSafeTokenPath } from "./safe-token-path.ts";
 import { tokenRecordToJSON } from "./token-record-json.ts";
@@ -257,11 +257,9 @@ export class JSONTokenStorage extends BaseTokenStorage {
     } catch (error) {
       if (errorCode(error) === "ENOENT") return undefined;
       // ELOOP: a symlink replaced the file since the check.
+      // Stryker disable next-line ConditionalExpression: after another failure to open, the re-check throws only if the path changed meanwhile, and then its TokenStorageError is as apt
       if (errorCode(error) === "ELOOP") await assertSafeTokenPath(this.filePath);
-      throw this.#error(
-        `Could not read token storage file '${this.filePath}' (${errorCode(error) ?? "error"})`,
-        error,
-      );
+      throw this.#readError(error);
     }
     try {
       // The opened file itself, so nothing swapped in since the check gets read.
@@ -269,10 +267,7 @@ export class JSONTokenStorage extends BaseTokenStorage {
       return await handle.readFile("utf8");
     } catch (error) {
       if (isTokenStorageError(error)) throw error;
-      throw this.#error(
-        `Could not read token storage file '${this.filePath}' (${errorCode(error) ?? "error"})`,
-        error,
-      );
+      throw this.#readError(error);
     } finally {
       await handle.close();
     }
@@ -326,7 +321,7 @@ export class JSONTokenStorage extends BaseTokenStorage {
   async #write(namespaces: TokenFileNamespaces): Promise<void> {
     try {
       // Random temporary name opened O_EXCL | O_NOFOLLOW, 0600 whatever the umask, fsync, rename.
-      await writeFileAtomically(this.filePath, formatTokenFile(namespaces), { mode: PRIVATE_FILE_MODE });
+      await writeFileAtomically(this.filePath, formatTokenFile(namespaces));
     } catch (error) {
       throw this.#error(
         `Could not write token storage file '${this.filePath}' (${errorCode(error) ?? "error"})`,
@@ -334,6 +329,14 @@ export class JSONTokenStorage extends BaseTokenStorage {
       );
     }
     await removeStaleTempFiles(this.filePath);
+  }
+
+  /** The error of a read that failed with `error`, naming its system code. */
+  #readError(error: unknown): TokenStorageError {
+    return this.#error(
+      `Could not read token storage file '${this.filePath}' (${errorCode(error) ?? "error"})`,
+      error,
+    );
   }
 
   #error(message: string, cause?: unknown): TokenStorageError {

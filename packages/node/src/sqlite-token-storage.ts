@@ -258,12 +258,8 @@ export class SQLiteTokenStorage extends BaseTokenStorage {
     this.#closed = true;
     const connection = this.#connection;
     this.#connection = undefined;
-    if (!connection) return;
-    try {
-      (await connection).close();
-    } catch {
-      // It never opened, or is already closed: nothing left to release.
-    }
+    // A connection that never opened, or is already closed, has nothing left to release.
+    await connection?.then((opened) => opened.close()).catch(() => undefined);
   }
 
   /** Make `close()` part of `await using`. */
