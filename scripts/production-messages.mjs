@@ -133,8 +133,13 @@ export function shortenMessages(code) {
     }
   }
   let out = code;
-  for (const [start, end, text] of edits.sort((a, b) => b[0] - a[0]))
+  let next = Number.POSITIVE_INFINITY;
+  for (const [start, end, text] of edits.sort((a, b) => b[0] - a[0])) {
+    // A message inside another's values (an error built inside a message) would be cut twice.
+    if (end > next) throw new Error(`A message at ${start} holds another message: shorten it by hand`);
     out = out.slice(0, start) + text + out.slice(end);
+    next = start;
+  }
   return { code: out, messages };
 }
 

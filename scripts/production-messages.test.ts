@@ -67,6 +67,13 @@ describe("shortenMessages", () => {
   it("numbers a template's values in the catalogue", () => {
     expect(Object.values(catalogue)).toContain('Unrecognized environment "{0}". Known environments: {1}.');
   });
+
+  it("refuses a message built inside another's values rather than cutting both", () => {
+    const nested =
+      "throw new Error(`The outer message is long enough: $" +
+      "{new Error(`the inner one is long enough too`).message}`);";
+    expect(() => shortenMessages(nested)).toThrow(/holds another message/);
+  });
 });
 
 describe("explainMessage", () => {
