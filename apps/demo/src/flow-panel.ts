@@ -10,6 +10,7 @@ import { h } from "./dom.ts";
 import type { ProblemNotice } from "./problem-notice.ts";
 import { isCancelledRun } from "./run-status.ts";
 import { RunView } from "./run-view.ts";
+import { sessionState } from "./session-state.ts";
 
 /** What a {@link FlowPanel} needs from the page. */
 export interface FlowPanelOptions {
@@ -33,20 +34,7 @@ interface SavedState {
   pending?: string | undefined;
 }
 
-const STATE_KEY = "globus-app-demo:flow-panel";
-
-function loadState(): SavedState {
-  try {
-    const raw = sessionStorage.getItem(STATE_KEY);
-    return raw ? (JSON.parse(raw) as SavedState) : {};
-  } catch {
-    return {}; // a corrupt entry only costs the restored view
-  }
-}
-
-function saveState(update: SavedState): void {
-  sessionStorage.setItem(STATE_KEY, JSON.stringify({ ...loadState(), ...update }));
-}
+const saved = sessionState<SavedState>("globus-app-demo:flow-panel");
 
 /** The run's input from the box: a JSON object, or the reason it is not one. */
 function parseInput(text: string): { body: Record<string, unknown> } | { problem: string } {
@@ -144,7 +132,7 @@ export class FlowPanel {
     const flow = this.#options.flow;
     if (this.#shown || !flow) return;
     this.#shown = true;
-    const state = loadState();
+    const state = saved.load();
     try {
       const document = await this.#options.flows.getFlow(flow.flowId);
       this.#title = document.title;
@@ -157,7 +145,7 @@ export class FlowPanel {
       this.#options.problem.show(error);
     }
     if (state.pending !== undefined) {
-      saveState({ pending: undefined });
+      saved.save({ pending: undefined });
       this.#input.value = state.pending;
       await this.#start(state.pending);
     } else if (state.run) {
@@ -168,7 +156,7 @@ export class FlowPanel {
   /** Signed out: forget the run, the input and any consent step (the next person sees none of it). */
   hide(): void {
     this.#shown = false;
-    sessionStorage.removeItem(STATE_KEY);
+    saved.clear();
     this.#run.clear();
     this.#options.consent.hide();
     this.#options.problem.hide();
@@ -196,7 +184,7 @@ export class FlowPanel {
     this.#note.textContent = "Starting a run…";
     try {
       const run = await flow.runFlow(input.body, { label: "globus-app demo run", tags: ["globus-app-demo"] });
-      saveState({ run: run.run_id });
+      saved.save({ run: run.run_id });
       this.#note.textContent = `Run started: ${run.run_id}.`;
       void this.#run.watch(run.run_id);
     } catch (error) {
@@ -208,7 +196,7 @@ export class FlowPanel {
           gare,
           asker: this.#title ? `The flow “${this.#title}”` : "The flow",
           retried: "the run",
-          beforeRedirect: () => saveState({ pending: text }),
+          beforeRedirect: () => saved.save({ pending: text }),
           retry: () => this.#start(text),
         });
       } else {

@@ -1,6 +1,7 @@
 import type { FlowsClient, RunDocument, RunLogEntry } from "globus-app";
 import { h } from "./dom.ts";
-import { pollUntilSettled, runStatusWords, shortTime, statusBadge } from "./run-status.ts";
+import { runStatusWords, shortTime, statusBadge } from "./run-status.ts";
+import { fact, WatchedView } from "./watched-view.ts";
 
 /** What a {@link RunView} needs from the page. */
 export interface RunViewOptions {
@@ -27,81 +28,29 @@ export interface RunViewOptions {
  * await view.watch(run.run_id);
  * ```
  */
-export class RunView {
-  /** The view, a labelled region; hidden until a run is watched. */
-  readonly element: HTMLElement;
-
-  readonly #options: RunViewOptions;
-  readonly #heading: HTMLHeadingElement;
-  readonly #facts: HTMLDListElement;
-  readonly #log: HTMLOListElement;
-  #watching: AbortController | undefined;
+export class RunView extends WatchedView<RunDocument, RunLogEntry> {
+  readonly #flows: FlowsClient;
 
   constructor(options: RunViewOptions) {
-    this.#options = options;
-    this.#heading = h("h3", { id: "run-heading" }, "Run");
-    this.#facts = h("dl", { class: "facts", id: "run-facts" });
-    this.#log = h("ol", { class: "events", id: "run-log" });
-    this.element = h(
-      "section",
-      { class: "task-view", id: "run", "aria-labelledby": "run-heading", hidden: true },
-      this.#heading,
-      h("div", { "aria-live": "polite" }, this.#facts),
-      h("h4", {}, "Log"),
-      this.#log,
-    );
+    super({ id: "run", title: "Run", listTitle: "Log", listId: "run-log", factsId: "run-facts" }, options);
+    this.#flows = options.flows;
   }
 
   /** Shows a run and polls it until it settles (or another run, or `stop()`, replaces it). */
-  async watch(runId: string): Promise<void> {
-    this.stop();
-    const watching = new AbortController();
-    this.#watching = watching;
-    this.element.hidden = false;
-    this.#heading.textContent = "Run";
-    this.#facts.replaceChildren(h("dt", {}, "Status"), h("dd", {}, "Loading…"));
-    this.#log.replaceChildren();
-    const { signal } = watching;
-    try {
-      await pollUntilSettled(
-        signal,
-        async () => {
-          const [run, log] = await Promise.all([
-            this.#options.flows.getRun(runId, { signal }),
-            this.#options.flows.getRunLogs(runId, { limit: 100, signal }),
-          ]);
-          if (!signal.aborted) this.#render(run, log.entries);
-          return run;
-        },
-        this.#options,
-      );
-    } finally {
-      if (this.#watching === watching) this.#watching = undefined;
-    }
+  watch(runId: string): Promise<void> {
+    return this.watchWith(async (signal) => {
+      const [run, log] = await Promise.all([
+        this.#flows.getRun(runId, { signal }),
+        this.#flows.getRunLogs(runId, { limit: 100, signal }),
+      ]);
+      return [run, log.entries];
+    });
   }
 
-  /** Stops polling (another run is shown, or the person signed out). */
-  stop(): void {
-    this.#watching?.abort();
-    this.#watching = undefined;
-  }
-
-  /** Stops and hides (sign-out). */
-  clear(): void {
-    this.stop();
-    this.element.hidden = true;
-    this.#facts.replaceChildren();
-    this.#log.replaceChildren();
-  }
-
-  #render(run: RunDocument, entries: readonly RunLogEntry[]): void {
+  protected render(run: RunDocument, entries: readonly RunLogEntry[]): void {
     const words = runStatusWords(run);
-    this.#heading.textContent = `Run: ${run.label || run.run_id}`;
-    const fact = (term: string, ...value: (Node | string)[]): Node[] => [
-      h("dt", {}, term),
-      h("dd", {}, ...value),
-    ];
-    this.#facts.replaceChildren(
+    this.heading.textContent = `Run: ${run.label || run.run_id}`;
+    this.facts.replaceChildren(
       h("dt", {}, "Status"),
       h("dd", { id: "run-status" }, statusBadge(run.status, words), " ", words),
       ...fact("Flow", run.flow_title),
@@ -109,7 +58,7 @@ export class RunView {
       ...fact("Completed", shortTime(run.completion_time)),
       ...fact("Run id", h("code", {}, run.run_id)),
     );
-    this.#log.replaceChildren(
+    this.list.replaceChildren(
       ...(entries.length === 0
         ? [h("li", { class: "muted" }, "No log entries yet.")]
         : entries.map((entry) => {

@@ -1,6 +1,7 @@
 import type { EventDocument, TaskDocument, TransferClient } from "globus-app";
 import { formatSize, h } from "./dom.ts";
-import { pollUntilSettled, shortTime, statusBadge, statusWords } from "./run-status.ts";
+import { shortTime, statusBadge, statusWords } from "./run-status.ts";
+import { fact, WatchedView } from "./watched-view.ts";
 
 export interface TaskViewOptions {
   readonly transfer: TransferClient;
@@ -15,84 +16,42 @@ export interface TaskViewOptions {
  * than `taskWait`) so that the page shows each change as it happens; the interval grows from 1 s to
  * 10 s, so a long transfer costs few requests.
  */
-export class TaskView {
-  readonly element: HTMLElement;
+export class TaskView extends WatchedView<TaskDocument, EventDocument> {
   /** The task shown, if any. */
   taskId: string | undefined;
 
-  readonly #options: TaskViewOptions;
-  readonly #heading: HTMLHeadingElement;
-  readonly #facts: HTMLDListElement;
-  readonly #events: HTMLOListElement;
-  #watching: AbortController | undefined;
+  readonly #transfer: TransferClient;
 
   constructor(options: TaskViewOptions) {
-    this.#options = options;
-    this.#heading = h("h3", { id: "task-heading" }, "Task");
-    this.#facts = h("dl", { class: "facts", id: "task-facts" });
-    this.#events = h("ol", { class: "events", id: "task-events" });
-    this.element = h(
-      "section",
-      { class: "task-view", id: "task", "aria-labelledby": "task-heading", hidden: true },
-      this.#heading,
-      h("div", { "aria-live": "polite" }, this.#facts),
-      h("h4", {}, "Events"),
-      this.#events,
+    super(
+      { id: "task", title: "Task", listTitle: "Events", listId: "task-events", factsId: "task-facts" },
+      options,
     );
+    this.#transfer = options.transfer;
   }
 
   /** Shows a task and polls it until it settles (or another task, or `stop()`, replaces it). */
-  async watch(taskId: string): Promise<void> {
-    this.stop();
-    const watching = new AbortController();
-    this.#watching = watching;
+  watch(taskId: string): Promise<void> {
     this.taskId = taskId;
-    this.element.hidden = false;
-    this.#heading.textContent = "Task";
-    this.#facts.replaceChildren(h("dt", {}, "Status"), h("dd", {}, "Loading…"));
-    this.#events.replaceChildren();
-    const { signal } = watching;
-    try {
-      await pollUntilSettled(
-        signal,
-        async () => {
-          const [task, events] = await Promise.all([
-            this.#options.transfer.getTask(taskId, { signal }),
-            this.#options.transfer.taskEventList(taskId, { limit: 20, signal }),
-          ]);
-          if (!signal.aborted) this.#render(task, events.DATA);
-          return task;
-        },
-        this.#options,
-      );
-    } finally {
-      if (this.#watching === watching) this.#watching = undefined;
-    }
-  }
-
-  /** Stops polling (another task is shown, or the person signed out). */
-  stop(): void {
-    this.#watching?.abort();
-    this.#watching = undefined;
+    return this.watchWith(async (signal) => {
+      const [task, events] = await Promise.all([
+        this.#transfer.getTask(taskId, { signal }),
+        this.#transfer.taskEventList(taskId, { limit: 20, signal }),
+      ]);
+      return [task, events.DATA];
+    });
   }
 
   /** Stops and hides (sign-out). */
-  clear(): void {
-    this.stop();
+  override clear(): void {
+    super.clear();
     this.taskId = undefined;
-    this.element.hidden = true;
-    this.#facts.replaceChildren();
-    this.#events.replaceChildren();
   }
 
-  #render(task: TaskDocument, events: readonly EventDocument[]): void {
-    this.#heading.textContent = `Task: ${task.label ?? task.task_id}`;
+  protected render(task: TaskDocument, events: readonly EventDocument[]): void {
+    this.heading.textContent = `Task: ${task.label ?? task.task_id}`;
     const from = task.source_endpoint_display_name ?? task.source_endpoint_id;
     const to = task.destination_endpoint_display_name ?? task.destination_endpoint_id ?? "—";
-    const fact = (term: string, ...value: (Node | string)[]): Node[] => [
-      h("dt", {}, term),
-      h("dd", {}, ...value),
-    ];
     const status = h(
       "dd",
       { id: "task-status" },
@@ -100,7 +59,7 @@ export class TaskView {
       " ",
       statusWords[task.status] ?? "",
     );
-    this.#facts.replaceChildren(
+    this.facts.replaceChildren(
       h("dt", {}, "Status"),
       status,
       ...fact("From", from),
@@ -113,7 +72,7 @@ export class TaskView {
       ...(task.is_paused ? fact("Paused", task.nice_status_short_description ?? "by an administrator") : []),
       ...fact("Task id", h("code", {}, task.task_id)),
     );
-    this.#events.replaceChildren(
+    this.list.replaceChildren(
       ...(events.length === 0
         ? [h("li", { class: "muted" }, "No events yet.")]
         : events.map((event) =>

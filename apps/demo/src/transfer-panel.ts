@@ -13,6 +13,8 @@ import type { ErrorReport } from "./describe-error.ts";
 import { h } from "./dom.ts";
 import { type CollectionChoice, FileBrowser } from "./file-browser.ts";
 import { gareNeeds } from "./gare.ts";
+import { ProblemNotice } from "./problem-notice.ts";
+import { sessionState } from "./session-state.ts";
 import { TaskHistory, TaskView } from "./task-view.ts";
 
 export interface TransferPanelOptions {
@@ -48,16 +50,7 @@ interface SavedState {
   pending?: TransferSpec | undefined;
 }
 
-const STATE_KEY = "globus-app-demo:transfer-panel";
-
-function loadState(): SavedState {
-  try {
-    const raw = sessionStorage.getItem(STATE_KEY);
-    return raw ? (JSON.parse(raw) as SavedState) : {};
-  } catch {
-    return {}; // a corrupt entry only costs the restored view
-  }
-}
+const saved = sessionState<SavedState>("globus-app-demo:transfer-panel");
 
 /**
  * "Demo portal copy of README.txt and 2 more": letters, digits, spaces and `-_.,()` only (a
@@ -101,7 +94,7 @@ export class TransferPanel {
   readonly #toLeft: HTMLButtonElement;
   readonly #searchForm: HTMLFormElement;
   readonly #searchText: HTMLInputElement;
-  readonly #problem: HTMLElement;
+  readonly #problem: ProblemNotice;
   readonly #consent: HTMLElement;
   readonly #note: HTMLParagraphElement;
   #shown = false;
@@ -121,14 +114,14 @@ export class TransferPanel {
     this.#right = new FileBrowser({ ...paneOptions, side: "right" });
     this.#task = new TaskView({
       transfer: options.transfer,
-      onError: (error) => this.#showProblem(error),
+      onError: (error) => this.#problem.show(error),
       onSettled: (task) => void this.#settled(task),
     });
     this.#history = new TaskHistory({
       transfer: options.transfer,
-      onError: (error) => this.#showProblem(error),
+      onError: (error) => this.#problem.show(error),
       onOpen: (taskId) => {
-        this.#save({ task: taskId });
+        saved.save({ task: taskId });
         void this.#task.watch(taskId);
         this.#task.element.scrollIntoView({ block: "nearest" });
       },
@@ -166,7 +159,11 @@ export class TransferPanel {
     this.#toLeft.addEventListener("click", () => void this.#transfer(this.#right, this.#left));
 
     this.#note = h("p", { class: "transfer-note", id: "transfer-note", "aria-live": "polite" });
-    this.#problem = h("div", { class: "alert", id: "transfer-problem", role: "alert", hidden: true });
+    this.#problem = new ProblemNotice({
+      id: "transfer-problem",
+      describe: options.describe,
+      signInWithRedirect: options.signInWithRedirect,
+    });
     this.#consent = h("section", {
       class: "notice",
       id: "transfer-consent",
@@ -176,7 +173,7 @@ export class TransferPanel {
 
     element.append(
       this.#searchForm,
-      this.#problem,
+      this.#problem.element,
       this.#consent,
       h(
         "div",
@@ -199,7 +196,7 @@ export class TransferPanel {
   async show(): Promise<void> {
     if (this.#shown) return;
     this.#shown = true;
-    const state = loadState();
+    const state = saved.load();
     const choices = await this.#findCollections();
     const [leftId, rightId] = this.#options.config.transferCollections;
     const pick = async (
@@ -223,7 +220,7 @@ export class TransferPanel {
       this.#history.load(),
     ]);
     if (state.pending) {
-      this.#save({ pending: undefined });
+      saved.save({ pending: undefined });
       await this.#submit(state.pending);
     } else if (state.task) {
       void this.#task.watch(state.task);
@@ -234,12 +231,12 @@ export class TransferPanel {
   hide(): void {
     if (!this.#shown) return;
     this.#shown = false;
-    sessionStorage.removeItem(STATE_KEY);
+    saved.clear();
     this.#left.clear();
     this.#right.clear();
     this.#task.clear();
     this.#history.clear();
-    this.#hideProblem();
+    this.#problem.hide();
     this.#consent.hidden = true;
     this.#note.textContent = "";
     this.#changed();
@@ -267,7 +264,7 @@ export class TransferPanel {
 
   /** Runs a Transfer call; words a failure, or offers the consent step a GARE asks for. */
   async #run(where: string, action: () => Promise<void>, retry: () => Promise<unknown>, spec?: TransferSpec) {
-    this.#hideProblem();
+    this.#problem.hide();
     this.#consent.hidden = true; // the person moved on; a new GARE brings it back
     try {
       await action();
@@ -275,7 +272,7 @@ export class TransferPanel {
     } catch (error) {
       const gare = isGlobusAPIError(error) ? toGare(error.body) : null;
       if (gare) this.#showConsent(gare, where, retry, spec);
-      else this.#showProblem(error);
+      else this.#problem.show(error);
       return false;
     }
   }
@@ -291,12 +288,8 @@ export class TransferPanel {
     if (this.#shown) {
       const pane = (browser: FileBrowser): SavedPane | undefined =>
         browser.collection ? { collection: browser.collection, path: browser.path } : undefined;
-      this.#save({ left: pane(this.#left), right: pane(this.#right) });
+      saved.save({ left: pane(this.#left), right: pane(this.#right) });
     }
-  }
-
-  #save(update: Partial<SavedState>): void {
-    sessionStorage.setItem(STATE_KEY, JSON.stringify({ ...loadState(), ...update }));
   }
 
   async #transfer(from: FileBrowser, to: FileBrowser): Promise<void> {
@@ -345,7 +338,7 @@ export class TransferPanel {
       this.#changed();
     }
     if (taskId) {
-      this.#save({ task: taskId });
+      saved.save({ task: taskId });
       void this.#history.load();
       void this.#task.watch(taskId);
     }
@@ -359,34 +352,6 @@ export class TransferPanel {
       if (pane.collection?.id === task.destination_endpoint_id) refreshes.push(pane.refresh());
     }
     await Promise.all(refreshes);
-  }
-
-  #showProblem(error: unknown): void {
-    const report = this.#options.describe(error);
-    const signIn = report.signIn
-      ? h(
-          "button",
-          { type: "button", onclick: () => this.#options.signInWithRedirect() },
-          "Sign in again with Globus",
-        )
-      : null;
-    this.#problem.replaceChildren(
-      h("h3", {}, report.title),
-      h("p", {}, report.hint),
-      h("details", {}, h("summary", {}, "Details"), h("p", {}, h("code", {}, report.detail))),
-      h(
-        "div",
-        { class: "actions" },
-        signIn,
-        h("button", { type: "button", class: "secondary", onclick: () => this.#hideProblem() }, "Dismiss"),
-      ),
-    );
-    this.#problem.hidden = false;
-    console.warn("globus-app demo:", error);
-  }
-
-  #hideProblem(): void {
-    this.#problem.hidden = true;
   }
 
   /**
@@ -403,7 +368,7 @@ export class TransferPanel {
     const popup = h("button", { type: "button", class: "secondary" }, "Continue in a popup");
     redirect.addEventListener("click", () => {
       // The panel's state is saved already; a transfer waits in sessionStorage for the return.
-      if (spec) this.#save({ pending: spec });
+      if (spec) saved.save({ pending: spec });
       this.#options.signInWithRedirect(params);
     });
     popup.addEventListener("click", () => {

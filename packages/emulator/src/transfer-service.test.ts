@@ -3,6 +3,7 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { serviceCalls } from "../test-support/service-call.ts";
 import { formatBanner } from "./run-cli.ts";
 import { SAMPLE_IDENTITIES, SAMPLE_NATIVE_CLIENT } from "./sample-data.ts";
 import { type Emulator, startEmulator } from "./start-emulator.ts";
@@ -25,32 +26,7 @@ const token = (identity?: string, extra: { mfa?: boolean } = {}): string =>
   emu.control.issueTokens({ clientId: SAMPLE_NATIVE_CLIENT.id, scope: TRANSFER, identity, ...extra })
     .access_token;
 
-async function call(
-  path: string,
-  init: {
-    method?: string;
-    body?: unknown;
-    token?: string;
-    headers?: Record<string, string>;
-    base?: string;
-  } = {},
-): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
-  const response = await fetch(new URL(path, init.base ?? emu.serviceUrls.transfer), {
-    method: init.method ?? "GET",
-    headers: {
-      ...(init.token === undefined
-        ? { Authorization: `Bearer ${token()}` }
-        : { Authorization: `Bearer ${init.token}` }),
-      ...(init.body === undefined ? {} : { "Content-Type": "application/json" }),
-      ...init.headers,
-    },
-    ...(init.body === undefined
-      ? {}
-      : { body: typeof init.body === "string" ? init.body : JSON.stringify(init.body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : {}, headers: response.headers };
-}
+const { call } = serviceCalls(() => emu, "transfer", TRANSFER);
 
 async function submit(
   item = { source_path: "/~/README.txt", destination_path: "/~/copy.txt" },

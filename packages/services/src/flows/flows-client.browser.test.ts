@@ -11,6 +11,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commands } from "vitest/browser";
 import type { StartedEmulator } from "../../../browser/test-support/emulator-commands.ts";
+import { passDefinition, TRANSFER_DEFINITION } from "../../test-support/flow-definitions.ts";
 import { FlowsClient, isFlowsAPIError, SpecificFlowClient, TransferClient } from "../index.ts";
 
 // The emulator's constants, spelt out: its module is Node-only and cannot load in the page.
@@ -21,28 +22,6 @@ const TUTORIAL_2 = "2ddeacb8-1052-43eb-9863-d437ef0fa9c0";
 const MAPPED_COLLECTION_ID = "3f1b2c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
 const userScope = (flowId: string) =>
   `https://auth.globus.org/scopes/${flowId}/flow_${flowId.replaceAll("-", "_")}_user`;
-
-const passDefinition = (count: number) => {
-  const states: Record<string, unknown> = {};
-  for (let n = 1; n <= count; n++)
-    states[`Step${n}`] = n === count ? { Type: "Pass", End: true } : { Type: "Pass", Next: `Step${n + 1}` };
-  return { StartAt: "Step1", States: states };
-};
-const TRANSFER_DEFINITION = {
-  StartAt: "Copy",
-  States: {
-    Copy: {
-      Type: "Action",
-      ActionUrl: "https://transfer.actions.globus.org/transfer",
-      Parameters: {
-        "source_endpoint.$": "$.source",
-        "destination_endpoint.$": "$.destination",
-        DATA: [{ source_path: "/~/", destination_path: "/~/flow-copy/", recursive: true }],
-      },
-      End: true,
-    },
-  },
-};
 
 let emu: StartedEmulator;
 let ada: { id: string; username: string };

@@ -14,7 +14,8 @@ import {
   startEmulator,
 } from "@globus-app/emulator";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { flowAs, flowsAs, passDefinition, TRANSFER_DEFINITION } from "../../test-support/flows-fixture.ts";
+import { passDefinition, TRANSFER_DEFINITION } from "../../test-support/flow-definitions.ts";
+import { flowAs, flowsAs } from "../../test-support/flows-fixture.ts";
 import {
   ADA,
   GRACE,
