@@ -5,6 +5,8 @@ import {
   answerConsent,
   control,
   expectSignedIn,
+  expectSignedOut,
+  expectTransferPanelReady,
   openDemo,
   resetEmulator,
   signInWithRedirect,
@@ -274,6 +276,24 @@ test("errors in words: an existing folder name, and a read-only collection", asy
   await left.getByLabel("New folder name").fill("data");
   await left.getByRole("button", { name: "Create" }).click();
   await expect(problem).toContainText("There is already a file or folder with that name here.");
+});
+
+test("a sign-in ended elsewhere, met by the panel, is said once, by the page, and the panel is cleared", async ({
+  page,
+}) => {
+  await openDemo(page);
+  await signInWithRedirect(page);
+  await expectTransferPanelReady(page);
+
+  await control("POST", "revoke-all");
+  await page.getByRole("button", { name: "Find", exact: true }).click();
+  // One alert (strict: a second one fails the locator), the page's, with its ways back in.
+  const alert = page.getByRole("alert");
+  await expect(alert).toContainText("Your Globus session has expired or was ended elsewhere.");
+  await expect(alert).toHaveAttribute("id", "error");
+  await expectSignedOut(page);
+  await expect(page.locator("#transfer-problem")).toBeHidden();
+  await expect(page.locator("#pane-left tbody tr")).toHaveCount(0);
 });
 
 test("at 390 px the listing keeps its last column on screen, and nothing scrolls sideways", async ({

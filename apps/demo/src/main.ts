@@ -569,10 +569,11 @@ ui.garePopup.addEventListener("click", () => {
 // and the services page: groups, a Search index and a flow (services-page.ts)
 // ---------------------------------------------------------------------------------------------
 
-/** Words for a panel's failure; one that ended the sign-in also gets the page-wide alert. */
+/** Words for a panel's failure; one that ended the sign-in gets the page-wide alert instead. */
 function describePanelError(error: unknown): ErrorReport {
   const report = describeError(error, { emulator: config.mode === "emulator", authUrl: config.authUrl });
-  // The panel goes with the sign-in; the page-wide alert says why and offers the ways back in.
+  // The panel goes with the sign-in (its notice stays hidden); the page-wide alert says why and
+  // offers the ways back in.
   if (report.sessionEnded) showError(error);
   return report;
 }

@@ -34,9 +34,17 @@ export class ProblemNotice {
     this.element = h("div", { class: "alert", id: options.id, role: "alert", hidden: true });
   }
 
-  /** Words `error` and shows it (also in the console, for bug reports; never a token). */
+  /**
+   * Words `error` and shows it (also in the console, for bug reports; never a token). A sign-in that
+   * Globus ended is the page's to say: its alert offers the ways back in and the panel is cleared, so
+   * this notice stays hidden rather than say it twice (also when the call ends after the sign-out).
+   */
   show(error: unknown): void {
     const report = this.#options.describe(error);
+    if (report.sessionEnded) {
+      this.hide();
+      return;
+    }
     const signIn = report.signIn
       ? h(
           "button",
