@@ -134,14 +134,27 @@ export class ConsentStore extends ClockedStore {
 
   /** `true` when the identity consented, for the client, to `root` with `dependency` directly under it. */
   hasConsentedDependency(identityId: string, clientId: string, root: string, dependency: string): boolean {
-    return this.consents.some(
-      (parent) =>
-        parent.identityId === identityId &&
-        parent.clientId === clientId &&
-        parent.parentId === null &&
-        parent.scopeName === root &&
-        this.consents.some((child) => child.parentId === parent.id && child.scopeName === dependency),
+    return this.hasConsentedPath(identityId, clientId, [root, dependency]);
+  }
+
+  /**
+   * `true` when the identity consented, for the client, to `path[0]` at the top, with `path[1]`
+   * directly under it, `path[2]` under that, and so on (e.g. a flow's `user` scope → `transfer:all`
+   * → a collection's `data_access`).
+   */
+  hasConsentedPath(identityId: string, clientId: string, path: readonly string[]): boolean {
+    const [root, ...below] = path;
+    let level = this.consents.filter(
+      (c) =>
+        c.identityId === identityId && c.clientId === clientId && c.parentId === null && c.scopeName === root,
     );
+    for (const scope of below) {
+      const parents = new Set(level.map((c) => c.id));
+      level = this.consents.filter(
+        (c) => c.parentId !== null && parents.has(c.parentId) && c.scopeName === scope,
+      );
+    }
+    return level.length > 0;
   }
 
   /** A consent page's transaction, answerable for half an hour. */

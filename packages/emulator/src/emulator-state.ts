@@ -250,6 +250,10 @@ export class EmulatorState {
   hasConsentedDependency(...args: Parameters<ConsentStore["hasConsentedDependency"]>): boolean {
     return this.consentStore.hasConsentedDependency(...args);
   }
+  /** See {@link ConsentStore.hasConsentedPath}. */
+  hasConsentedPath(...args: Parameters<ConsentStore["hasConsentedPath"]>): boolean {
+    return this.consentStore.hasConsentedPath(...args);
+  }
 
   // Sign-in sessions
 

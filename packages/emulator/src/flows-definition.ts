@@ -1,6 +1,6 @@
 import { type FlowsCaller, unprocessable } from "./flows-request.ts";
 import type { FlowRecord } from "./flows-store.ts";
-import { flowUserScope, TRANSFER_ALL_SCOPE } from "./scope-registry.ts";
+import { dataAccessScope, flowUserScope, TRANSFER_ALL_SCOPE } from "./scope-registry.ts";
 import { asObject, ServiceFault } from "./service-request.ts";
 
 // Flow definitions: what Flows checks in one, which consents and input a run of it needs.
@@ -68,6 +68,20 @@ export function checkRunConsent(flow: FlowRecord, caller: FlowsCaller): void {
     },
   });
 }
+
+/**
+ * @internal The consents a run's Transfer step on a collection that demands `data_access` needs, top
+ * down: the flow's `user` scope, Transfer's under it, the collection's `data_access` under that.
+ */
+export const dataAccessConsentPath = (flowId: string, collection: string): string[] => [
+  flowUserScope(flowId),
+  TRANSFER_ALL_SCOPE,
+  dataAccessScope(collection),
+];
+
+/** @internal That consent as the scope string a login asks for. */
+export const dataAccessRunScope = (flowId: string, collection: string): string =>
+  `${flowUserScope(flowId)}[${TRANSFER_ALL_SCOPE}[*${dataAccessScope(collection)}]]`;
 
 /** @internal Refuses (400 `FLOW_INPUT_ERROR`) an input that lacks a property the flow's input schema requires. */
 export function checkInput(flow: FlowRecord, body: Record<string, unknown>): void {

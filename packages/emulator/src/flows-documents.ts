@@ -1,5 +1,6 @@
+import { dataAccessRunScope } from "./flows-definition.ts";
 import { flowRoles, runRoles, urn } from "./flows-request.ts";
-import { type FlowRecord, type RunRecord, runSteps } from "./flows-store.ts";
+import { type FlowRecord, type RunPause, type RunRecord, runSteps } from "./flows-store.ts";
 import { isoTime } from "./iso-time.ts";
 import { flowUserScope } from "./scope-registry.ts";
 
@@ -33,28 +34,47 @@ const CANCELED_DESCRIPTION = "The Flow Instance was canceled by the user";
 
 /**
  * @internal A run's status on the emulator clock. A cancelled run is `FAILED`, `cancelled` telling
- * it from one that reached a `Fail` state (its `details.code` is then `FlowCanceled`).
+ * it from one that reached a `Fail` state (its `details.code` is then `FlowCanceled`); a run that
+ * waits for a consent (`waiting`) is `INACTIVE` until a resume goes on or a cancel ends it.
  */
 export function runProgress(run: RunRecord, now: number) {
-  const steps = runSteps(run.definition, run.started);
-  const end = steps.at(-1)?.end ?? run.started;
+  const steps = runSteps(run.definition, run.started, run.pauses);
+  const waiting = run.pauses?.find((pause) => pause.until === null);
+  const end = waiting ? Number.POSITIVE_INFINITY : (steps.at(-1)?.end ?? run.started);
   const stop = run.cancelledAt !== null && run.cancelledAt < end ? run.cancelledAt : undefined;
-  const failed = steps.at(-1)?.type === "Fail";
+  const failed = !waiting && steps.at(-1)?.type === "Fail";
   const cancelled = stop !== undefined;
   let status: string;
   if (cancelled || (now >= end && failed)) status = "FAILED";
+  else if (waiting && now >= waiting.at) status = "INACTIVE";
   else if (now < end) status = "ACTIVE";
   else status = "SUCCEEDED";
   const finished = stop ?? (now >= end ? end : undefined);
-  return { steps, status, cancelled, finished, until: Math.min(now, stop ?? now) };
+  return { steps, status, cancelled, finished, waiting, until: Math.min(now, stop ?? now) };
 }
+
+/** What an INACTIVE run's log and details say of the consent it waits for. */
+const consentMessage = (pause: RunPause): string =>
+  `State ${pause.state} needs consent to access collection ${pause.collection}; resume the run after a login that gives it`;
 
 /** A run's `details`: its code and description (and output once it succeeded). */
 function runDetails(run: RunRecord, now: number): Record<string, unknown> {
-  const { status, cancelled, finished, steps, until } = runProgress(run, now);
+  const { status, cancelled, finished, steps, until, waiting } = runProgress(run, now);
   // wire: the Python SDK's cancel_run.
   if (cancelled && finished !== undefined) {
     return { time: isoTime(finished), code: "FlowCanceled", description: CANCELED_DESCRIPTION, details: {} };
+  }
+  if (status === "INACTIVE" && waiting) {
+    // wire: unverified — an action provider's ConsentRequired (the globus CLI's `flows run resume`
+    // reads an INACTIVE run's details as a GARE), with the GARE's authorization_parameters.
+    const scope = dataAccessRunScope(run.flowId, waiting.collection);
+    return {
+      time: isoTime(waiting.at),
+      code: "ConsentRequired",
+      description: consentMessage(waiting),
+      required_scope: scope,
+      authorization_parameters: { session_message: consentMessage(waiting), required_scopes: [scope] },
+    };
   }
   const current = steps.find((step) => step.start <= until && until < step.end);
   return {
@@ -90,9 +110,12 @@ export function runDocument(run: RunRecord, identity: string, now: number): Reco
   };
 }
 
-/** @internal The run's log up to now: the flow's start, each state's start and end, and its end. */
+/**
+ * @internal The run's log up to now: the flow's start, each state's start and end, each stop for a
+ * consent and its resume, and its end.
+ */
 export function runLog(run: RunRecord, now: number): Record<string, unknown>[] {
-  const { steps, status, cancelled, finished, until } = runProgress(run, now);
+  const { steps, status, cancelled, finished, until, waiting } = runProgress(run, now);
   const entry = (time: number, code: string, description: string, details: Record<string, unknown> = {}) => ({
     time: isoTime(time),
     code,
@@ -102,8 +125,18 @@ export function runLog(run: RunRecord, now: number): Record<string, unknown>[] {
   const entries = [
     entry(run.started, "FlowStarted", "The Flow Instance started execution", { input: run.body }),
   ];
+  // wire: unverified — the codes of a stop for consent and of a resume.
+  const stopped = (pause: RunPause) =>
+    entry(pause.at, "FlowInactive", consentMessage(pause), {
+      state_name: pause.state,
+      required_scope: dataAccessRunScope(run.flowId, pause.collection),
+    });
   for (const step of steps) {
     if (step.start > until) break;
+    for (const pause of run.pauses ?? []) {
+      if (pause.state !== step.name || pause.until !== step.start) continue;
+      entries.push(stopped(pause), entry(step.start, "FlowResumed", "The Flow Instance was resumed"));
+    }
     const taskId = run.transferTasks?.[step.name];
     const details = {
       state_name: step.name,
@@ -115,6 +148,7 @@ export function runLog(run: RunRecord, now: number): Record<string, unknown>[] {
     if (step.end <= until)
       entries.push(entry(step.end, `${step.type}Completed`, `State ${step.name} completed`, details));
   }
+  if (waiting && waiting.at <= until) entries.push(stopped(waiting));
   if (cancelled && finished !== undefined)
     entries.push(entry(finished, "FlowCanceled", CANCELED_DESCRIPTION));
   else if (finished !== undefined) {

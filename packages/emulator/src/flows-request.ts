@@ -10,6 +10,8 @@ import { isUuid } from "./stable-uuid.ts";
 /** @internal Who calls the fake Flows: the identity and the scope tree of the token. */
 export interface FlowsCaller {
   readonly identity: string;
+  /** The client the caller's token was issued to. */
+  readonly clientId: string;
   readonly scopes: readonly ScopeNode[];
 }
 

@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { TRANSFER_ACTION } from "./flows-definition.ts";
+import { dataAccessConsentPath, TRANSFER_ACTION } from "./flows-definition.ts";
 import { runProgress } from "./flows-documents.ts";
 import { FLOWS_FLOW_ROUTES } from "./flows-flow-routes.ts";
 import { type Audience, type FlowsHandler, type FlowsRoute, fault } from "./flows-request.ts";
 import { FLOWS_RUN_ROUTES } from "./flows-run-routes.ts";
+import type { RunRecord } from "./flows-store.ts";
 import type { RequestContext } from "./request-context.ts";
 import { FLOWS_ALL_SCOPE, FLOWS_RESOURCE_SERVER, flowUserScope } from "./scope-registry.ts";
 import { asObject, identifyCaller, type ServiceErrorWriter, ServiceFault } from "./service-request.ts";
@@ -38,8 +39,26 @@ function resolveParameters(
 }
 
 /**
+ * The first of a Transfer step's collections that demands `data_access` consent (a mapped collection,
+ * or one given the requirement) which the run's owner has not given under the flow's scope.
+ */
+function unconsentedCollection(ctx: RequestContext, run: RunRecord, collections: readonly string[]) {
+  return collections.find((id) => {
+    const demands =
+      ctx.state.requirements.get(id)?.dataAccess === true ||
+      ctx.state.transfer.collection(id)?.requiresDataAccess === true;
+    return (
+      demands &&
+      !ctx.state.hasConsentedPath(run.owner, run.clientId ?? "", dataAccessConsentPath(run.flowId, id))
+    );
+  });
+}
+
+/**
  * Submits to the fake Transfer the task of every Transfer action state that a run has reached by
- * now, once: a flow's Transfer step is a real task of the emulator's Transfer.
+ * now, once: a flow's Transfer step is a real task of the emulator's Transfer. A step on a collection
+ * whose `data_access` consent the owner has not given stops the run there instead (INACTIVE), as
+ * the real Transfer action provider's ConsentRequired does.
  */
 function submitTransferSteps(ctx: RequestContext): void {
   const store = ctx.state.flows;
@@ -57,6 +76,12 @@ function submitTransferSteps(ctx: RequestContext): void {
       const source = String(parameters.source_endpoint ?? parameters.source_endpoint_id ?? "");
       const destination = String(parameters.destination_endpoint ?? parameters.destination_endpoint_id ?? "");
       if (!isUuid(source) || !isUuid(destination)) continue;
+      const collection = unconsentedCollection(ctx, run, [source, destination]);
+      if (collection !== undefined) {
+        run.pauses = [...(run.pauses ?? []), { state: step.name, at: step.start, until: null, collection }];
+        submitted = true;
+        break;
+      }
       const items = Array.isArray(parameters.DATA) ? parameters.DATA : [];
       const document = {
         DATA_TYPE: "transfer",
@@ -103,7 +128,8 @@ export function runFlows(ctx: RequestContext, [audience, handler]: readonly [Aud
       );
     }
     submitTransferSteps(ctx);
-    handler(ctx, { identity: caller.record.subject, scopes: caller.record.scopes }, store);
+    const { subject, clientId, scopes } = caller.record;
+    handler(ctx, { identity: subject, clientId, scopes }, store);
   } catch (error) {
     if (!(error instanceof ServiceFault)) throw error;
     flowsError(ctx, error.status, error.code, error.message, error.extra);

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { checkInput, checkRunConsent } from "./flows-definition.ts";
+import { checkInput, checkRunConsent, dataAccessConsentPath } from "./flows-definition.ts";
 import { flowDocument, runDocument, runLog, runProgress } from "./flows-documents.ts";
 import {
   type Audience,
@@ -71,7 +71,7 @@ const runFlow: FlowsHandler = (ctx, caller, store) => {
     flowTitle: flow.title,
     started: store.now(),
     cancelledAt: null,
-    resumedAt: null,
+    clientId: caller.clientId,
     ...runFields(request),
   };
   store.runs.set(run.id, run);
@@ -149,19 +149,31 @@ const updateRun: FlowsHandler = (ctx, caller, store) => {
 const cancelRun: FlowsHandler = (ctx, caller, store) => {
   const run = runFromPath(ctx, store, caller.identity, true);
   const now = store.now();
-  if (runProgress(run, now).status === "ACTIVE") run.cancelledAt = now;
+  const { status } = runProgress(run, now);
+  if (status === "ACTIVE" || status === "INACTIVE") run.cancelledAt = now;
   store.changed();
   // wire: the Python SDK's cancel_run — 200, the run now `FAILED` with `details.code` `FlowCanceled`.
   ctx.respond.json(200, runDocument(run, caller.identity, now));
 };
 
+/**
+ * Goes on with a run that waits for a consent, once the caller has given it; without it the run
+ * stays INACTIVE (// wire: unverified — its action would stop it again at once). Resuming a run that
+ * does not wait changes nothing.
+ */
 const resumeRun: FlowsHandler = (ctx, caller, store) => {
   const run = runFromPath(ctx, store, caller.identity, true);
   const flow = store.flows.get(run.flowId);
   if (flow) checkRunConsent(flow, caller);
-  run.resumedAt = store.now();
-  store.changed();
-  ctx.respond.json(200, runDocument(run, caller.identity, store.now()));
+  const now = store.now();
+  const waiting = runProgress(run, now).status === "INACTIVE" ? run.pauses?.at(-1) : undefined;
+  const path = waiting && dataAccessConsentPath(run.flowId, waiting.collection);
+  if (waiting && path && ctx.state.hasConsentedPath(caller.identity, caller.clientId, path)) {
+    waiting.until = now;
+    run.clientId = caller.clientId;
+    store.changed();
+  }
+  ctx.respond.json(200, runDocument(run, caller.identity, now));
 };
 
 const deleteRun: FlowsHandler = (ctx, caller, store) => {

@@ -6,8 +6,9 @@ import { type ServiceAnswer, serviceCalls } from "../test-support/service-call.t
 import { FLOWS_ALL_SCOPE, flowUserScope } from "./flows-routes.ts";
 import { formatBanner } from "./run-cli.ts";
 import { SAMPLE_IDENTITIES } from "./sample-data.ts";
-import { TRANSFER_ALL_SCOPE } from "./scope-registry.ts";
+import { dataAccessScope, TRANSFER_ALL_SCOPE } from "./scope-registry.ts";
 import { type Emulator, startEmulator } from "./start-emulator.ts";
+import { MAPPED_COLLECTION_ID as MAPPED } from "./transfer-collections.ts";
 
 const [ADA, GRACE] = SAMPLE_IDENTITIES;
 const FLOWS_SCOPE = (name: string) =>
@@ -348,6 +349,90 @@ describe("runs on the emulator clock", () => {
     // Seen again, the run does not submit the task twice.
     const again = await call(`runs/${id}/log`);
     expect(again.body.entries).toEqual(log.body.entries);
+  });
+});
+
+describe("a run that needs a collection's data_access consent", () => {
+  const toMapped = { source: TUTORIAL_1, destination: MAPPED };
+  const runScope = (flowId: string) =>
+    `${flowUserScope(flowId)}[${TRANSFER_ALL_SCOPE}[*${dataAccessScope(MAPPED)}]]`;
+  const entries = async (id: string) =>
+    ((await call(`runs/${id}/log`)).body.entries as { code: string; details: Record<string, unknown> }[]).map(
+      (e) => e.code,
+    );
+
+  it("stops INACTIVE at the Transfer step with a ConsentRequired GARE, and a resume after the consent goes on", async () => {
+    const flow = await createFlow(TRANSFER_DEFINITION);
+    const started = await run(flow.id, toMapped, `${flowUserScope(flow.id)}[${TRANSFER_ALL_SCOPE}]`);
+    expect(started.status).toBe(201);
+    const id = started.body.run_id as string;
+    emu.control.advanceClock(0.5);
+    const stopped = await call(`runs/${id}`);
+    expect(stopped.body).toMatchObject({
+      status: "INACTIVE",
+      completion_time: null,
+      details: {
+        code: "ConsentRequired",
+        required_scope: runScope(flow.id),
+        authorization_parameters: {
+          session_message: expect.any(String),
+          required_scopes: [runScope(flow.id)],
+        },
+      },
+    });
+    expect(await entries(id)).toEqual(["FlowStarted", "FlowInactive"]);
+    // No task went to Transfer, and the run stays put however long it waits.
+    emu.control.advanceClock(60);
+    expect((await call(`runs/${id}`)).body).toMatchObject({ status: "INACTIVE" });
+
+    // A resume without the consent leaves it waiting.
+    const early = await call(`runs/${id}/resume`, {
+      method: "POST",
+      token: tokenFor(`${flowUserScope(flow.id)}[${TRANSFER_ALL_SCOPE}]`),
+    });
+    expect(early).toMatchObject({ status: 200, body: { status: "INACTIVE" } });
+
+    // The login the GARE asks for records the consent; the resume then goes on from the Transfer step.
+    const resumed = await call(`runs/${id}/resume`, { method: "POST", token: tokenFor(runScope(flow.id)) });
+    expect(resumed).toMatchObject({ status: 200, body: { status: "ACTIVE" } });
+    emu.control.advanceClock(2);
+    expect((await call(`runs/${id}`)).body).toMatchObject({ status: "SUCCEEDED" });
+    expect(await entries(id)).toEqual([
+      "FlowStarted",
+      "FlowInactive",
+      "FlowResumed",
+      "ActionStarted",
+      "ActionCompleted",
+      "FlowSucceeded",
+    ]);
+    const log = (await call(`runs/${id}/log`)).body.entries as {
+      code: string;
+      details: { task_id?: string };
+    }[];
+    const taskId = log.find((e) => e.code === "ActionStarted")?.details.task_id;
+    const task = await fetch(new URL(`v0.10/task/${taskId}`, emu.serviceUrls.transfer), {
+      headers: { Authorization: `Bearer ${tokenFor(TRANSFER_ALL_SCOPE)}` },
+    });
+    expect(await task.json()).toMatchObject({ destination_endpoint_id: MAPPED, owner_id: ADA.id });
+  });
+
+  it("runs straight through with the consent given up front, and an INACTIVE run can be cancelled", async () => {
+    const flow = await createFlow(TRANSFER_DEFINITION);
+    const upFront = await run(flow.id, toMapped, runScope(flow.id));
+    emu.control.advanceClock(2);
+    expect((await call(`runs/${upFront.body.run_id}`)).body).toMatchObject({ status: "SUCCEEDED" });
+
+    const other = await createFlow(TRANSFER_DEFINITION);
+    const waiting = await run(other.id, toMapped, `${flowUserScope(other.id)}[${TRANSFER_ALL_SCOPE}]`);
+    const id = waiting.body.run_id as string;
+    emu.control.advanceClock(0.5);
+    expect((await call(`runs/${id}`)).body).toMatchObject({ status: "INACTIVE" });
+    const cancelled = await call(`runs/${id}/cancel`, {
+      method: "POST",
+      token: tokenFor(FLOWS_SCOPE("run_manage")),
+    });
+    expect(cancelled.body).toMatchObject({ status: "FAILED", details: { code: "FlowCanceled" } });
+    expect(await entries(id)).toEqual(["FlowStarted", "FlowInactive", "FlowCanceled"]);
   });
 });
 

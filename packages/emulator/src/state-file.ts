@@ -306,6 +306,8 @@ const isSnapshot = shape({
           definition: isObject,
           started: num,
           cancelledAt: nullable(num),
+          clientId: optional(str),
+          pauses: optional(listOf(shape({ state: str, at: num, until: nullable(num), collection: str }))),
         }),
       ),
     }),

@@ -4,6 +4,7 @@ import {
   MemoryTokenStorage,
   NativeAppAuthClient,
   ScopeParser,
+  toGare,
   UserApp,
 } from "@globus-app/core";
 import { EmulatorAutoApproveLoginFlow } from "@globus-app/core/testing/emulator";
@@ -267,6 +268,49 @@ describe("SpecificFlowClient bound to an app", () => {
     expect(task).toMatchObject({ source_endpoint_id: TUTORIAL_1, destination_endpoint_id: TUTORIAL_2 });
   });
 
+  it("a run stopped INACTIVE for a collection's consent: its details are a GARE, a login meets it, resumeRun goes on", async () => {
+    const created = await flowsAs(emu).createFlow(
+      "Copy to mapped",
+      TRANSFER_DEFINITION,
+      {},
+      {
+        flowStarters: ["all_authenticated_users"],
+      },
+    );
+    const { app, flow } = makeApp(true);
+    await using _ = app;
+    const runner = new SpecificFlowClient(created.id, { app, baseUrl: emu.serviceUrls.flows });
+    await app.login();
+    const run = await runner.runFlow({ source: TUTORIAL_1, destination: MAPPED_COLLECTION_ID });
+    emu.control.advanceClock(0.5);
+    const flows = flowsAs(emu);
+    const stopped = await flows.getRun(run.run_id);
+    expect(stopped.status).toBe("INACTIVE");
+    const gare = toGare(stopped.details);
+    if (!gare) throw new Error("an INACTIVE run's details are a GARE");
+    expect(gare.code).toBe("ConsentRequired");
+    const [required] = gare.authorization_parameters.required_scopes ?? [];
+    expect(required).toContain(`${MAPPED_COLLECTION_ID}/data_access`);
+
+    // Resuming before the consent changes nothing; after the login the GARE asks for, the run goes on.
+    expect((await runner.resumeRun(run.run_id)).status).toBe("INACTIVE");
+    const logins = flow.runs;
+    await app.login({ authParams: gare.authorization_parameters });
+    expect(flow.runs).toBe(logins + 1);
+    expect((await runner.resumeRun(run.run_id)).status).toBe("ACTIVE");
+    emu.control.advanceClock(2);
+    expect((await flows.getRun(run.run_id)).status).toBe("SUCCEEDED");
+    const log = (await flows.getRunLogs(run.run_id)).entries.map((entry) => entry.code);
+    expect(log).toEqual([
+      "FlowStarted",
+      "FlowInactive",
+      "FlowResumed",
+      "ActionStarted",
+      "ActionCompleted",
+      "FlowSucceeded",
+    ]);
+  });
+
   it("addAppTransferDataAccessScope: one login consents to what the Transfer step needs, so no GARE comes", async () => {
     const created = await flowsAs(emu).createFlow(
       "Copy, consented up front",
@@ -285,10 +329,16 @@ describe("SpecificFlowClient bound to an app", () => {
       `${userScope}[*urn:globus:auth:scope:transfer.api.globus.org:all[*https://auth.globus.org/scopes/${MAPPED_COLLECTION_ID}/data_access]]`,
     ]);
     await app.login();
-    const run = await runner.runFlow({ source: TUTORIAL_1, destination: TUTORIAL_2 }, { label: "up front" });
+    const run = await runner.runFlow(
+      { source: TUTORIAL_1, destination: MAPPED_COLLECTION_ID },
+      { label: "up front" },
+    );
     // Without autoRedriveGares, a missing consent would have thrown ConsentRequired.
     expect(run).toMatchObject({ flow_id: created.id, status: "ACTIVE", label: "up front" });
     expect(flow.runs).toBe(1);
+    // The mapped collection's data_access was consented too: the run never stops INACTIVE.
+    emu.control.advanceClock(2);
+    expect((await flowsAs(emu).getRun(run.run_id)).status).toBe("SUCCEEDED");
     const unbound = new SpecificFlowClient(created.id, { baseUrl: emu.serviceUrls.flows });
     expect(() => unbound.addAppTransferDataAccessScope(MAPPED_COLLECTION_ID)).toThrow(GlobusSDKUsageError);
   });
