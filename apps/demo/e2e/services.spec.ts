@@ -19,6 +19,13 @@ test.beforeEach(async () => {
 
 const TRANSFER_ALL = "urn:globus:auth:scope:transfer.api.globus.org:all";
 
+/** A collection a test made demand data_access consent: the requirement goes when the test ends. */
+let dataAccessRequired: string | undefined;
+test.afterEach(async () => {
+  if (dataAccessRequired) await control("DELETE", `requirements?collectionId=${dataAccessRequired}`);
+  dataAccessRequired = undefined;
+});
+
 /**
  * Whether the emulator already holds this identity's consent to Transfer under the flow's own scope.
  * Consents outlive `revoke-all`, so a server reused from an earlier run (outside CI) has it, and a
@@ -182,6 +189,64 @@ test("a flow run's consent step in a popup: the page stays, and the run is start
   await expect(page.locator("#run-status")).toContainText("SUCCEEDED", { timeout: 20_000 });
   await expect(page.locator("#run-log li").last()).toHaveAttribute("data-code", "FlowSucceeded");
   await expect(page).toHaveURL(`${demoUrl}#/services`);
+});
+
+test("a run stopped INACTIVE for a collection's data_access consent: the panel asks for it in a popup, then resumes the run", async ({
+  page,
+}, testInfo) => {
+  // Grace: the tests above gave Ada's and Alan's consents to Transfer under the flow.
+  await openDemo(page);
+  await page.getByRole("button", { name: "Sign in with Globus" }).click();
+  await answerConsent(page, "Allow", /Grace Hopper/);
+  await expectSignedIn(page, "Grace Hopper");
+  await openServicesPage(page);
+  const flowId = await sampleFlowId(page);
+  test.skip(await consentedToFlow("grace@example.org", flowId), "consent given in an earlier run; use CI=1");
+
+  // The copy's destination now demands data_access consent, which no login of the page asks for
+  // (the app asks up front only for the mapped collection's, see VITE_DEMO_DATA_ACCESS_COLLECTIONS).
+  const input = JSON.parse(await page.locator("#flow-input").inputValue());
+  const destination = input.destination_endpoint as string;
+  dataAccessRequired = destination;
+  await control("POST", "requirements/data-access", { collectionId: destination });
+  await page.getByRole("button", { name: "Run the flow" }).click();
+
+  // First Flows' own GARE (Transfer under the flow's scope), met in a popup: the run starts.
+  const flowConsent = page.getByRole("region", { name: /^The flow .* needs your consent$/ });
+  let popupOpened = page.waitForEvent("popup");
+  await flowConsent.getByRole("button", { name: "Continue in a popup" }).click();
+  let popup = await popupOpened;
+  await answerConsent(popup, "Allow", /Grace Hopper/);
+  await expect.poll(() => popup.isClosed()).toBe(true);
+
+  // The run reaches the Transfer step and stops: INACTIVE, its details a GARE the panel asks for.
+  await expect(page.locator("#run-status")).toContainText("INACTIVE", { timeout: 20_000 });
+  await expect(page.locator('#run-log li[data-code="FlowInactive"]')).toContainText(destination);
+  const runConsent = page.getByRole("region", { name: "The run globus-app demo run needs your consent" });
+  await expect(runConsent).toContainText(`needs consent to access collection ${destination}`);
+  await page.screenshot({ path: testInfo.outputPath("flow-inactive.png"), fullPage: true });
+
+  popupOpened = page.waitForEvent("popup");
+  await runConsent.getByRole("button", { name: "Continue in a popup" }).click();
+  popup = await popupOpened;
+  await answerConsent(popup, "Allow", /Grace Hopper/);
+  await expect.poll(() => popup.isClosed()).toBe(true);
+
+  // Resumed from the Transfer step, the run goes on to the end.
+  await expect(runConsent).toBeHidden();
+  await expect(page.locator("#run-status")).toContainText("SUCCEEDED", { timeout: 20_000 });
+  const codes = await page.locator("#run-log li").evaluateAll((items) => items.map((li) => li.dataset.code));
+  expect(codes).toEqual([
+    "FlowStarted",
+    "FlowInactive",
+    "FlowResumed",
+    "ActionStarted",
+    "ActionCompleted",
+    "PassStarted",
+    "PassCompleted",
+    "FlowSucceeded",
+  ]);
+  await expect(page.getByRole("alert")).toBeHidden();
 });
 
 test("a run's input: not JSON is refused on the page before any request, and Flows' refusal is worded", async ({

@@ -32,6 +32,8 @@ interface SavedState {
   run?: string | undefined;
   /** Input of a run that waited for a consent by redirect: started once the login is back. */
   pending?: string | undefined;
+  /** A run INACTIVE for a consent given by redirect: resumed once the login is back. */
+  resume?: string | undefined;
 }
 
 const saved = sessionState<SavedState>("globus-app-demo:flow-panel");
@@ -56,7 +58,9 @@ function parseInput(text: string): { body: Record<string, unknown> } | { problem
  * person's consent to that under the flow's own scope; Flows asks for it with a `ConsentRequired`
  * GARE, which the panel turns into a consent step ({@link ConsentNotice}) that signs in with the
  * GARE's parameters and runs the flow again — at once after a popup, or when the page comes back
- * from a redirect (the input waits in sessionStorage).
+ * from a redirect (the input waits in sessionStorage). A run that stops later for a consent (Flows'
+ * INACTIVE, its `details` a GARE: a Transfer step on a collection without its `data_access`) gets
+ * the same consent step, which then resumes the run (`SpecificFlowClient.resumeRun`).
  *
  * @example
  * ```ts
@@ -148,6 +152,9 @@ export class FlowPanel {
       saved.save({ pending: undefined });
       this.#input.value = state.pending;
       await this.#start(state.pending);
+    } else if (state.resume !== undefined) {
+      saved.save({ resume: undefined });
+      await this.#resume(state.resume);
     } else if (state.run) {
       void this.#run.watch(state.run);
     }
@@ -211,5 +218,30 @@ export class FlowPanel {
   #settled(run: RunDocument): void {
     // Flows reports a cancelled run as FAILED: say "cancelled", not "failed".
     this.#note.textContent = `Run ${run.label || run.run_id}: ${isCancelledRun(run) ? "cancelled" : run.status}.`;
+    const gare = run.status === "INACTIVE" ? toGare(run.details) : null;
+    if (!gare) return;
+    this.#options.consent.show({
+      gare,
+      asker: `The run ${run.label || run.run_id}`,
+      retried: "the run",
+      beforeRedirect: () => saved.save({ resume: run.run_id }),
+      retry: () => this.#resume(run.run_id),
+    });
+  }
+
+  /** Resumes a run that waited for a consent, and follows it again. */
+  async #resume(runId: string): Promise<void> {
+    const flow = this.#options.flow;
+    if (!flow) return;
+    this.#options.consent.hide();
+    this.#options.problem.hide();
+    try {
+      const run = await flow.resumeRun(runId);
+      this.#note.textContent = `Run resumed: ${run.label || run.run_id}.`;
+      saved.save({ run: runId });
+      void this.#run.watch(runId);
+    } catch (error) {
+      this.#options.problem.show(error);
+    }
   }
 }
