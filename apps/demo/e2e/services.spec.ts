@@ -18,6 +18,8 @@ test.beforeEach(async () => {
 });
 
 const TRANSFER_ALL = "urn:globus:auth:scope:transfer.api.globus.org:all";
+/** The emulator's sample native client, which the demo signs in with. */
+const DEMO_CLIENT_ID = "5b20fbc2-c639-4ccb-9f61-adaaa8eba170";
 
 /** A collection a test made demand data_access consent: the requirement goes when the test ends. */
 let dataAccessRequired: string | undefined;
@@ -191,49 +193,47 @@ test("a flow run's consent step in a popup: the page stays, and the run is start
   await expect(page).toHaveURL(`${demoUrl}#/services`);
 });
 
-test("a run stopped INACTIVE for a collection's data_access consent: the panel asks for it in a popup, then resumes the run", async ({
-  page,
-}, testInfo) => {
-  // Grace: the tests above gave Ada's and Alan's consents to Transfer under the flow.
+/**
+ * Signs Grace in, gives her consent to Transfer under the sample flow (as meeting Flows' first GARE
+ * would), makes the sample input's `which` collection demand data_access consent (which no login of
+ * the page asks for: the app asks up front only for the mapped collection's) and runs the flow. The
+ * run stops INACTIVE at its Transfer step, and the panel shows the consent step its details ask for.
+ */
+async function runThatStops(page: Page, which: "source_endpoint" | "destination_endpoint") {
   await openDemo(page);
   await page.getByRole("button", { name: "Sign in with Globus" }).click();
   await answerConsent(page, "Allow", /Grace Hopper/);
   await expectSignedIn(page, "Grace Hopper");
   await openServicesPage(page);
   const flowId = await sampleFlowId(page);
-  test.skip(await consentedToFlow("grace@example.org", flowId), "consent given in an earlier run; use CI=1");
+  const collection = JSON.parse(await page.locator("#flow-input").inputValue())[which] as string;
+  const { consents } = await control<{ consents: { scope_name: string }[] }>(
+    "GET",
+    "consents?identity=grace%40example.org",
+  );
+  test.skip(
+    consents.some((consent) => consent.scope_name.includes(`${collection}/data_access`)),
+    "consent given in an earlier run; use CI=1",
+  );
+  const flowScope = `https://auth.globus.org/scopes/${flowId}/flow_${flowId.replaceAll("-", "_")}_user`;
+  await control("POST", "tokens", {
+    clientId: DEMO_CLIENT_ID,
+    identity: "grace@example.org",
+    scope: `${flowScope}[${TRANSFER_ALL}]`,
+  });
+  dataAccessRequired = collection;
+  await control("POST", "requirements/data-access", { collectionId: collection });
 
-  // The copy's destination now demands data_access consent, which no login of the page asks for
-  // (the app asks up front only for the mapped collection's, see VITE_DEMO_DATA_ACCESS_COLLECTIONS).
-  const input = JSON.parse(await page.locator("#flow-input").inputValue());
-  const destination = input.destination_endpoint as string;
-  dataAccessRequired = destination;
-  await control("POST", "requirements/data-access", { collectionId: destination });
   await page.getByRole("button", { name: "Run the flow" }).click();
-
-  // First Flows' own GARE (Transfer under the flow's scope), met in a popup: the run starts.
-  const flowConsent = page.getByRole("region", { name: /^The flow .* needs your consent$/ });
-  let popupOpened = page.waitForEvent("popup");
-  await flowConsent.getByRole("button", { name: "Continue in a popup" }).click();
-  let popup = await popupOpened;
-  await answerConsent(popup, "Allow", /Grace Hopper/);
-  await expect.poll(() => popup.isClosed()).toBe(true);
-
-  // The run reaches the Transfer step and stops: INACTIVE, its details a GARE the panel asks for.
   await expect(page.locator("#run-status")).toContainText("INACTIVE", { timeout: 20_000 });
-  await expect(page.locator('#run-log li[data-code="FlowInactive"]')).toContainText(destination);
-  const runConsent = page.getByRole("region", { name: "The run globus-app demo run needs your consent" });
-  await expect(runConsent).toContainText(`needs consent to access collection ${destination}`);
-  await page.screenshot({ path: testInfo.outputPath("flow-inactive.png"), fullPage: true });
+  await expect(page.locator('#run-log li[data-code="FlowInactive"]')).toContainText(collection);
+  const consent = page.getByRole("region", { name: "The run globus-app demo run needs your consent" });
+  await expect(consent).toContainText(`needs consent to access collection ${collection}`);
+  return consent;
+}
 
-  popupOpened = page.waitForEvent("popup");
-  await runConsent.getByRole("button", { name: "Continue in a popup" }).click();
-  popup = await popupOpened;
-  await answerConsent(popup, "Allow", /Grace Hopper/);
-  await expect.poll(() => popup.isClosed()).toBe(true);
-
-  // Resumed from the Transfer step, the run goes on to the end.
-  await expect(runConsent).toBeHidden();
+/** Waits for the resumed run to end, and checks its log: stopped, resumed, then every state. */
+async function expectResumedToTheEnd(page: Page): Promise<void> {
   await expect(page.locator("#run-status")).toContainText("SUCCEEDED", { timeout: 20_000 });
   const codes = await page.locator("#run-log li").evaluateAll((items) => items.map((li) => li.dataset.code));
   expect(codes).toEqual([
@@ -247,6 +247,32 @@ test("a run stopped INACTIVE for a collection's data_access consent: the panel a
     "FlowSucceeded",
   ]);
   await expect(page.getByRole("alert")).toBeHidden();
+}
+
+test("a run stopped INACTIVE for a collection's data_access consent: a popup gives it, and the run is resumed", async ({
+  page,
+}, testInfo) => {
+  const consent = await runThatStops(page, "destination_endpoint");
+  await page.screenshot({ path: testInfo.outputPath("flow-inactive.png"), fullPage: true });
+  const popupOpened = page.waitForEvent("popup");
+  await consent.getByRole("button", { name: "Continue in a popup" }).click();
+  const popup = await popupOpened;
+  await answerConsent(popup, "Allow", /Grace Hopper/);
+  await expect.poll(() => popup.isClosed()).toBe(true);
+  await expect(consent).toBeHidden();
+  await expectResumedToTheEnd(page);
+});
+
+test("an INACTIVE run's consent by redirect: the page comes back to the services page and resumes the run", async ({
+  page,
+}) => {
+  const consent = await runThatStops(page, "source_endpoint");
+  await consent.getByRole("button", { name: "Continue with Globus" }).click();
+  await answerConsent(page, "Allow", /Grace Hopper/);
+  await expect(page).toHaveURL(`${demoUrl}#/services`);
+  await expectSignedIn(page, "Grace Hopper");
+  await expectResumedToTheEnd(page);
+  await expect(page.locator("#flow-note")).toHaveText("Run globus-app demo run: SUCCEEDED.");
 });
 
 test("a run's input: not JSON is refused on the page before any request, and Flows' refusal is worded", async ({

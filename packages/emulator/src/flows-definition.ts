@@ -1,5 +1,6 @@
 import { type FlowsCaller, unprocessable } from "./flows-request.ts";
 import type { FlowRecord } from "./flows-store.ts";
+import type { RequestContext } from "./request-context.ts";
 import { dataAccessScope, flowUserScope, TRANSFER_ALL_SCOPE } from "./scope-registry.ts";
 import { asObject, ServiceFault } from "./service-request.ts";
 
@@ -53,11 +54,16 @@ function requiredRunScope(flow: FlowRecord): string {
   return needsTransfer(flow.definition) ? `${user}[${TRANSFER_ALL_SCOPE}]` : user;
 }
 
-/** @internal A ConsentRequired GARE when the caller's `user` scope lacks a dependency the flow's actions need. */
-export function checkRunConsent(flow: FlowRecord, caller: FlowsCaller): void {
+/**
+ * @internal A ConsentRequired GARE when the caller has not consented to a dependency the flow's
+ * actions need under its `user` scope. Read from the consents Globus Auth holds now, as the real
+ * Flows finds out through a dependent-token grant: a consent given after the caller's token was
+ * issued counts.
+ */
+export function checkRunConsent(ctx: RequestContext, flow: FlowRecord, caller: FlowsCaller): void {
   if (!needsTransfer(flow.definition)) return;
-  const user = caller.scopes.find((node) => node.scope === flowUserScope(flow.id));
-  if (user?.dependencies.some((node) => node.scope === TRANSFER_ALL_SCOPE)) return;
+  const path = [flowUserScope(flow.id), TRANSFER_ALL_SCOPE];
+  if (ctx.state.hasConsentedPath(caller.identity, caller.clientId, path)) return;
   const required = requiredRunScope(flow);
   // wire: unverified — the GARE's place in Flows' answer.
   throw new ServiceFault(403, "ConsentRequired", "Missing required consents for this flow's actions", {

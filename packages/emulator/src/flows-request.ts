@@ -1,6 +1,5 @@
 import type { FlowRecord, FlowsStore, RunRecord } from "./flows-store.ts";
 import type { RequestContext } from "./request-context.ts";
-import type { ScopeNode } from "./scope-tree.ts";
 import { ServiceFault, type ServiceRoute } from "./service-request.ts";
 import { isUuid } from "./stable-uuid.ts";
 
@@ -12,7 +11,6 @@ export interface FlowsCaller {
   readonly identity: string;
   /** The client the caller's token was issued to. */
   readonly clientId: string;
-  readonly scopes: readonly ScopeNode[];
 }
 
 /** @internal One Flows call: the request, its caller and the store. */

@@ -128,8 +128,7 @@ export function runFlows(ctx: RequestContext, [audience, handler]: readonly [Aud
       );
     }
     submitTransferSteps(ctx);
-    const { subject, clientId, scopes } = caller.record;
-    handler(ctx, { identity: subject, clientId, scopes }, store);
+    handler(ctx, { identity: caller.record.subject, clientId: caller.record.clientId }, store);
   } catch (error) {
     if (!(error instanceof ServiceFault)) throw error;
     flowsError(ctx, error.status, error.code, error.message, error.extra);

@@ -56,7 +56,7 @@ function startable(
   const body = asObject(request.body);
   if (!body) throw badRequest("body must be an object: the flow's input");
   checkInput(flow, body);
-  checkRunConsent(flow, caller);
+  checkRunConsent(ctx, flow, caller);
   return [flow, request];
 }
 
@@ -164,7 +164,7 @@ const cancelRun: FlowsHandler = (ctx, caller, store) => {
 const resumeRun: FlowsHandler = (ctx, caller, store) => {
   const run = runFromPath(ctx, store, caller.identity, true);
   const flow = store.flows.get(run.flowId);
-  if (flow) checkRunConsent(flow, caller);
+  if (flow) checkRunConsent(ctx, flow, caller);
   const now = store.now();
   const waiting = runProgress(run, now).status === "INACTIVE" ? run.pauses?.at(-1) : undefined;
   const path = waiting && dataAccessConsentPath(run.flowId, waiting.collection);

@@ -245,6 +245,16 @@ describe("errors shaped as Flows'", () => {
     const consented = `${flowUserScope(flow.id)}[${TRANSFER_ALL_SCOPE}]`;
     expect((await run(flow.id, { source: TUTORIAL_1, destination: TUTORIAL_2 }, consented)).status).toBe(201);
   });
+
+  it("reads the consent from Globus Auth at the call: a consent given after the token was issued counts", async () => {
+    const flow = await createFlow(TRANSFER_DEFINITION);
+    const early = tokenFor(flowUserScope(flow.id));
+    const start = () =>
+      call(`flows/${flow.id}/run`, { method: "POST", token: early, body: { body: { source: TUTORIAL_1 } } });
+    expect((await start()).status).toBe(403);
+    tokenFor(`${flowUserScope(flow.id)}[${TRANSFER_ALL_SCOPE}]`); // another login gives the consent
+    expect((await start()).status).toBe(201);
+  });
 });
 
 describe("runs on the emulator clock", () => {
