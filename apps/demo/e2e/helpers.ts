@@ -20,8 +20,11 @@ export interface PortalHelpers {
   answerConsent(page: Page, decision?: "Allow" | "Deny", identity?: RegExp): Promise<void>;
   /** Opens the portal and waits until it has decided whether someone is signed in. */
   open(page: Page): Promise<void>;
-  /** The whole redirect login: the button, the consent page, and back in the portal, signed in. */
-  signInWithRedirect(page: Page): Promise<void>;
+  /**
+   * The whole redirect login: the button, the consent page (as `name`, Ada Lovelace by default), and
+   * back in the portal, signed in.
+   */
+  signInWithRedirect(page: Page, name?: string): Promise<void>;
 }
 
 /** The {@link PortalHelpers} of the portal at `portalUrl` whose emulator is at `emulatorUrl`. */
@@ -68,10 +71,10 @@ export function portalHelpers(portalUrl: string, emulatorUrl: string): PortalHel
       await page.goto(portalUrl);
       await expect(page.getByRole("status")).not.toHaveText("Loading…");
     },
-    async signInWithRedirect(page) {
+    async signInWithRedirect(page, name = "Ada Lovelace") {
       await page.getByRole("button", { name: "Sign in with Globus" }).click();
-      await answerConsent(page);
-      await expectSignedIn(page);
+      await answerConsent(page, "Allow", new RegExp(name));
+      await expectSignedIn(page, name);
     },
   };
 }

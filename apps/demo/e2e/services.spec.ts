@@ -166,9 +166,7 @@ test("a flow run's consent step in a popup: the page stays, and the run is start
 }) => {
   // Alan, not Ada: the redirect test above gave Ada's consent.
   await openDemo(page);
-  await page.getByRole("button", { name: "Sign in with Globus" }).click();
-  await answerConsent(page, "Allow", /Alan Turing/);
-  await expectSignedIn(page, "Alan Turing");
+  await signInWithRedirect(page, "Alan Turing");
   await openServicesPage(page);
   const flowId = await sampleFlowId(page);
   test.skip(await consentedToFlow("alan@example.net", flowId), "consent given in an earlier run; use CI=1");
@@ -201,9 +199,7 @@ test("a flow run's consent step in a popup: the page stays, and the run is start
  */
 async function runThatStops(page: Page, which: "source_endpoint" | "destination_endpoint") {
   await openDemo(page);
-  await page.getByRole("button", { name: "Sign in with Globus" }).click();
-  await answerConsent(page, "Allow", /Grace Hopper/);
-  await expectSignedIn(page, "Grace Hopper");
+  await signInWithRedirect(page, "Grace Hopper");
   await openServicesPage(page);
   const flowId = await sampleFlowId(page);
   const collection = JSON.parse(await page.locator("#flow-input").inputValue())[which] as string;
