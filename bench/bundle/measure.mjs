@@ -6,7 +6,7 @@
 // modules through the sourcemaps.
 //
 //   node bench/bundle/measure.mjs [--max-bytes <n>] [--max-page-load-bytes <n>] [--top <n>] [--json]
-//                                 [--marginal] [--out-dir <dir>]
+//                                 [--marginal] [--single-chunk] [--out-dir <dir>]
 //
 // --max-bytes            exit 1 when the gzip total of all chunks is above n (a size check of `npm test`)
 // --max-page-load-bytes  exit 1 when the page-load gzip bytes are above n (the other size check)
@@ -14,6 +14,10 @@
 // --json       print one JSON object instead of the table (for `npm run bench`)
 // --marginal   also give each module's marginal gzip bytes: how much smaller the gzipped chunks get
 //              when that module's minified code is cut out of them (what dropping it would save)
+// --single-chunk  build with the login chunk's dynamic import made static, so that everything is in
+//              one chunk: the total then shows what the library's code weighs without the split, and
+//              the difference from the usual total what the split costs (Vite's preload helper, and a
+//              second gzip stream that cannot reuse the first's text)
 // --out-dir    also write the build there (default: nothing is written)
 //
 // Also reported: the gzip size of the third-party modules' minified code alone (oauth4webapi,
@@ -39,6 +43,7 @@ const { values } = parseArgs({
     top: { type: "string", default: "15" },
     json: { type: "boolean", default: false },
     marginal: { type: "boolean", default: false },
+    "single-chunk": { type: "boolean", default: false },
     "out-dir": { type: "string" },
   },
 });
@@ -55,9 +60,25 @@ const maxBytes = byteOption("max-bytes");
 const maxPageLoadBytes = byteOption("max-page-load-bytes");
 const top = Number(values.top);
 
+/** For --single-chunk: loadLoginMachinery's `import()` becomes a static import of the same module. */
+const staticLoginChunk = {
+  name: "single-chunk",
+  enforce: "pre",
+  transform(code, id) {
+    if (!id.endsWith("/auth/load-login-machinery.ts") && !id.endsWith("/auth/load-login-machinery.js"))
+      return;
+    // The runtime import(), not the `typeof import(…)` of the module's type.
+    const dynamic = /(?<!typeof )import\(("\.\/login-machinery\.[jt]s")\)/;
+    const match = dynamic.exec(code);
+    if (!match) throw new Error(`--single-chunk: no import() of the login chunk in ${id}`);
+    return `import * as loginMachinery from ${match[1]};\n${code.replace(dynamic, "Promise.resolve(loginMachinery)")}`;
+  },
+};
+
 const result = await build({
   configFile: `${here}vite.config.ts`,
   logLevel: "warn",
+  ...(values["single-chunk"] ? { plugins: [staticLoginChunk] } : {}),
   build: {
     write: values["out-dir"] !== undefined,
     ...(values["out-dir"] !== undefined ? { outDir: values["out-dir"] } : {}),
