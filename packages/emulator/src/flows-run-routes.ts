@@ -178,11 +178,12 @@ const resumeRun: FlowsHandler = (ctx, caller, store) => {
 
 const deleteRun: FlowsHandler = (ctx, caller, store) => {
   const run = runFromPath(ctx, store, caller.identity, true);
-  if (runProgress(run, store.now()).status === "ACTIVE") {
+  const { status } = runProgress(run, store.now());
+  if (status === "ACTIVE" || status === "INACTIVE") {
     throw fault(
       409,
       "STATE_CONFLICT",
-      `Run ${run.id} has status 'ACTIVE' but must have status in {'ENDED', 'SUCCEEDED', 'FAILED'} for requested operation`,
+      `Run ${run.id} has status '${status}' but must have status in {'ENDED', 'SUCCEEDED', 'FAILED'} for requested operation`,
     );
   }
   store.runs.delete(run.id);

@@ -426,7 +426,7 @@ describe("a run that needs a collection's data_access consent", () => {
     expect(await task.json()).toMatchObject({ destination_endpoint_id: MAPPED, owner_id: ADA.id });
   });
 
-  it("runs straight through with the consent given up front, and an INACTIVE run can be cancelled", async () => {
+  it("runs straight through with the consent given up front; an INACTIVE run cannot be released, but can be cancelled", async () => {
     const flow = await createFlow(TRANSFER_DEFINITION);
     const upFront = await run(flow.id, toMapped, runScope(flow.id));
     emu.control.advanceClock(2);
@@ -437,10 +437,11 @@ describe("a run that needs a collection's data_access consent", () => {
     const id = waiting.body.run_id as string;
     emu.control.advanceClock(0.5);
     expect((await call(`runs/${id}`)).body).toMatchObject({ status: "INACTIVE" });
-    const cancelled = await call(`runs/${id}/cancel`, {
-      method: "POST",
-      token: tokenFor(FLOWS_SCOPE("run_manage")),
-    });
+    const manage = tokenFor(FLOWS_SCOPE("run_manage"));
+    const release = await call(`runs/${id}/release`, { method: "POST", token: manage });
+    expect(release).toMatchObject({ status: 409, body: flowsError("STATE_CONFLICT") });
+    expect((release.body.error as { detail: string }).detail).toContain("has status 'INACTIVE'");
+    const cancelled = await call(`runs/${id}/cancel`, { method: "POST", token: manage });
     expect(cancelled.body).toMatchObject({ status: "FAILED", details: { code: "FlowCanceled" } });
     expect(await entries(id)).toEqual(["FlowStarted", "FlowInactive", "FlowCanceled"]);
   });
