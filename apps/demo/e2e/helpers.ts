@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 
 // The same ports as playwright.config.ts's webServer (which runs `npm start`'s script with them).
 export const demoUrl = `http://127.0.0.1:${process.env.DEMO_PORT ?? "5273"}/`;
@@ -106,4 +106,17 @@ export async function expectTransferPanelReady(page: Page): Promise<void> {
     await expect(page.locator(`#pane-${side}`)).toHaveAttribute("aria-busy", "false");
   }
   await expect(page.locator("#task-history > p")).not.toBeEmpty();
+}
+
+/**
+ * Skips a test of a consent step when the emulator already holds that consent: outside CI the
+ * servers are reused, and consents outlive `revoke-all`. In CI (a fresh emulator per run) it fails
+ * instead: another test of the run gave the consent, and this one would silently test nothing.
+ */
+export function skipWhenConsented(consented: boolean): void {
+  if (!consented) return;
+  if (process.env.CI) {
+    throw new Error("An earlier test of this run already gave the consent this test is about.");
+  }
+  test.skip(true, "consent given in an earlier run; use CI=1");
 }
