@@ -1,5 +1,6 @@
 import { request } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { sendJson } from "../test-support/service-call.ts";
 import { formatBanner } from "./run-cli.ts";
 import { SAMPLE_NATIVE_CLIENT } from "./sample-data.ts";
 import { type Emulator, startEmulator } from "./start-emulator.ts";
@@ -77,25 +78,6 @@ beforeEach(() => {
 const tokenFor = (scope: string): string =>
   emu.control.issueTokens({ clientId: SAMPLE_NATIVE_CLIENT.id, scope }).access_token;
 
-async function call(
-  url: URL,
-  init: { method?: string; body?: unknown; token?: string | null; headers?: Record<string, string> } = {},
-): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
-  const response = await fetch(url, {
-    method: init.method ?? "GET",
-    headers: {
-      ...(init.token ? { Authorization: `Bearer ${init.token}` } : {}),
-      ...(init.body === undefined ? {} : { "Content-Type": "application/json" }),
-      ...init.headers,
-    },
-    ...(init.body === undefined
-      ? {}
-      : { body: typeof init.body === "string" ? init.body : JSON.stringify(init.body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : {}, headers: response.headers };
-}
-
 function rawStatus(port: string, path: string, host: string): Promise<number> {
   return new Promise<number>((resolve, reject) => {
     const req = request({ host: "127.0.0.1", port, path, headers: { Host: host } }, (res) => {
@@ -114,12 +96,12 @@ describe.each(CASES)("the fake $service's own port", (c) => {
     const token = tokenFor(c.scope);
     expect(emu.serviceUrls[c.service]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(new Set(Object.values(emu.serviceUrls)).size).toBe(Object.keys(emu.serviceUrls).length);
-    const root = await call(at(c.read), { token });
-    const mounted = await call(new URL(`${c.service}/${c.read}`, emu.url), { token });
+    const root = await sendJson(at(c.read), { token });
+    const mounted = await sendJson(new URL(`${c.service}/${c.read}`, emu.url), { token });
     expect(root.status).toBe(200);
     expect(mounted.body).toEqual(root.body);
-    expect((await call(at("_emulator/state"))).status).toBe(404);
-    expect((await call(at(".well-known/openid-configuration"))).status).toBe(404);
+    expect((await sendJson(at("_emulator/state"))).status).toBe(404);
+    expect((await sendJson(at(".well-known/openid-configuration"))).status).toBe(404);
     expect(formatBanner(emu, false)).toContain(
       `GLOBUS_SDK_SERVICE_URL_${c.service.toUpperCase()}=${emu.serviceUrls[c.service]}\n`,
     );
@@ -131,9 +113,9 @@ describe.each(CASES)("the fake $service's own port", (c) => {
     // The Auth port's number is not this port's.
     expect(await rawStatus(port, `/${c.read}`, `127.0.0.1:${new URL(emu.url).port}`)).toBe(403);
     const token = tokenFor(c.scope);
-    const allowed = await call(at(c.read), { token, headers: { Origin: "http://localhost:5173" } });
+    const allowed = await sendJson(at(c.read), { token, headers: { Origin: "http://localhost:5173" } });
     expect(allowed.headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
-    const refused = await call(at(c.read), { token, headers: { Origin: "https://evil.example" } });
+    const refused = await sendJson(at(c.read), { token, headers: { Origin: "https://evil.example" } });
     expect(refused.headers.get("access-control-allow-origin")).toBeNull();
     const preflight = await fetch(at(c.write), {
       method: "OPTIONS",
@@ -156,37 +138,37 @@ describe.each(CASES)("the fake $service's own port", (c) => {
   it("refuses bodies that are not JSON objects, unknown methods and unknown paths", async () => {
     const token = tokenFor(c.scope);
     for (const body of ["{oops", [1], "null"]) {
-      const answer = await call(at(c.write), { method: "POST", token, body });
+      const answer = await sendJson(at(c.write), { method: "POST", token, body });
       expect(answer.status, String(body)).toBe(400);
       expect(typeof c.code(answer.body)).toBe("string");
     }
-    const form = await call(at(c.write), {
+    const form = await sendJson(at(c.write), {
       method: "POST",
       token,
       body: "name=x",
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
     });
     expect(form.status).toBe(400);
-    expect((await call(at(c.read), { method: "PATCH", token })).status).toBe(405);
-    const nowhere = await call(at("v9/nowhere"), { token });
+    expect((await sendJson(at(c.read), { method: "PATCH", token })).status).toBe(405);
+    const nowhere = await sendJson(at("v9/nowhere"), { token });
     expect(nowhere.status).toBe(404);
     expect(typeof c.code(nowhere.body)).toBe("string");
   });
 
   it("wants a live token of its own resource server", async () => {
-    const missing = await call(at(c.read), { token: null });
+    const missing = await sendJson(at(c.read), { token: null });
     expect(missing.status).toBe(401);
     expect(typeof c.code(missing.body)).toBe("string");
-    expect((await call(at(c.read), { token: "not-a-token" })).status).toBe(401);
+    expect((await sendJson(at(c.read), { token: "not-a-token" })).status).toBe(401);
     const other = tokenFor("urn:globus:auth:scope:transfer.api.globus.org:all");
-    expect((await call(at(c.read), { token: other })).status).toBe(401);
+    expect((await sendJson(at(c.read), { token: other })).status).toBe(401);
     const token = tokenFor(c.scope);
-    expect((await call(at(c.read), { token })).status).toBe(200);
+    expect((await sendJson(at(c.read), { token })).status).toBe(200);
     emu.control.advanceClock(172_801);
-    expect((await call(at(c.read), { token })).status).toBe(401);
+    expect((await sendJson(at(c.read), { token })).status).toBe(401);
     emu.control.resetClock();
     emu.control.revokeAll();
-    expect((await call(at(c.read), { token })).status).toBe(401);
+    expect((await sendJson(at(c.read), { token })).status).toBe(401);
   });
 
   it("applies injected faults to its requests, named after the service", async () => {
@@ -194,22 +176,22 @@ describe.each(CASES)("the fake $service's own port", (c) => {
     // In the service's own error shape, as its other errors, so its clients read them the same way.
     const upper = c.service !== "search";
     emu.control.injectFault({ endpoint: c.service, kind: "server-error", status: 502 });
-    const failed = await call(at(c.read), { token });
+    const failed = await sendJson(at(c.read), { token });
     expect([failed.status, c.code(failed.body)]).toEqual([502, upper ? "INTERNAL_ERROR" : "InternalError"]);
     emu.control.injectFault({ endpoint: c.service, kind: "server-error", status: 503 });
-    const unavailable = await call(at(c.read), { token });
+    const unavailable = await sendJson(at(c.read), { token });
     expect(c.code(unavailable.body)).toBe(upper ? "SERVICE_UNAVAILABLE" : "ServiceUnavailable");
     emu.control.injectFault({ endpoint: c.service, kind: "rate-limit", retryAfter: 3 });
-    const limited = await call(at(c.read), { token });
+    const limited = await sendJson(at(c.read), { token });
     expect([limited.status, limited.headers.get("retry-after"), c.code(limited.body)]).toEqual([
       429,
       "3",
       upper ? "TOO_MANY_REQUESTS" : "TooManyRequests",
     ]);
     emu.control.injectFault({ endpoint: c.service, kind: "malformed-json" });
-    await expect(call(at(c.read), { token })).rejects.toThrow(SyntaxError);
+    await expect(sendJson(at(c.read), { token })).rejects.toThrow(SyntaxError);
     emu.control.injectFault({ endpoint: c.service, kind: "drop-response" });
-    await expect(call(at(c.write), { method: "POST", token, body: c.body })).rejects.toThrow();
+    await expect(sendJson(at(c.write), { method: "POST", token, body: c.body })).rejects.toThrow();
     expect(emu.control.requestLog(1)[0]).toMatchObject({
       endpoint: c.service,
       fault: "drop-response",
@@ -217,7 +199,7 @@ describe.each(CASES)("the fake $service's own port", (c) => {
     });
     // Another service's fault leaves this one alone.
     emu.control.injectFault({ endpoint: "transfer", kind: "server-error" });
-    expect((await call(at(c.read), { token })).status).toBe(200);
+    expect((await sendJson(at(c.read), { token })).status).toBe(200);
     expect(emu.control.requestCounts()[c.service]).toBeGreaterThan(0);
   });
 
@@ -225,11 +207,11 @@ describe.each(CASES)("the fake $service's own port", (c) => {
     const token = tokenFor(c.scope);
     emu.control.injectFault({ endpoint: c.service, kind: "latency", latencyMs: 150 });
     const started = performance.now();
-    expect((await call(at(c.read), { token })).status).toBe(200);
+    expect((await sendJson(at(c.read), { token })).status).toBe(200);
     expect(performance.now() - started).toBeGreaterThanOrEqual(140);
 
     emu.control.injectFault({ endpoint: c.service, kind: "drop-connection" });
-    await expect(call(at(c.read), { token })).rejects.toThrow();
+    await expect(sendJson(at(c.read), { token })).rejects.toThrow();
     expect(emu.control.requestLog(1)[0]).toMatchObject({ endpoint: c.service, fault: "drop-connection" });
 
     emu.control.injectFault({ endpoint: c.service, kind: "stall-body" });
@@ -255,19 +237,19 @@ describe.each(CASES)("the fake $service's own port", (c) => {
 
     emu.control.injectFault({ endpoint: c.service, kind: "server-error", status: 503, count: 2 });
     const statuses: number[] = [];
-    for (let n = 0; n < 3; n++) statuses.push((await call(at(c.read), { token })).status);
+    for (let n = 0; n < 3; n++) statuses.push((await sendJson(at(c.read), { token })).status);
     expect(statuses).toEqual([503, 503, 200]);
     emu.control.injectFault({ endpoint: "*", kind: "rate-limit", retryAfter: 2 });
-    expect((await call(at(c.read), { token })).status).toBe(429);
+    expect((await sendJson(at(c.read), { token })).status).toBe(429);
 
     // The control API over HTTP (on the Auth port) names the service's endpoint too.
-    const injected = await call(new URL("_emulator/faults", emu.url), {
+    const injected = await sendJson(new URL("_emulator/faults", emu.url), {
       method: "POST",
       body: { endpoint: c.service, kind: "server-error", status: 504 },
     });
     expect(injected.status).toBe(201);
     expect(injected.body.faults).toEqual([expect.objectContaining({ endpoint: c.service, remaining: 1 })]);
-    expect((await call(at(c.read), { token })).status).toBe(504);
-    expect((await call(at(c.read), { token })).status).toBe(200);
+    expect((await sendJson(at(c.read), { token })).status).toBe(504);
+    expect((await sendJson(at(c.read), { token })).status).toBe(200);
   });
 });

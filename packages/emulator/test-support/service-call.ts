@@ -18,6 +18,26 @@ export interface ServiceCallInit {
 }
 
 /**
+ * Sends one request to `url`: a bearer token unless `token` is null or absent, a JSON body when
+ * `body` is given (a string as is). Answers the status, the parsed JSON body and the headers.
+ */
+export async function sendJson(url: URL, init: Omit<ServiceCallInit, "base"> = {}): Promise<ServiceAnswer> {
+  const response = await fetch(url, {
+    method: init.method ?? "GET",
+    headers: {
+      ...(init.token ? { Authorization: `Bearer ${init.token}` } : {}),
+      ...(init.body === undefined ? {} : { "Content-Type": "application/json" }),
+      ...init.headers,
+    },
+    ...(init.body === undefined
+      ? {}
+      : { body: typeof init.body === "string" ? init.body : JSON.stringify(init.body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : {}, headers: response.headers };
+}
+
+/**
  * The HTTP helpers of a fake service's tests: `tokenFor` mints an access token for a scope and
  * identity (Ada by default), `call` sends a request to the service's own port with a token for
  * `defaultScope` unless told otherwise. `emulator` is read at each call (it starts in `beforeAll`).
@@ -35,19 +55,7 @@ export function serviceCalls(
 
   async function call(path: string, init: ServiceCallInit = {}): Promise<ServiceAnswer> {
     const token = init.token === undefined ? tokenFor(defaultScope) : init.token;
-    const response = await fetch(new URL(path, init.base ?? emulator().serviceUrls[service]), {
-      method: init.method ?? "GET",
-      headers: {
-        ...(token === null ? {} : { Authorization: `Bearer ${token}` }),
-        ...(init.body === undefined ? {} : { "Content-Type": "application/json" }),
-        ...init.headers,
-      },
-      ...(init.body === undefined
-        ? {}
-        : { body: typeof init.body === "string" ? init.body : JSON.stringify(init.body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : {}, headers: response.headers };
+    return sendJson(new URL(path, init.base ?? emulator().serviceUrls[service]), { ...init, token });
   }
 
   return { tokenFor, call };

@@ -45,6 +45,14 @@ describeTokenStorageConformance("JSONTokenStorage", {
   },
 });
 
+/** A token file as the Python SDK writes it, indented (one record "a"): byte-for-byte checks use it. */
+const prettyPythonFile = (): string =>
+  JSON.stringify(
+    { data: { DEFAULT: { a: sampleTokenData("a") } }, format_version: "2.0", "globus-sdk.version": "3.50.0" },
+    null,
+    2,
+  );
+
 describe("JSONTokenStorage", () => {
   let dir: string;
   let file: string;
@@ -262,15 +270,7 @@ describe("JSONTokenStorage", () => {
     });
 
     it("leaves the file byte for byte as it was when a remove finds nothing to remove", async () => {
-      const pretty = JSON.stringify(
-        {
-          data: { DEFAULT: { a: sampleTokenData("a") } },
-          format_version: "2.0",
-          "globus-sdk.version": "3.50.0",
-        },
-        null,
-        2,
-      );
+      const pretty = prettyPythonFile();
       await writeFile(file, pretty);
       expect(await new JSONTokenStorage(file).removeTokenData("absent")).toBe(false);
       expect(await new JSONTokenStorage(file, { namespace: "other" }).removeTokenData("a")).toBe(false);
@@ -509,15 +509,7 @@ describe("JSONTokenStorage", () => {
     });
 
     it("leaves a file with no record byte for byte as it was when null is stored", async () => {
-      const pretty = JSON.stringify(
-        {
-          data: { DEFAULT: { a: sampleTokenData("a") } },
-          format_version: "2.0",
-          "globus-sdk.version": "3.50.0",
-        },
-        null,
-        2,
-      );
+      const pretty = prettyPythonFile();
       await writeFile(file, pretty);
       await new JSONTokenStorage(file).storeUserRecord(null);
       expect(await readFile(file, "utf8")).toBe(pretty);

@@ -1,17 +1,15 @@
 import {
   AccessTokenAuthorizer,
-  BaseLoginFlowManager,
-  type GlobusAuthorizationParameters,
   GlobusSDKUsageError,
   MemoryTokenStorage,
   NativeAppAuthClient,
-  type TokenResponse,
   UserApp,
 } from "@globus-app/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commands } from "vitest/browser";
 import type { StartedEmulator } from "../../../browser/test-support/emulator-commands.ts";
 import { passDefinition, TRANSFER_DEFINITION } from "../../test-support/flow-definitions.ts";
+import { FollowAuthorizeLoginFlow } from "../../test-support/follow-authorize-login-flow.ts";
 import { FlowsClient, isFlowsAPIError, SpecificFlowClient, TransferClient } from "../index.ts";
 
 // The emulator's constants, spelt out: its module is Node-only and cannot load in the page.
@@ -64,21 +62,6 @@ const flowsError = async (promise: Promise<unknown>) => {
   expect(isFlowsAPIError(error)).toBe(true);
   return error as { status: number; errorCode: string; message: string };
 };
-
-/**
- * A login flow that plays the browser through the emulator's authorize page with the test's
- * `followAuthorize` command (a page cannot read a cross-origin redirect itself), then reads the
- * callback and exchanges the code from the page, as a redirect login's callback half does.
- */
-class FollowAuthorizeLoginFlow extends BaseLoginFlowManager {
-  runs = 0;
-  async runLoginFlow(authParams: GlobusAuthorizationParameters): Promise<TokenResponse> {
-    this.runs++;
-    const request = await this.startAuthorization(authParams, "http://127.0.0.1:9/callback");
-    const callback = await commands.followAuthorize(request.url.toString());
-    return this.exchangeCode(request, this.readCallback(new URL(callback), request));
-  }
-}
 
 describe("FlowsClient in Chromium", () => {
   it("creates, reads, validates, updates and deletes flows against the emulator's Flows port (CORS)", async () => {

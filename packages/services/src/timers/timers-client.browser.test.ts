@@ -1,16 +1,14 @@
 import {
   AccessTokenAuthorizer,
-  BaseLoginFlowManager,
-  type GlobusAuthorizationParameters,
   MemoryTokenStorage,
   NativeAppAuthClient,
   ScopeParser,
-  type TokenResponse,
   UserApp,
 } from "@globus-app/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { commands } from "vitest/browser";
 import type { StartedEmulator } from "../../../browser/test-support/emulator-commands.ts";
+import { FollowAuthorizeLoginFlow } from "../../test-support/follow-authorize-login-flow.ts";
 import {
   FlowsClient,
   isTimersAPIError,
@@ -167,18 +165,3 @@ describe("TimersClient in Chromium", () => {
     expect(login.runs).toBe(1);
   });
 });
-
-/**
- * A login flow that plays the browser through the emulator's consent page with the test's
- * `followAuthorize` command (a page cannot read a cross-origin redirect itself), then exchanges the
- * code from the page, as a redirect login's callback half does.
- */
-class FollowAuthorizeLoginFlow extends BaseLoginFlowManager {
-  runs = 0;
-  async runLoginFlow(authParams: GlobusAuthorizationParameters): Promise<TokenResponse> {
-    this.runs++;
-    const request = await this.startAuthorization(authParams, "http://127.0.0.1:9/callback");
-    const callback = await commands.followAuthorize(request.url.toString());
-    return this.exchangeCode(request, this.readCallback(new URL(callback), request));
-  }
-}
